@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh Debian/Ubuntu machine:
+#   make run    the service on the embedded default (local folders under ./data)
+#   make test   the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test deps venv bench clean
+
+deps:
+	./scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+venv: deps $(STAMP)
+
+run: venv
+	mkdir -p data/inbox
+	$(BIN)/digitizer watch data/inbox
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	./scripts/install-system-deps.sh ocrmypdf
+	$(BIN)/python bench/ocr_accuracy.py --count 45
+	$(BIN)/python bench/speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

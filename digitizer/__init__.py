@@ -1,0 +1,3 @@
+"""digitizer: scanned Vietnamese administrative papers in, searchable PDFs and records out."""
+
+__version__ = "0.1.0"

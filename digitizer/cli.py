@@ -1,0 +1,134 @@
+"""The `digitizer` command (design §5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .config import Settings, load_settings
+from .errors import DigitizerError
+from .model import Record, SourceInfo
+from .ocr.tesseract import single_thread_env
+from .parallel import PagePool
+from .pipeline import Outcome, _failed, document_id, process
+from .storage import load_record, open_store, save_outcome
+from .storage.keys import valid_id
+
+
+def _read(path: Path) -> bytes | DigitizerError:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        return DigitizerError("unsupported_format", f"{path} is a folder")
+    except OSError as exc:
+        return DigitizerError("truncated", f"cannot read {path}: {exc.strerror}")
+
+
+def _process_path(path: Path, settings: Settings) -> Outcome:
+    """One whole document in this process (used by the document-level pool)."""
+    data = _read(path)
+    if isinstance(data, DigitizerError):
+        return _failed(Record(id="", source=SourceInfo(path.name, 0, "")), data, 0.0)
+    return process(data, path.name, settings)
+
+
+def _outcomes(paths: list[Path], settings: Settings) -> Iterator[tuple[Path, Outcome, bytes | None]]:
+    """Documents in parallel when there are enough of them, else pages in parallel."""
+    workers = settings.worker_count()
+    if len(paths) >= workers > 1:
+        with ProcessPoolExecutor(workers, initializer=single_thread_env) as pool:
+            futures = [pool.submit(_process_path, p, settings) for p in paths]
+            for path, future in zip(paths, futures):
+                outcome = future.result()
+                yield path, outcome, (path.read_bytes() if outcome.record.status == "done" else None)
+        return
+    with PagePool(workers) as pool:
+        for path in paths:
+            data = _read(path)
+            if isinstance(data, DigitizerError):
+                yield path, _failed(Record(id="", source=SourceInfo(path.name, 0, "")), data, 0.0), None
+                continue
+            yield path, process(data, path.name, settings, page_map=pool.imap), data
+
+
+def _emit(record: Record, as_json: bool, note: str = "") -> None:
+    if as_json:
+        print(json.dumps(record.to_dict(), ensure_ascii=False), flush=True)
+    elif record.status == "done":
+        secs = record.pipeline.get("seconds", 0)
+        print(f"done    {record.source.name}  {record.id[:12]}  {len(record.pages)} page(s)  {secs:.1f}s{note}")
+    else:
+        assert record.error is not None
+        print(f"failed  {record.source.name}  {record.error.message}", flush=True)
+
+
+def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings.store_dir)
+    todo: list[Path] = []
+    failures = 0
+    for path in args.files:
+        data = _read(path)
+        existing = None if isinstance(data, DigitizerError) else load_record(store, document_id(data))
+        if existing is not None and existing.status == "done" and not args.force:
+            _emit(existing, args.json, "  (already stored)")
+        else:
+            todo.append(path)
+    for _, outcome, original in _outcomes(todo, settings):
+        record = outcome.record
+        if record.status == "done" and original is not None:
+            record = save_outcome(store, outcome, original)
+        failures += record.status != "done"
+        _emit(record, args.json)
+    return 1 if failures else 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    if not valid_id(args.id):
+        print(f"not a document id (64 hex digits): {args.id}", file=sys.stderr)
+        return 2
+    store = open_store(settings.store_dir)
+    record = load_record(store, args.id)
+    if record is None:
+        print(f"no document {args.id} in the store", file=sys.stderr)
+        return 1
+    args.dir.mkdir(parents=True, exist_ok=True)
+    (args.dir / f"{record.id}.pdf").write_bytes(store.get(record.objects["pdf"]))
+    (args.dir / f"{record.id}.json").write_text(
+        json.dumps(record.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    print(args.dir / f"{record.id}.pdf")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digitizer", description=__doc__)
+    parser.add_argument("--config", type=Path, help="a TOML settings file (default: $DIGITIZER_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("process", help="run the pipeline now on files")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one record per line on stdout")
+    p.add_argument("--force", action="store_true", help="process again even if already stored")
+    p.set_defaults(run=cmd_process)
+    e = sub.add_parser("export", help="write ID.pdf and ID.json from the store into DIR")
+    e.add_argument("id")
+    e.add_argument("dir", type=Path)
+    e.set_defaults(run=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings(args.config)
+    try:
+        return int(args.run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Settings: defaults, then configs/*.toml (or DIGITIZER_CONFIG), then DIGITIZER_* variables.
+
+Every setting `key` of section `sec` is read from the TOML table `[sec]` and from the
+environment as `DIGITIZER_SEC_KEY` (top-level ones as `DIGITIZER_KEY`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+
+@dataclass
+class OcrSettings:
+    lang: str = "vie"
+    psm: int = 3
+    page_timeout: float = 180.0        # seconds Tesseract may spend on one page
+    target_dpi: int = 300              # pages are resampled to this for Tesseract
+
+
+@dataclass
+class LimitSettings:
+    max_file_mb: float = 512.0
+    max_pages: int = 1000
+    max_pixels: int = 80_000_000       # per page; A3 at 400 DPI is 31 Mpx
+
+
+@dataclass
+class PdfSettings:
+    jpeg_quality: int = 60             # display image; see docs/benchmarks.md for the size trade-off
+
+
+@dataclass
+class Settings:
+    data_dir: Path = Path("data")
+    workers: int = 0                   # 0: one per core
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    pdf: PdfSettings = field(default_factory=PdfSettings)
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+def _coerce(value: str, current: Any) -> Any:
+    if isinstance(current, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(current, Path):
+        return Path(value)
+    return type(current)(value)
+
+
+def _apply(target: Any, table: Mapping[str, Any], env: Mapping[str, str], prefix: str) -> None:
+    for f in fields(target):
+        current = getattr(target, f.name)
+        if is_dataclass(current):
+            _apply(current, table.get(f.name, {}), env, f"{prefix}{f.name.upper()}_")
+            continue
+        if f.name in table:
+            setattr(target, f.name, _coerce(str(table[f.name]), current))
+        name = f"{prefix}{f.name.upper()}"
+        if name in env:
+            setattr(target, f.name, _coerce(env[name], current))
+
+
+def load_settings(config: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    path = config or (Path(env["DIGITIZER_CONFIG"]) if env.get("DIGITIZER_CONFIG") else None)
+    table: dict[str, Any] = {}
+    if path is not None:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    settings = Settings()
+    _apply(settings, table, env, "DIGITIZER_")
+    return settings

@@ -1,0 +1,1 @@
+"""OpenCV cleanup: the image Tesseract reads, and the faithful one the PDF shows."""

@@ -1,0 +1,53 @@
+"""One page's cleanup: find the sheet, turn it upright, level it, and make the reading image."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..model import SourcePage
+from .binarize import binarize, despeckle, flatten
+from .geometry import resample, upright
+from .grey import reading_grey
+from .orientation import detect
+from .page_frame import find_paper, flatten_sheet
+
+A4_LONG_INCHES = 297 / 25.4
+DETECT_DPI = 150
+
+
+@dataclass
+class CleanPage:
+    display: np.ndarray        # what the PDF shows: upright, level, colour kept, not binarized
+    display_dpi: float
+    reading: np.ndarray        # what Tesseract reads: binary, ink 0 on 255, at reading_dpi
+    reading_dpi: float
+    turn: int                  # clockwise quarter turn applied
+    skew: float                # degrees of skew removed (counter-clockwise positive)
+    orientation_confidence: float
+
+
+def clean_page(page: SourcePage, target_dpi: int = 300) -> CleanPage:
+    assert page.image is not None, "text-layer pages are not cleaned"
+    image, dpi = page.image, page.dpi
+    grey = reading_grey(image)
+    corners = find_paper(grey)
+    if corners is not None:
+        image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)
+        if page.dpi_inferred:
+            dpi = max(grey.shape) / A4_LONG_INCHES
+    flat = flatten(grey, dpi)
+
+    f = DETECT_DPI / dpi
+    small = cv2.resize(flat, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    orientation = detect(despeckle(binarize(small), DETECT_DPI) == 0)
+
+    display = upright(image, orientation.turn, orientation.skew)
+    reading = upright(flat, orientation.turn, orientation.skew)
+    reading = resample(reading, target_dpi / dpi)
+    reading = cv2.GaussianBlur(reading, (0, 0), 0.6)
+    reading = despeckle(binarize(reading), target_dpi)
+    return CleanPage(display, dpi, reading, float(target_dpi), orientation.turn,
+                     orientation.skew, orientation.confidence)

@@ -1,0 +1,31 @@
+"""Quarter turns, small rotations and resampling, shared by the display and reading images."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def upright(image: np.ndarray, turn: int, skew: float) -> np.ndarray:
+    """Turn clockwise by `turn`, then rotate by -`skew` so text lines are level.
+
+    The canvas keeps its size (a few degrees only crop the margins); the uncovered
+    corners repeat the paper's edge instead of painting black wedges.
+    """
+    if turn:
+        image = cv2.rotate(image, _TURNS[turn])
+    if abs(skew) < 0.05:
+        return image
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def resample(image: np.ndarray, factor: float) -> np.ndarray:
+    if abs(factor - 1.0) < 0.02:
+        return image
+    h, w = image.shape[:2]
+    interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
+    return cv2.resize(image, (round(w * factor), round(h * factor)), interpolation=interpolation)

@@ -1,0 +1,28 @@
+"""Tell the file type from its first bytes; the name's extension is not trusted."""
+
+from __future__ import annotations
+
+from ..errors import DigitizerError
+
+SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+]
+EXTENSIONS = {"application/pdf": "pdf", "image/tiff": "tif", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def sniff(data: bytes) -> str:
+    """The media type of `data`, or DigitizerError for empty and unsupported content."""
+    if not data:
+        raise DigitizerError("empty_file")
+    head = data[:1024]
+    for magic, media_type in SIGNATURES:
+        if head.startswith(magic):
+            return media_type
+    # Some PDF writers put junk before the header; readers accept it within the first KB.
+    if b"%PDF-" in head:
+        return "application/pdf"
+    raise DigitizerError("unsupported_format", f"first bytes {data[:8]!r}")

@@ -1,0 +1,44 @@
+"""TIFF (multi-page), JPEG and PNG through Pillow."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import Iterator
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from ..errors import DigitizerError
+from ..model import SourcePage
+from .pixels import resolution, to_array
+
+
+def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
+    try:
+        container = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError as exc:
+        raise DigitizerError("unsupported_format", str(exc)) from exc
+    except Image.DecompressionBombError as exc:
+        raise DigitizerError("too_large", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise DigitizerError("truncated", str(exc)) from exc
+    with container:
+        for index, frame in enumerate(ImageSequence.Iterator(container)):
+            if index >= max_pages:
+                raise DigitizerError("too_many_pages", f"more than {max_pages}")
+            width, height = frame.size
+            if width * height > max_pixels:
+                raise DigitizerError("too_large", f"page {index + 1} is {width}×{height} pixels")
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    upright = ImageOps.exif_transpose(frame) if index == 0 else frame
+                    array = to_array(upright)
+            except Image.DecompressionBombError as exc:
+                raise DigitizerError("too_large", str(exc)) from exc
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise DigitizerError("truncated", f"page {index + 1}: {exc}") from exc
+            dpi, inferred = resolution(frame.info.get("dpi"), (array.shape[1], array.shape[0]))
+            yield SourcePage(number=index + 1, image=array, dpi=dpi,
+                             width_pt=array.shape[1] * 72 / dpi, height_pt=array.shape[0] * 72 / dpi,
+                             dpi_inferred=inferred)

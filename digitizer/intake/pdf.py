@@ -1,0 +1,93 @@
+"""PDF pages through PyMuPDF; poppler (pdf2image) renders what MuPDF cannot open.
+
+A page whose text layer is usable (born-digital, or already OCR'd) is taken as text and
+not rendered; any other page is rendered at the resolution of its scanned image.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterator
+
+import numpy as np
+import pymupdf
+
+from ..errors import DigitizerError
+from ..model import SourcePage
+from .pixels import neutral_to_grey
+
+DEFAULT_DPI = 300
+MIN_TEXT_CHARS = 40
+
+
+def usable_text(text: str) -> str | None:
+    """NFC text if it reads as Latin-script language, None for empty or garbled layers."""
+    text = unicodedata.normalize("NFC", text)
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < MIN_TEXT_CHARS or "\ufffd" in text:
+        return None
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    return text if latin / len(letters) >= 0.9 else None
+
+
+def scan_dpi(page: pymupdf.Page) -> float:
+    """The resolution of the largest image on the page, as placed on it."""
+    best = 0.0
+    for info in page.get_images(full=True):
+        xref, width = info[0], info[2]
+        for rect in page.get_image_rects(xref):
+            if rect.width > page.rect.width * 0.5:
+                best = max(best, width / (rect.width / 72))
+    return min(max(best, 150.0), 600.0) if best else DEFAULT_DPI
+
+
+def _open(data: bytes) -> pymupdf.Document:
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
+        raise DigitizerError("truncated", f"PDF cannot be opened: {exc}") from exc
+    if doc.needs_pass:
+        raise DigitizerError("encrypted_pdf")
+    if doc.page_count == 0:
+        raise DigitizerError("no_pages")
+    return doc
+
+
+def load_pdf(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
+    doc = _open(data)
+    if doc.page_count > max_pages:
+        raise DigitizerError("too_many_pages", f"{doc.page_count} pages, limit {max_pages}")
+    with doc:
+        for page in doc:
+            number = page.number + 1
+            width_pt, height_pt = page.rect.width, page.rect.height
+            text = usable_text(page.get_text("text"))
+            if text is not None:
+                yield SourcePage(number, None, 72.0, width_pt, height_pt, text=text)
+                continue
+            dpi = scan_dpi(page)
+            if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
+                raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
+            yield SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt)
+
+
+def _render(page: pymupdf.Page, data: bytes, dpi: float) -> np.ndarray:
+    try:
+        pix = page.get_pixmap(dpi=round(dpi), colorspace=pymupdf.csRGB, alpha=False)
+        rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
+    except (RuntimeError, ValueError) as exc:
+        rgb = _render_with_poppler(data, page.number, dpi, exc)
+    return neutral_to_grey(rgb)
+
+
+def _render_with_poppler(data: bytes, index: int, dpi: float, cause: Exception) -> np.ndarray:
+    from pdf2image import convert_from_bytes
+    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+
+    try:
+        images = convert_from_bytes(data, dpi=round(dpi), first_page=index + 1, last_page=index + 1)
+    except (PDFPageCountError, PDFSyntaxError, OSError) as exc:
+        raise DigitizerError("truncated", f"page {index + 1} cannot be rendered: {cause}") from exc
+    if not images:
+        raise DigitizerError("truncated", f"page {index + 1} cannot be rendered: {cause}")
+    return np.asarray(images[0].convert("RGB"))

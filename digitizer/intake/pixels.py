@@ -1,0 +1,45 @@
+"""Bring decoded images to the two shapes the pipeline uses: 8-bit grey or 8-bit RGB."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+A4_LONG_INCHES = 297 / 25.4
+MIN_DPI, MAX_DPI = 50, 1200
+
+
+def to_array(image: Image.Image) -> np.ndarray:
+    """8-bit grey (H, W) or RGB (H, W, 3); transparency is laid on white paper."""
+    mode = image.mode
+    if mode in ("1", "L"):
+        return np.asarray(image.convert("L"))
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        top = values.max() or 1.0
+        return (values * (255.0 / top)).clip(0, 255).astype(np.uint8)
+    if mode == "P":
+        image = image.convert("RGBA")
+    if mode in ("LA", "PA", "RGBA") or image.mode == "RGBA":
+        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, image.convert("RGBA"))
+    return neutral_to_grey(np.asarray(image.convert("RGB")))
+
+
+def neutral_to_grey(rgb: np.ndarray) -> np.ndarray:
+    """Keep colour only where the scan has it: a grey page in RGB clothing becomes grey."""
+    sample = rgb[::7, ::7].astype(np.int16)
+    spread = sample.max(axis=2) - sample.min(axis=2)
+    if np.percentile(spread, 99.5) < 24:
+        return np.ascontiguousarray(rgb[..., 1])
+    return rgb
+
+
+def resolution(dpi: tuple[float, float] | None, size: tuple[int, int]) -> tuple[float, bool]:
+    """The page's DPI, and whether it was inferred (from an A4 page) rather than read."""
+    if dpi:
+        value = float(max(dpi))
+        if MIN_DPI <= value <= MAX_DPI:
+            return value, False
+    inferred = max(size) / A4_LONG_INCHES
+    return min(max(inferred, 72.0), MAX_DPI), True

@@ -1,0 +1,113 @@
+"""The plain data that travels between stages, and the record of design §3."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+SCHEMA = 1
+
+
+@dataclass
+class Word:
+    """One recognised word; the box is in pixels of the upright, deskewed page image."""
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float            # 0..1
+    line: int                    # words with the same line id share a baseline
+
+
+@dataclass
+class SourcePage:
+    """A page as loaded from the input file, before any cleanup."""
+    number: int                          # 1-based
+    image: np.ndarray | None             # uint8 greyscale (H, W) or RGB (H, W, 3); None for text pages
+    dpi: float
+    width_pt: float
+    height_pt: float
+    text: str | None = None              # a usable born-digital text layer, NFC
+    dpi_inferred: bool = False
+
+
+@dataclass
+class PageResult:
+    """A page after cleanup and OCR (or text-layer extraction)."""
+    number: int
+    width_pt: float
+    height_pt: float
+    dpi: float
+    rotated: int                          # clockwise quarter turn that made the page upright
+    skew_deg: float
+    ocr: str                              # "tesseract" | "text-layer"
+    confidence: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    word_dpi: float = 300.0               # resolution of the image the word boxes refer to
+    image_jpeg: bytes | None = None       # the display image for the PDF (None for text pages)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def facts(self) -> dict[str, Any]:
+        return {"number": self.number, "width_pt": round(self.width_pt, 1),
+                "height_pt": round(self.height_pt, 1), "dpi": round(self.dpi),
+                "rotated": self.rotated, "skew_deg": round(self.skew_deg, 2), "ocr": self.ocr,
+                "confidence": round(self.confidence, 3)}
+
+
+@dataclass
+class Field:
+    value: str
+    confidence: float
+    page: int | None = None
+    bbox: list[float] | None = None      # x0, y0, x1, y1 in PDF points
+
+
+@dataclass
+class ErrorInfo:
+    kind: str                 # e.g. encrypted_pdf, truncated, not_a_document
+    message: str              # for a clerk: what is wrong and what to do
+    transient: bool = False
+
+
+@dataclass
+class SourceInfo:
+    name: str
+    size: int
+    media_type: str
+    dossier: str | None = None
+    received_at: str | None = None
+
+
+@dataclass
+class Record:
+    id: str
+    source: SourceInfo
+    status: str = "done"                                  # done | failed
+    error: ErrorInfo | None = None
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    text: str = ""
+    doc_type: Field | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
+    objects: dict[str, str] = field(default_factory=dict)
+    pipeline: dict[str, Any] = field(default_factory=dict)
+    schema: int = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        order = ["id", "schema", "status", "error", "source", "pages", "text", "doc_type",
+                 "fields", "objects", "pipeline"]
+        return {key: data[key] for key in order}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        error = ErrorInfo(**data["error"]) if data.get("error") else None
+        doc_type = Field(**data["doc_type"]) if data.get("doc_type") else None
+        return cls(id=data["id"], source=SourceInfo(**data["source"]), status=data["status"], error=error,
+                   pages=data.get("pages", []), text=data.get("text", ""), doc_type=doc_type,
+                   fields={k: Field(**v) for k, v in data.get("fields", {}).items()},
+                   objects=data.get("objects", {}), pipeline=data.get("pipeline", {}),
+                   schema=data.get("schema", SCHEMA))

@@ -1,0 +1,5 @@
+"""Tesseract: words with boxes and confidences."""
+
+from .tesseract import recognize
+
+__all__ = ["recognize"]

@@ -1,0 +1,72 @@
+"""A thin wrapper over Tesseract (through pytesseract): an image in, words with boxes out.
+
+The image goes to Tesseract as a 1-bit PBM file, which is written and read far faster
+than the PNG pytesseract would make of an in-memory image.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+
+from ..errors import DigitizerError
+from ..model import Word
+
+
+def recognize(binary: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
+              timeout: float = 180.0) -> list[Word]:
+    """Words in reading order; boxes in pixels of `binary`; confidences in 0..1."""
+    with tempfile.TemporaryDirectory(prefix="digitizer-ocr-") as tmp:
+        path = Path(tmp) / "page.pbm"
+        if not cv2.imwrite(str(path), binary, [cv2.IMWRITE_PXM_BINARY, 1]):
+            raise DigitizerError("internal", "could not write the page for Tesseract")
+        config = f"--psm {psm} --dpi {round(dpi)}"
+        try:
+            data = pytesseract.image_to_data(str(path), lang=lang, config=config, timeout=timeout,
+                                             output_type=pytesseract.Output.DICT)
+        except RuntimeError as exc:               # pytesseract's timeout
+            raise DigitizerError("ocr_timeout", f"over {timeout:.0f} s") from exc
+        except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
+            raise DigitizerError("ocr_failed", str(exc)[:300]) from exc
+    return _words(data)
+
+
+def _words(data: dict[str, list]) -> list[Word]:
+    words: list[Word] = []
+    lines: dict[tuple[int, int, int], int] = {}
+    for i, level in enumerate(data["level"]):
+        text = unicodedata.normalize("NFC", str(data["text"][i])).strip()
+        if level != 5 or not text:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        line = lines.setdefault(key, len(lines))
+        conf = max(0.0, float(data["conf"][i])) / 100
+        words.append(Word(text, int(data["left"][i]), int(data["top"][i]), int(data["width"][i]),
+                          int(data["height"][i]), conf, line))
+    return words
+
+
+def page_text(words: list[Word]) -> str:
+    """Lines of words separated by spaces, lines by newlines, in Tesseract's reading order."""
+    out: list[str] = []
+    current = None
+    for word in words:
+        if word.line != current:
+            out.append("\n" if out else "")
+            current = word.line
+        elif out:
+            out.append(" ")
+        out.append(word.text)
+    return "".join(out)
+
+
+def single_thread_env() -> None:
+    """One Tesseract thread per process: parallelism comes from worker processes."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"

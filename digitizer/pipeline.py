@@ -1,0 +1,118 @@
+"""process(bytes) -> Outcome: the stages in order, no I/O of its own.
+
+    load pages -> clean (OpenCV) -> OCR (Tesseract) -> searchable PDF -> fields -> record
+
+Pages go through `page_stage` one by one via `page_map`, which may be the builtin
+`map` or a process pool's (see parallel.PagePool); everything else runs here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from typing import Callable, Iterable, Iterator
+
+import cv2
+import numpy as np
+
+from . import __version__
+from .config import OcrSettings, Settings
+from .errors import DigitizerError
+from .extract import extract_fields
+from .imaging.clean import clean_page
+from .intake import load_pages
+from .model import PageResult, Record, SourceInfo, SourcePage
+from .ocr.tesseract import page_text, recognize
+from .pdf import build_pdf
+
+log = logging.getLogger(__name__)
+
+PageMap = Callable[[Callable[[SourcePage], PageResult], Iterable[SourcePage]], Iterator[PageResult]]
+
+
+@dataclass
+class Outcome:
+    """A processed document: the record, and the artifacts to store beside it (None if failed)."""
+    record: Record
+    pdf: bytes | None = None
+    text: str | None = None
+
+
+def document_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode_jpeg(image: np.ndarray, quality: int) -> bytes:
+    pixels = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality,
+                                           cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+    if not ok:
+        raise DigitizerError("internal", "JPEG encoding failed")
+    return buf.tobytes()
+
+
+def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageResult:
+    """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data."""
+    if page.image is None:
+        return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
+                          1.0, page.text or "")
+    t0 = time.perf_counter()
+    clean = clean_page(page, ocr.target_dpi)
+    t1 = time.perf_counter()
+    words = recognize(clean.reading, clean.reading_dpi, ocr.lang, ocr.psm, ocr.page_timeout)
+    t2 = time.perf_counter()
+    jpeg = encode_jpeg(clean.display, jpeg_quality)
+    t3 = time.perf_counter()
+    height, width = clean.display.shape[:2]
+    confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
+    return PageResult(page.number, width * 72 / clean.display_dpi, height * 72 / clean.display_dpi,
+                      clean.display_dpi, clean.turn, clean.skew, "tesseract", confidence,
+                      page_text(words), words, clean.reading_dpi, jpeg,
+                      {"clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2})
+
+
+def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
+            dossier: str | None = None, received_at: str | None = None) -> Outcome:
+    """Run the whole pipeline on one input file. Never raises for bad input: a failed
+    Outcome carries the reason instead."""
+    started = time.perf_counter()
+    received_at = received_at or datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    record = Record(id=document_id(data),
+                    source=SourceInfo(name, len(data), "application/octet-stream", dossier, received_at))
+    try:
+        record.source.media_type, pages = load_pages(data, settings.limits)
+        stage = partial(page_stage, ocr=settings.ocr, jpeg_quality=settings.pdf.jpeg_quality)
+        results = list(page_map(stage, pages))
+        if not results:
+            raise DigitizerError("no_pages")
+        t_pdf = time.perf_counter()
+        is_pdf = record.source.media_type == "application/pdf"
+        pdf = build_pdf(results, data if is_pdf else None)
+        t_fields = time.perf_counter()
+        record.pages = [r.facts() for r in results]
+        record.text = "\f".join(r.text for r in results)
+        record.doc_type, record.fields = extract_fields(results)
+        steps = {key: round(sum(r.seconds.get(key, 0.0) for r in results), 3)
+                 for key in ("clean", "ocr", "encode")}
+        steps["pdf"] = round(t_fields - t_pdf, 3)
+        steps["fields"] = round(time.perf_counter() - t_fields, 3)
+    except DigitizerError as exc:
+        return _failed(record, exc, started)
+    except Exception as exc:  # a bug or a tool failure must not take the service down
+        log.exception("unexpected failure on %s", name)
+        return _failed(record, DigitizerError("internal", f"{type(exc).__name__}: {exc}"), started)
+    record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3),
+                       "steps": steps}
+    return Outcome(record, pdf, record.text)
+
+
+def _failed(record: Record, error: DigitizerError, started: float) -> Outcome:
+    record.status = "failed"
+    record.error = error.info()
+    record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3),
+                       "steps": {}}
+    return Outcome(record)

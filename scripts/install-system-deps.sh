@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages digitizer needs, only those missing. Safe to run again.
+set -euo pipefail
+packages=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-croscore fonts-liberation2 fonts-noto-core
+          python3-venv python3-pip)
+packages+=("$@")   # extra packages for a target, e.g. ocrmypdf for the benchmarks
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
