@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from ..model import SourcePage
-from .binarize import binarize, despeckle, flatten
+from .binarize import binarize, despeckle, flatten, keep_ink
 from .geometry import resample, upright
 from .grey import reading_grey
 from .orientation import detect
@@ -22,14 +22,14 @@ DETECT_DPI = 150
 class CleanPage:
     display: np.ndarray        # what the PDF shows: upright, level, colour kept, not binarized
     display_dpi: float
-    reading: np.ndarray        # what Tesseract reads: binary, ink 0 on 255, at reading_dpi
+    reading: np.ndarray        # what Tesseract reads: grey ink on pure white, at reading_dpi
     reading_dpi: float
     turn: int                  # clockwise quarter turn applied
     skew: float                # degrees of skew removed (counter-clockwise positive)
     orientation_confidence: float
 
 
-def clean_page(page: SourcePage, target_dpi: int = 300) -> CleanPage:
+def clean_page(page: SourcePage, target_dpi: int = 250) -> CleanPage:
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
     grey = reading_grey(image)
@@ -47,7 +47,7 @@ def clean_page(page: SourcePage, target_dpi: int = 300) -> CleanPage:
     display = upright(image, orientation.turn, orientation.skew)
     reading = upright(flat, orientation.turn, orientation.skew)
     reading = resample(reading, target_dpi / dpi)
-    reading = cv2.GaussianBlur(reading, (0, 0), 0.6)
-    reading = despeckle(binarize(reading), target_dpi)
+    ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
+    reading = keep_ink(reading, ink)
     return CleanPage(display, dpi, reading, float(target_dpi), orientation.turn,
                      orientation.skew, orientation.confidence)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .deskew import best_angle, ink_points
+from .deskew import best_angle, coarse_angle, ink_points
 
 SIDEWAYS_MARGIN = 1.25       # the other axis must be this much sharper to call a page sideways
 
@@ -49,14 +49,14 @@ def above_below_ratio(points: np.ndarray, angle: float) -> float:
 def detect(ink: np.ndarray) -> Orientation:
     """`ink`: boolean image, True where ink, at about 150 DPI."""
     points = ink_points(ink)
-    angle, score = best_angle(points, ink.shape[0])
-    _, side_score = best_angle(points[:, ::-1].copy(), ink.shape[1])
+    _, score = coarse_angle(points, ink.shape[0])
+    _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1])
     turn = 0
     if side_score > score * SIDEWAYS_MARGIN:
         ink = cv2.rotate(ink.astype(np.uint8), cv2.ROTATE_90_CLOCKWISE)
         points = ink_points(ink)
-        angle, _ = best_angle(points, ink.shape[0])
         turn = 90
+    angle, _ = best_angle(points, ink.shape[0])
     ratio = above_below_ratio(points, angle)
     if ratio < 1.0:
         turn = (turn + 180) % 360

@@ -32,7 +32,9 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                    upright = ImageOps.exif_transpose(frame) if index == 0 else frame
+                    # Phones store the camera's orientation in EXIF instead of turning the pixels.
+                    turned = index == 0 and frame.getexif().get(0x0112, 1) != 1
+                    upright = ImageOps.exif_transpose(frame) if turned else frame
                     array = to_array(upright)
             except Image.DecompressionBombError as exc:
                 raise DigitizerError("too_large", str(exc)) from exc

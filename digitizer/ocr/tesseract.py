@@ -1,7 +1,7 @@
 """A thin wrapper over Tesseract (through pytesseract): an image in, words with boxes out.
 
-The image goes to Tesseract as a 1-bit PBM file, which is written and read far faster
-than the PNG pytesseract would make of an in-memory image.
+The image goes to Tesseract as an uncompressed PGM file, which is written and read far
+faster than the PNG pytesseract would make of an in-memory image.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from ..errors import DigitizerError
 from ..model import Word
 
 
-def recognize(binary: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
+def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
               timeout: float = 180.0) -> list[Word]:
-    """Words in reading order; boxes in pixels of `binary`; confidences in 0..1."""
+    """Words in reading order; boxes in pixels of `image` (8-bit grey); confidences in 0..1."""
     with tempfile.TemporaryDirectory(prefix="digitizer-ocr-") as tmp:
-        path = Path(tmp) / "page.pbm"
-        if not cv2.imwrite(str(path), binary, [cv2.IMWRITE_PXM_BINARY, 1]):
+        path = Path(tmp) / "page.pgm"
+        if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PXM_BINARY, 1]):
             raise DigitizerError("internal", "could not write the page for Tesseract")
         config = f"--psm {psm} --dpi {round(dpi)}"
         try:
@@ -68,5 +68,6 @@ def page_text(words: list[Word]) -> str:
 
 
 def single_thread_env() -> None:
-    """One Tesseract thread per process: parallelism comes from worker processes."""
+    """One thread per process for Tesseract and OpenCV: parallelism comes from processes."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
