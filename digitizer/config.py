@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 
+DEFAULT_FILE = Path("configs/default.toml")     # relative: read when run from the project folder
+
+
 @dataclass
 class OcrSettings:
     lang: str = "vie"
@@ -73,6 +76,8 @@ def _apply(target: Any, table: Mapping[str, Any], env: Mapping[str, str], prefix
 def load_settings(config: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     path = config or (Path(env["DIGITIZER_CONFIG"]) if env.get("DIGITIZER_CONFIG") else None)
+    if path is None and DEFAULT_FILE.is_file():
+        path = DEFAULT_FILE
     table: dict[str, Any] = {}
     if path is not None:
         table = tomllib.loads(path.read_text(encoding="utf-8"))

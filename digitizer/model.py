@@ -48,7 +48,7 @@ class PageResult:
     text: str
     words: list[Word] = field(default_factory=list)
     word_dpi: float = 300.0               # resolution of the image the word boxes refer to
-    image_jpeg: bytes | None = None       # the display image for the PDF (None for text pages)
+    image: bytes | None = None            # encoded display image for the PDF (None for text pages)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def facts(self) -> dict[str, Any]:

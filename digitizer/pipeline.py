@@ -9,6 +9,7 @@ Pages go through `page_stage` one by one via `page_map`, which may be the builti
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from . import __version__
 from .config import OcrSettings, Settings
@@ -46,10 +48,14 @@ def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def encode_jpeg(image: np.ndarray, quality: int) -> bytes:
+def encode_display(image: np.ndarray, bilevel: bool, quality: int) -> bytes:
+    """JPEG for grey and colour pages; 1-bit PNG (a few dozen KB) for black-and-white ones."""
+    if bilevel:
+        out = io.BytesIO()
+        Image.fromarray(image).convert("1").save(out, "PNG", optimize=False)
+        return out.getvalue()
     pixels = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality,
-                                           cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+    ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
     if not ok:
         raise DigitizerError("internal", "JPEG encoding failed")
     return buf.tobytes()
@@ -65,13 +71,13 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageRes
     t1 = time.perf_counter()
     words = recognize(clean.reading, clean.reading_dpi, ocr.lang, ocr.psm, ocr.page_timeout)
     t2 = time.perf_counter()
-    jpeg = encode_jpeg(clean.display, jpeg_quality)
+    image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()
     height, width = clean.display.shape[:2]
     confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
     return PageResult(page.number, width * 72 / clean.display_dpi, height * 72 / clean.display_dpi,
                       clean.display_dpi, clean.turn, clean.skew, "tesseract", confidence,
-                      page_text(words), words, clean.reading_dpi, jpeg,
+                      page_text(words), words, clean.reading_dpi, image,
                       {"clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2})
 
 

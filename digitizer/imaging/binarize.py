@@ -65,9 +65,13 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.max(binary, erase)
 
 
-def keep_ink(grey: np.ndarray, binary: np.ndarray) -> np.ndarray:
-    """Grey text on pure white: the grey page wherever the cleaned binary has ink nearby,
-    white elsewhere. Tesseract reads anti-aliased strokes better than thresholded ones,
-    and the specks, shading and borders that `despeckle` removed stay removed."""
-    near_ink = cv2.dilate((binary == 0).astype(np.uint8), np.ones((5, 5), np.uint8))
-    return np.where(near_ink > 0, grey, 255).astype(np.uint8)
+def near_ink(binary: np.ndarray) -> np.ndarray:
+    """uint8 mask, 1 within two pixels of ink: the strokes with their anti-aliased edges."""
+    return cv2.dilate((binary == 0).astype(np.uint8), np.ones((5, 5), np.uint8))
+
+
+def keep_ink(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Grey text on pure white: the grey page where `mask` (see near_ink) is set, white
+    elsewhere. Tesseract reads anti-aliased strokes better than thresholded ones, and the
+    specks, shading and borders that `despeckle` removed stay removed."""
+    return np.where(mask > 0, grey, 255).astype(np.uint8)

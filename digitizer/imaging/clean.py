@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 
 from ..model import SourcePage
-from .binarize import binarize, despeckle, flatten, keep_ink
+from .binarize import binarize, despeckle, flatten, keep_ink, near_ink
+from .display import is_bilevel, quiet_paper
 from .geometry import resample, upright
 from .grey import reading_grey
 from .orientation import detect
@@ -21,6 +22,7 @@ DETECT_DPI = 150
 @dataclass
 class CleanPage:
     display: np.ndarray        # what the PDF shows: upright, level, colour kept, not binarized
+    bilevel: bool              # the scan itself is black and white (fax, G4 TIFF)
     display_dpi: float
     reading: np.ndarray        # what Tesseract reads: grey ink on pure white, at reading_dpi
     reading_dpi: float
@@ -32,6 +34,7 @@ class CleanPage:
 def clean_page(page: SourcePage, target_dpi: int = 250) -> CleanPage:
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
+    bilevel = is_bilevel(image)
     grey = reading_grey(image)
     corners = find_paper(grey)
     if corners is not None:
@@ -47,7 +50,11 @@ def clean_page(page: SourcePage, target_dpi: int = 250) -> CleanPage:
     display = upright(image, orientation.turn, orientation.skew)
     reading = upright(flat, orientation.turn, orientation.skew)
     reading = resample(reading, target_dpi / dpi)
-    ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
-    reading = keep_ink(reading, ink)
-    return CleanPage(display, dpi, reading, float(target_dpi), orientation.turn,
+    mask = near_ink(despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi))
+    reading = keep_ink(reading, mask)
+    if bilevel:     # rotation interpolated grey edges; a fax stays black and white
+        display = cv2.threshold(display, 127, 255, cv2.THRESH_BINARY)[1]
+    else:
+        display = quiet_paper(display, mask)
+    return CleanPage(display, bilevel, dpi, reading, float(target_dpi), orientation.turn,
                      orientation.skew, orientation.confidence)

@@ -16,13 +16,22 @@ from ..errors import DigitizerError
 from ..model import SourcePage
 from .pixels import neutral_to_grey
 
+# MuPDF prints its complaints about damaged files on stdout, which would corrupt
+# `process --json`; the damage is reported through the exceptions we turn into reasons.
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
 DEFAULT_DPI = 300
 MIN_TEXT_CHARS = 40
 
 
+# Word processors encode spaces as no-break spaces and the hyphen glyph as code 0xAD.
+_LAYER_FIXES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u00ad": "-"})
+
+
 def usable_text(text: str) -> str | None:
     """NFC text if it reads as Latin-script language, None for empty or garbled layers."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.translate(_LAYER_FIXES))
     letters = [c for c in text if c.isalpha()]
     if len(letters) < MIN_TEXT_CHARS or "\ufffd" in text:
         return None
@@ -44,7 +53,7 @@ def scan_dpi(page: pymupdf.Page) -> float:
 def _open(data: bytes) -> pymupdf.Document:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
-    except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
+    except Exception as exc:  # MuPDF raises its own error types for damaged files
         raise DigitizerError("truncated", f"PDF cannot be opened: {exc}") from exc
     if doc.needs_pass:
         raise DigitizerError("encrypted_pdf")
@@ -59,23 +68,30 @@ def load_pdf(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePag
         raise DigitizerError("too_many_pages", f"{doc.page_count} pages, limit {max_pages}")
     with doc:
         for page in doc:
-            number = page.number + 1
-            width_pt, height_pt = page.rect.width, page.rect.height
-            text = usable_text(page.get_text("text"))
-            if text is not None:
-                yield SourcePage(number, None, 72.0, width_pt, height_pt, text=text)
-                continue
-            dpi = scan_dpi(page)
-            if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
-                raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
-            yield SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt)
+            yield _load_page(page, data, max_pixels)
+
+
+def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
+    number = page.number + 1
+    width_pt, height_pt = page.rect.width, page.rect.height
+    try:
+        text = usable_text(page.get_text("text"))
+        dpi = scan_dpi(page)
+    except Exception as exc:  # MuPDF raises its own error types for damaged objects
+        return SourcePage(number, neutral_to_grey(_render_with_poppler(data, page.number, DEFAULT_DPI, exc)),
+                          DEFAULT_DPI, width_pt, height_pt)
+    if text is not None:
+        return SourcePage(number, None, 72.0, width_pt, height_pt, text=text)
+    if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
+        raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
+    return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt)
 
 
 def _render(page: pymupdf.Page, data: bytes, dpi: float) -> np.ndarray:
     try:
         pix = page.get_pixmap(dpi=round(dpi), colorspace=pymupdf.csRGB, alpha=False)
         rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
-    except (RuntimeError, ValueError) as exc:
+    except Exception as exc:  # MuPDF raises its own error types for damaged objects
         rgb = _render_with_poppler(data, page.number, dpi, exc)
     return neutral_to_grey(rgb)
 

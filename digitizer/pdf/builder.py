@@ -56,12 +56,12 @@ def build_pdf(pages: list[PageResult], original_pdf: bytes | None = None) -> byt
     source = pymupdf.open(stream=original_pdf, filetype="pdf") if original_pdf else None
     font_xref = 0
     for result in pages:
-        if result.image_jpeg is None:
+        if result.image is None:
             assert source is not None, "a text-layer page needs its original PDF"
             out.insert_pdf(source, from_page=result.number - 1, to_page=result.number - 1)
             continue
         page = out.new_page(width=result.width_pt, height=result.height_pt)
-        page.insert_image(page.rect, stream=result.image_jpeg)
+        page.insert_image(page.rect, stream=result.image)
         if result.words:
             font_xref = font_xref or _add_font(out)
             _append_text(out, page, font_xref, content_stream(result.words, 72 / result.word_dpi,

@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from digitizer.imaging.clean import clean_page
+from digitizer.imaging.display import is_bilevel
+from digitizer.imaging.grey import reading_grey
+from digitizer.model import SourcePage
+from samples.degrade import quarter_turn, rotate
+from samples.layout import layout
+from samples.render import rasterize
+from samples.content import make_document
+
+import random
+
+
+def page(image: np.ndarray, dpi: float = 300, inferred: bool = False) -> SourcePage:
+    h, w = image.shape[:2]
+    return SourcePage(1, image, dpi, w * 72 / dpi, h * 72 / dpi, dpi_inferred=inferred)
+
+
+CLEAN = rasterize(layout(make_document("quyet_dinh", random.Random(4)), "tinos"))
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_orientation_is_undone(turn):
+    result = clean_page(page(quarter_turn(CLEAN, turn)))
+    assert (result.turn + turn) % 360 == 0
+    assert result.display.shape[:2] == CLEAN.shape[:2]
+
+
+@pytest.mark.parametrize("skew", [-10.0, -4.5, 2.5, 10.0])
+def test_skew_is_measured_and_removed(skew):
+    result = clean_page(page(rotate(CLEAN, skew)))
+    assert result.turn == 0
+    assert abs(result.skew - skew) < 0.3
+
+
+def test_red_and_blue_ink_fade_but_black_stays():
+    rgb = np.full((10, 30, 3), 255, np.uint8)
+    rgb[:, :10] = (210, 40, 50)        # seal red
+    rgb[:, 10:20] = (40, 60, 190)      # signature blue
+    rgb[:, 20:] = (20, 20, 20)         # printed black
+    grey = reading_grey(rgb)
+    assert grey[0, 5] > 200 and grey[0, 15] > 180 and grey[0, 25] < 40
+
+
+def test_dark_scanner_border_is_cropped_from_both_images():
+    bordered = CLEAN.copy()
+    bordered[:, :200] = 20
+    bordered[:150] = 30
+    result = clean_page(page(bordered))
+    assert result.display.shape[1] < CLEAN.shape[1] - 150
+    assert result.reading[:20].min() == 255   # no black band left for Tesseract
+
+
+def test_reading_image_is_white_paper_with_grey_ink():
+    shaded = (CLEAN.astype(np.float32) * np.linspace(0.6, 0.95, CLEAN.shape[1])[None, :]).astype(np.uint8)
+    result = clean_page(page(shaded))
+    paper = result.reading[result.reading > 128]
+    assert np.median(paper) == 255
+    assert result.reading.min() < 60
+
+
+def test_display_keeps_colour_and_greyness():
+    rgb = np.dstack([CLEAN, CLEAN, CLEAN]).copy()
+    rgb[1000:1100, 1000:1100] = (200, 30, 40)
+    result = clean_page(page(rgb))
+    assert result.display.ndim == 3 and not result.bilevel
+    grey_scan = clean_page(page(np.clip(CLEAN.astype(int) - 30, 0, 255).astype(np.uint8)))
+    assert grey_scan.display.ndim == 2 and 200 < np.median(grey_scan.display) < 240   # grey paper stays grey
+
+
+def test_fax_pages_stay_black_and_white():
+    fax = np.where(rotate(CLEAN, 1.5) < 128, 0, 255).astype(np.uint8)
+    assert is_bilevel(fax)
+    result = clean_page(page(fax))
+    assert result.bilevel and is_bilevel(result.display)
