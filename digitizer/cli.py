@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from .config import Settings, load_settings
 from .errors import DigitizerError
+from .intake.inbox import dossier_of
+from .intake.watcher import watch
+from .jobs.file_job import run_file_job
 from .model import Record, SourceInfo
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
@@ -104,6 +109,30 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    inbox = (args.dir or settings.data_dir / "inbox").resolve()
+    inbox.mkdir(parents=True, exist_ok=True)
+    for folder in ("done", "failed"):
+        if inbox in (settings.data_dir / folder).resolve().parents or (settings.data_dir / folder).resolve() == inbox:
+            print(f"{folder}/ may not lie inside the watched folder {inbox}", file=sys.stderr)
+            return 2
+    store = open_store(settings.store_dir)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.getLogger().setLevel(logging.INFO)
+    log = logging.getLogger("digitizer.watch")
+    log.info("watching %s (store %s)", inbox, settings.store_dir.resolve())
+    with PagePool(settings.worker_count()) as pool:
+        def handle(path: Path) -> None:
+            record = run_file_job(path, inbox, settings, store, pool.imap, dossier_of(path, inbox))
+            if record is not None:
+                log.info("%s %s %s", record.status, path.name,
+                         record.error.message if record.error else record.id[:12])
+        watch(inbox, handle, settle_seconds=args.settle, polling=args.polling, stop=stop)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digitizer", description=__doc__)
     parser.add_argument("--config", type=Path, help="a TOML settings file (default: $DIGITIZER_CONFIG)")
@@ -117,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("id")
     e.add_argument("dir", type=Path)
     e.set_defaults(run=cmd_export)
+    w = sub.add_parser("watch", help="the service: process what is dropped into the inbox")
+    w.add_argument("dir", nargs="?", type=Path, help="the inbox (default: DATA_DIR/inbox)")
+    w.add_argument("--settle", type=float, default=5.0, help="seconds a file must stay unchanged")
+    w.add_argument("--polling", action="store_true", help="poll instead of native events (network shares)")
+    w.set_defaults(run=cmd_watch)
     return parser
 
 

@@ -1,0 +1,20 @@
+# digitizer with Tesseract (Vietnamese) and poppler. Build: docker build -t digitizer .
+# Run:   docker run -v "$PWD/data:/data" digitizer          (watches /data/inbox)
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        tesseract-ocr tesseract-ocr-vie poppler-utils \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY digitizer ./digitizer
+COPY samples ./samples
+COPY configs ./configs
+RUN pip install --no-cache-dir .
+
+ENV DIGITIZER_DATA_DIR=/data \
+    OMP_THREAD_LIMIT=1
+VOLUME ["/data"]
+CMD ["digitizer", "watch", "/data/inbox"]

@@ -1,0 +1,55 @@
+"""One inbox file: process, store, then move it to done/ or failed/ with its reason."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import date
+from pathlib import Path
+
+from ..config import Settings
+from ..model import Record
+from ..pipeline import PageMap, document_id, process
+from ..storage import ObjectStore, load_record, save_outcome
+
+log = logging.getLogger(__name__)
+
+
+def _unique(target: Path) -> Path:
+    n, candidate = 1, target
+    while candidate.exists():
+        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
+        n += 1
+    return candidate
+
+
+def set_aside(path: Path, folder: Path, reason: str | None = None) -> Path:
+    """Move `path` into `folder`, never overwriting; write `<name>.error.txt` beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _unique(folder / path.name)
+    shutil.move(str(path), target)
+    if reason is not None:
+        target.with_name(target.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
+    return target
+
+
+def run_file_job(path: Path, inbox: Path, settings: Settings, store: ObjectStore,
+                 page_map: PageMap = map, dossier: str | None = None) -> Record | None:
+    """None when the file vanished before it could be read (nothing to record)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    existing = load_record(store, document_id(data))
+    if existing is not None and existing.status == "done":
+        record = existing
+        log.info("%s is already stored as %s", path.name, record.id[:12])
+    else:
+        outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
+        record = save_outcome(store, outcome, data)
+    if record.status == "done":
+        set_aside(path, settings.data_dir / "done" / date.today().isoformat())
+    elif record.error is not None and not record.error.transient:
+        set_aside(path, settings.data_dir / "failed", record.error.message)
+    # Transient failures stay in the inbox and are tried again on a later pass.
+    return record
