@@ -21,7 +21,7 @@ class OcrSettings:
     lang: str = "vie"
     psm: int = 3
     page_timeout: float = 180.0        # seconds Tesseract may spend on one page
-    target_dpi: int = 250              # pages are resampled to this for Tesseract (see docs/benchmarks.md)
+    target_dpi: int = 225              # pages are resampled to this for Tesseract (see docs/benchmarks.md)
 
 
 @dataclass

@@ -32,6 +32,7 @@ class SourcePage:
     height_pt: float
     text: str | None = None              # a usable born-digital text layer, NFC
     dpi_inferred: bool = False
+    words: list[Word] = field(default_factory=list)   # of the text layer, boxes in points
 
 
 @dataclass

@@ -65,7 +65,7 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageRes
     """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data."""
     if page.image is None:
         return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
-                          1.0, page.text or "")
+                          1.0, page.text or "", page.words, 72.0)
     t0 = time.perf_counter()
     clean = clean_page(page, ocr.target_dpi)
     t1 = time.perf_counter()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages digitizer needs, only those missing. Safe to run again.
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-croscore fonts-liberation2 fonts-noto-core
-          python3-venv python3-pip)
+packages=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-croscore fonts-liberation2 fonts-noto-core)
+# Debian's python3 needs python3-venv for `python3 -m venv`; other Pythons bring their own.
+python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv python3-pip)
 packages+=("$@")   # extra packages for a target, e.g. ocrmypdf for the benchmarks
 missing=()
 for p in "${packages[@]}"; do

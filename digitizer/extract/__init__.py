@@ -3,8 +3,45 @@
 from __future__ import annotations
 
 from ..model import Field, PageResult
+from .checks import id_number_problem, phone_ok
+from .fields import (LABELS, doc_number, doc_type_and_title, issue_date_and_place, issuer, labelled_field,
+                     signer, subject)
+from .lines import TextLine, page_lines
+
+
+def extract_from_lines(lines: list[TextLine]) -> tuple[Field | None, dict[str, Field]]:
+    if not lines:
+        return None, {}
+    fields: dict[str, Field | None] = {}
+    fields["doc_number"] = doc_number(lines)
+    doc_type, title_index = doc_type_and_title(lines, fields["doc_number"])
+    fields["issue_date"], fields["place"] = issue_date_and_place(lines)
+    fields["issuer"] = issuer(lines, title_index)
+    fields["subject"] = subject(lines, title_index)
+    fields["signer"] = signer(lines)
+    for name in LABELS:
+        fields[name] = labelled_field(lines, name)
+    _check(fields)
+    return doc_type, {k: v for k, v in fields.items() if v is not None}
+
+
+def _check(fields: dict[str, Field | None]) -> None:
+    """Values that fail their check are dropped, or kept with a low confidence where the
+    value is still more likely right than not."""
+    id_field, birth = fields.get("id_number"), fields.get("birth_date")
+    if id_field is not None:
+        problem = id_number_problem(id_field.value, birth.value if birth else None)
+        if problem == "does not agree with the birth date":
+            id_field.confidence = round(min(id_field.confidence, 0.3), 3)
+            if birth is not None:
+                birth.confidence = round(min(birth.confidence, 0.5), 3)
+        elif problem is not None:
+            fields["id_number"] = None
+    phone = fields.get("phone")
+    if phone is not None and not phone_ok(phone.value):
+        fields["phone"] = None
 
 
 def extract_fields(pages: list[PageResult]) -> tuple[Field | None, dict[str, Field]]:
-    """Document type and key fields. Filled in by the key-fields work (issue 3)."""
-    return None, {}
+    """Document type and key fields, each with a confidence, a page and a box in points."""
+    return extract_from_lines(page_lines(pages))

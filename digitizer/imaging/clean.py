@@ -8,9 +8,9 @@ import cv2
 import numpy as np
 
 from ..model import SourcePage
-from .binarize import binarize, despeckle, flatten, keep_ink, near_ink
+from .binarize import binarize, despeckle, flatten, keep_ink, near_ink, remove_rules
 from .display import is_bilevel, quiet_paper
-from .geometry import resample, upright
+from .geometry import resample, shrink, upright
 from .grey import reading_grey
 from .orientation import detect
 from .page_frame import find_paper, flatten_sheet
@@ -31,7 +31,7 @@ class CleanPage:
     orientation_confidence: float
 
 
-def clean_page(page: SourcePage, target_dpi: int = 250) -> CleanPage:
+def clean_page(page: SourcePage, target_dpi: int = 225) -> CleanPage:
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
     bilevel = is_bilevel(image)
@@ -44,13 +44,14 @@ def clean_page(page: SourcePage, target_dpi: int = 250) -> CleanPage:
     flat = flatten(grey, dpi)
 
     f = DETECT_DPI / dpi
-    small = cv2.resize(flat, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    small = shrink(flat, f)
     orientation = detect(despeckle(binarize(small), DETECT_DPI) == 0)
 
     display = upright(image, orientation.turn, orientation.skew)
     reading = upright(flat, orientation.turn, orientation.skew)
     reading = resample(reading, target_dpi / dpi)
-    mask = near_ink(despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi))
+    ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
+    mask = near_ink(remove_rules(ink, target_dpi))
     reading = keep_ink(reading, mask)
     if bilevel:     # rotation interpolated grey edges; a fax stays black and white
         display = cv2.threshold(display, 127, 255, cv2.THRESH_BINARY)[1]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .geometry import shrink
+
 
 def is_bilevel(image: np.ndarray) -> bool:
     if image.ndim != 2:
@@ -22,10 +24,8 @@ def quiet_paper(image: np.ndarray, near_ink: np.ndarray) -> np.ndarray:
     """`near_ink`: uint8 mask (any size; resized here), non-zero where ink is or may be."""
     h, w = image.shape[:2]
     mask = cv2.resize(near_ink, (w, h), interpolation=cv2.INTER_NEAREST)
-    small = cv2.resize(image, (w // 8, h // 8), interpolation=cv2.INTER_AREA)
+    small = shrink(image, 1 / 8)
     # Close away the text before smoothing, so no grey halo of ink bleeds into the paper.
     small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     paper = cv2.resize(cv2.GaussianBlur(small, (0, 0), 2), (w, h), interpolation=cv2.INTER_LINEAR)
-    if image.ndim == 3:
-        mask = mask[..., None]
-    return np.where(mask > 0, image, paper).astype(np.uint8)
+    return cv2.copyTo(image, mask, paper)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .geometry import shrink
+
 WORK_SIZE = 1000            # long side of the image the outline is searched on
 
 
@@ -13,7 +15,7 @@ def find_paper(grey: np.ndarray) -> np.ndarray | None:
     surround, or None when the sheet fills the image (the usual flatbed scan)."""
     h, w = grey.shape
     scale = WORK_SIZE / max(h, w)
-    small = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    small = shrink(grey, scale)
     small = cv2.GaussianBlur(small, (5, 5), 0)
     _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))

@@ -13,7 +13,7 @@ import numpy as np
 import pymupdf
 
 from ..errors import DigitizerError
-from ..model import SourcePage
+from ..model import SourcePage, Word
 from .pixels import neutral_to_grey
 
 # MuPDF prints its complaints about damaged files on stdout, which would corrupt
@@ -37,6 +37,17 @@ def usable_text(text: str) -> str | None:
         return None
     latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
     return text if latin / len(letters) >= 0.9 else None
+
+
+def _layer_words(page: pymupdf.Page) -> list[Word]:
+    """The text layer's words with their boxes (points, as pixels at 72 DPI)."""
+    words = []
+    for x0, y0, x1, y1, text, block, line, _ in page.get_text("words"):
+        text = unicodedata.normalize("NFC", text.translate(_LAYER_FIXES)).strip()
+        if text:
+            words.append(Word(text, round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)),
+                              1.0, block * 1000 + line))
+    return words
 
 
 def scan_dpi(page: pymupdf.Page) -> float:
@@ -81,7 +92,7 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
         return SourcePage(number, neutral_to_grey(_render_with_poppler(data, page.number, DEFAULT_DPI, exc)),
                           DEFAULT_DPI, width_pt, height_pt)
     if text is not None:
-        return SourcePage(number, None, 72.0, width_pt, height_pt, text=text)
+        return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=_layer_words(page))
     if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
         raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
     return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt)

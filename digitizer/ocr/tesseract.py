@@ -38,11 +38,15 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
     return _words(data)
 
 
+# Tesseract's Vietnamese model sometimes answers Icelandic eth for the identical-looking Đ.
+LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
 def _words(data: dict[str, list]) -> list[Word]:
     words: list[Word] = []
     lines: dict[tuple[int, int, int], int] = {}
     for i, level in enumerate(data["level"]):
-        text = unicodedata.normalize("NFC", str(data["text"][i])).strip()
+        text = unicodedata.normalize("NFC", str(data["text"][i])).translate(LOOKALIKES).strip()
         if level != 5 or not text:
             continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])

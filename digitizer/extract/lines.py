@@ -1,0 +1,81 @@
+"""Text lines with positions: what the field rules read.
+
+Each line keeps its words' boxes so a value found at some characters of the line can be
+given its bounding box on the page, in PDF points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from ..model import PageResult, Word
+from .normalize import fold, nfc
+
+
+@dataclass
+class TextLine:
+    page: int
+    text: str                 # NFC, words joined by single spaces
+    folded: str               # same length as text (see normalize.fold)
+    words: list[Word]
+    starts: list[int]         # offset of each word in `text`
+    scale: float              # word box units -> points
+    page_width: float         # points
+    page_height: float        # points
+
+    @property
+    def x0(self) -> float:
+        return min(w.left for w in self.words) * self.scale
+
+    @property
+    def x1(self) -> float:
+        return max(w.left + w.width for w in self.words) * self.scale
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words) * self.scale
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def words_in(self, start: int, end: int) -> list[Word]:
+        return [w for w, s in zip(self.words, self.starts) if s < end and s + len(w.text) > start]
+
+    def bbox(self, start: int, end: int) -> list[float]:
+        chosen = self.words_in(start, end) or self.words
+        return [round(min(w.left for w in chosen) * self.scale, 1), round(min(w.top for w in chosen) * self.scale, 1),
+                round(max(w.left + w.width for w in chosen) * self.scale, 1),
+                round(max(w.top + w.height for w in chosen) * self.scale, 1)]
+
+    def confidence(self, start: int, end: int) -> float:
+        chosen = self.words_in(start, end) or self.words
+        return sum(w.confidence for w in chosen) / len(chosen)
+
+    def split(self, x: float) -> tuple[TextLine | None, TextLine | None]:
+        """The part of the line left of `x` points and the part right of it (two header
+        columns that OCR read as one line)."""
+        left = [w for w in self.words if (w.left + w.width / 2) * self.scale < x]
+        right = [w for w in self.words if (w.left + w.width / 2) * self.scale >= x]
+        return (make_line(self.page, left, self.scale, self.page_width, self.page_height) if left else None,
+                make_line(self.page, right, self.scale, self.page_width, self.page_height) if right else None)
+
+
+def make_line(page: int, words: list[Word], scale: float, width: float, height: float) -> TextLine:
+    starts, parts, pos = [], [], 0
+    for w in words:
+        starts.append(pos)
+        parts.append(nfc(w.text))
+        pos += len(parts[-1]) + 1
+    text = " ".join(parts)
+    return TextLine(page, text, fold(text), words, starts, scale, width, height)
+
+
+def page_lines(pages: list[PageResult]) -> list[TextLine]:
+    lines = []
+    for page in pages:
+        scale = 72 / page.word_dpi
+        for _, group in groupby(page.words, key=lambda w: w.line):
+            lines.append(make_line(page.number, list(group), scale, page.width_pt, page.height_pt))
+    return lines

@@ -1,0 +1,48 @@
+"""Vietnamese text forms: NFC for storage and display, a folded form for matching.
+
+`fold` keeps one character per character of its NFC input (marks dropped, đ -> d, lower
+case), so a match found in the folded text has the same offsets in the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[0]
+    return base.lower() if len(base.lower()) == 1 else c
+
+
+def fold(text: str) -> str:
+    """'Nguyễn Văn Đức' -> 'nguyen van duc', one output character per NFC input character."""
+    return "".join(_fold_char(c) for c in nfc(text))
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed and trimmed."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sentence_case(text: str) -> str:
+    """'ỦY BAN NHÂN DÂN XÃ SƠN ĐÔNG' -> 'Ủy ban nhân dân xã Sơn Đông': lower case, first
+    letter up, and the place name after xã/phường/huyện/tỉnh/... in title case."""
+    words = squash(text).lower().split(" ")
+    out, place = [], False
+    for i, word in enumerate(words):
+        if i == 0 or place:
+            word = word[:1].upper() + word[1:]
+        if fold(word) in ("xa", "phuong", "huyen", "tinh", "quan") or (
+                i > 0 and fold(words[i - 1]) in ("thi", "thanh") and fold(word) in ("tran", "pho")):
+            place = True
+        out.append(word)
+    return " ".join(out)
