@@ -20,8 +20,9 @@ from .jobs.file_job import run_file_job
 from .model import Record, SourceInfo
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
-from .pipeline import Outcome, _failed, document_id, process
-from .storage import load_record, open_store, save_outcome
+from .pipeline import PageMap, _failed, document_id, process
+from .storage import (ObjectStore, StoreConfigError, StoreUnavailable, load_record, open_store,
+                      save_outcome)
 from .storage.keys import valid_id
 
 
@@ -34,31 +35,33 @@ def _read(path: Path) -> bytes | DigitizerError:
         return DigitizerError("truncated", f"cannot read {path}: {exc.strerror}")
 
 
-def _process_path(path: Path, settings: Settings) -> Outcome:
-    """One whole document in this process (used by the document-level pool)."""
+def _failed_read(path: Path, error: DigitizerError) -> Record:
+    return _failed(Record(id="", source=SourceInfo(path.name, 0, "")), error, 0.0).record
+
+
+def _process_and_store(path: Path, settings: Settings, store: ObjectStore | None = None,
+                       page_map: PageMap = map) -> Record:
+    """One whole document: read, process, store. In the document-level pool each worker
+    does this end to end, so storing overlaps with the other workers' OCR."""
     data = _read(path)
     if isinstance(data, DigitizerError):
-        return _failed(Record(id="", source=SourceInfo(path.name, 0, "")), data, 0.0)
-    return process(data, path.name, settings)
+        return _failed_read(path, data)
+    outcome = process(data, path.name, settings, page_map=page_map)
+    return save_outcome(store or open_store(settings), outcome, data)
 
 
-def _outcomes(paths: list[Path], settings: Settings) -> Iterator[tuple[Path, Outcome, bytes | None]]:
+def _records(paths: list[Path], settings: Settings, store: ObjectStore) -> Iterator[Record]:
     """Documents in parallel when there are enough of them, else pages in parallel."""
     workers = settings.worker_count()
     if len(paths) >= workers > 1:
         with ProcessPoolExecutor(workers, initializer=single_thread_env) as pool:
-            futures = [pool.submit(_process_path, p, settings) for p in paths]
-            for path, future in zip(paths, futures):
-                outcome = future.result()
-                yield path, outcome, (path.read_bytes() if outcome.record.status == "done" else None)
+            futures = [pool.submit(_process_and_store, p, settings) for p in paths]
+            for future in futures:
+                yield future.result()
         return
     with PagePool(workers) as pool:
         for path in paths:
-            data = _read(path)
-            if isinstance(data, DigitizerError):
-                yield path, _failed(Record(id="", source=SourceInfo(path.name, 0, "")), data, 0.0), None
-                continue
-            yield path, process(data, path.name, settings, page_map=pool.imap), data
+            yield _process_and_store(path, settings, store, pool.imap)
 
 
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
@@ -73,7 +76,7 @@ def _emit(record: Record, as_json: bool, note: str = "") -> None:
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings.store_dir)
+    store = open_store(settings)
     todo: list[Path] = []
     failures = 0
     for path in args.files:
@@ -83,10 +86,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
             _emit(existing, args.json, "  (already stored)")
         else:
             todo.append(path)
-    for _, outcome, original in _outcomes(todo, settings):
-        record = outcome.record
-        if record.status == "done" and original is not None:
-            record = save_outcome(store, outcome, original)
+    for record in _records(todo, settings, store):
         failures += record.status != "done"
         _emit(record, args.json)
     return 1 if failures else 0
@@ -96,7 +96,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if not valid_id(args.id):
         print(f"not a document id (64 hex digits): {args.id}", file=sys.stderr)
         return 2
-    store = open_store(settings.store_dir)
+    store = open_store(settings)
     record = load_record(store, args.id)
     if record is None:
         print(f"no document {args.id} in the store", file=sys.stderr)
@@ -116,7 +116,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         if inbox in (settings.data_dir / folder).resolve().parents or (settings.data_dir / folder).resolve() == inbox:
             print(f"{folder}/ may not lie inside the watched folder {inbox}", file=sys.stderr)
             return 2
-    store = open_store(settings.store_dir)
+    store = open_store(settings)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -160,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings(args.config)
     try:
         return int(args.run(args, settings))
+    except (StoreConfigError, StoreUnavailable) as exc:
+        print(f"storage: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -37,12 +37,29 @@ class PdfSettings:
 
 
 @dataclass
+class S3Settings:
+    """MinIO or any S3-compatible store; unused while `endpoint` is empty (local folder)."""
+    endpoint: str = ""                 # host:port, e.g. 127.0.0.1:9000
+    access_key: str = ""
+    secret_key: str = ""
+    bucket: str = "digitizer"
+    secure: bool = False               # https
+    region: str = ""
+    timeout: float = 10.0              # seconds to connect; reads get three times this
+    retry_seconds: float = 60.0        # keep retrying an operation this long, then fail as transient
+    versioning: bool = False
+    lock_days: int = 0                 # object lock retention for archives that must not change
+    lock_mode: str = "GOVERNANCE"      # or COMPLIANCE
+
+
+@dataclass
 class Settings:
     data_dir: Path = Path("data")
     workers: int = 0                   # 0: one per core
     ocr: OcrSettings = field(default_factory=OcrSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    s3: S3Settings = field(default_factory=S3Settings)
 
     @property
     def store_dir(self) -> Path:

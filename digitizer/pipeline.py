@@ -55,7 +55,7 @@ def encode_display(image: np.ndarray, bilevel: bool, quality: int) -> bytes:
         Image.fromarray(image).convert("1").save(out, "PNG", optimize=False)
         return out.getvalue()
     pixels = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+    ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise DigitizerError("internal", "JPEG encoding failed")
     return buf.tobytes()

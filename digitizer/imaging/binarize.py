@@ -38,41 +38,58 @@ def binarize(flat: np.ndarray) -> np.ndarray:
     return binary
 
 
-def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
-    """Remove isolated ink specks smaller than a diacritic dot, and big blobs glued to the
-    image edge (scanner borders, desk). The dot below a 12 pt capital (Ụ) is about 12 px at
-    225 DPI and 20 px at 300 DPI; specks are a few pixels.
+SPECKLED = 150        # tiny components (at half resolution) on a page worth a full-resolution pass
 
-    Above 280 DPI components are labelled at half resolution (a quarter of the pixels; a
-    2x2 block counts as ink if any of it is), which is most of this function's cost."""
-    half = dpi >= 280
+
+def _components(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return labels, stats
+
+
+def _erase(labels: np.ndarray, drop: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    drop[0] = False
+    erase = np.where(drop, 255, 0).astype(np.uint8)[labels]
+    if erase.shape != shape:
+        erase = cv2.resize(erase, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
+    return erase
+
+
+def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
+    """Remove big blobs glued to the image edge (scanner borders, desk) and isolated specks
+    smaller than a diacritic dot. The dot below a 12 pt capital (Ụ) is about 12 px at 225
+    DPI and 20 px at 300 DPI; specks are a few pixels.
+
+    Components are first labelled at half resolution (a quarter of the pixels; a 2x2 block
+    is ink if any of it is), which finds edge blobs and counts likely specks. Only a
+    speckled page (fax, noise) pays for labelling at full resolution."""
     ink = cv2.compare(binary, 128, cv2.CMP_LT)
-    if half:
-        ink = cv2.compare(shrink(ink, 1 / 2), 0, cv2.CMP_GT)
-        dpi = dpi / 2
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    h, w = ink.shape
-    min_area = max(2, round(7 * (dpi / 300) ** 2)) if not half else 3
-    area = stats[:, cv2.CC_STAT_AREA]
+    small = cv2.compare(shrink(ink, 1 / 2), 0, cv2.CMP_GT) if dpi >= 150 else ink
+    labels, stats = _components(small)
+    h, w = small.shape
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     touches_edge = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
     edge_blob = touches_edge & ((bw > w * 0.25) | (bh > h * 0.25))
-    drop = (area < min_area) | edge_blob
-    drop[0] = False
-    erase = np.where(drop, 255, 0).astype(np.uint8)[labels]
-    if half:
-        erase = cv2.resize(erase, (binary.shape[1], binary.shape[0]), interpolation=cv2.INTER_NEAREST)
-    return cv2.max(binary, erase)
+    out = cv2.max(binary, _erase(labels, edge_blob, binary.shape))
+    tiny = int(np.count_nonzero(stats[1:, cv2.CC_STAT_AREA] <= 2))
+    if tiny < SPECKLED:
+        return out
+    labels, stats = _components(cv2.compare(out, 128, cv2.CMP_LT))
+    min_area = max(2, round(7 * (dpi / 300) ** 2))
+    return cv2.max(out, _erase(labels, stats[:, cv2.CC_STAT_AREA] < min_area, binary.shape))
 
 
 def remove_rules(binary: np.ndarray, dpi: float) -> np.ndarray:
     """Erase ruled lines (the underline below a Decree 30 header, form and table lines): a
     run of ink longer than a third of an inch is no letter, and it confuses Tesseract."""
-    ink = cv2.compare(binary, 128, cv2.CMP_LT)
-    length = max(15, int(dpi / 3))
+    # At half resolution (a 2x2 block is ink if any of it is): lines stay lines, at a
+    # quarter of the cost; the found rules are grown back by a pixel to cover their edges.
+    ink = cv2.compare(shrink(cv2.compare(binary, 128, cv2.CMP_LT), 1 / 2), 0, cv2.CMP_GT)
+    length = max(8, int(dpi / 6))
     rules = cv2.max(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)),
                     cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
+    rules = cv2.resize(cv2.dilate(rules, np.ones((2, 2), np.uint8)), (binary.shape[1], binary.shape[0]),
+                       interpolation=cv2.INTER_NEAREST)
     return cv2.max(binary, rules)
 
 

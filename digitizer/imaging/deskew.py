@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_POINTS = 60_000
+MAX_POINTS = 40_000
 
 
 def ink_points(binary: np.ndarray) -> np.ndarray:
@@ -24,11 +24,11 @@ def profile_score(points: np.ndarray, degrees: float, bins: int) -> float:
     return float(np.dot(counts, counts))
 
 
-def coarse_angle(points: np.ndarray, height: int, limit: float = 15.0) -> tuple[float, float]:
-    """Best whole-degree angle within ±limit and its score."""
+def coarse_angle(points: np.ndarray, height: int, limit: float = 15.0, step: float = 1.0) -> tuple[float, float]:
+    """Best angle within ±limit on a grid of `step` degrees, and its score."""
     if len(points) < 200:
         return 0.0, 0.0
-    coarse = np.arange(-limit, limit + 1e-9, 1.0)
+    coarse = np.arange(-limit, limit + 1e-9, step)
     scores = [profile_score(points, a, height) for a in coarse]
     i = int(np.argmax(scores))
     return float(coarse[i]), float(scores[i])

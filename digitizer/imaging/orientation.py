@@ -49,8 +49,8 @@ def above_below_ratio(points: np.ndarray, angle: float) -> float:
 def detect(ink: np.ndarray) -> Orientation:
     """`ink`: boolean image, True where ink, at about 150 DPI."""
     points = ink_points(ink)
-    _, score = coarse_angle(points, ink.shape[0])
-    _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1])
+    _, score = coarse_angle(points, ink.shape[0], step=1.5)
+    _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1], step=1.5)
     turn = 0
     if side_score > score * SIDEWAYS_MARGIN:
         ink = cv2.rotate(ink.astype(np.uint8), cv2.ROTATE_90_CLOCKWISE)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..config import Settings
 from ..model import Record
 from ..pipeline import PageMap, document_id, process
-from ..storage import ObjectStore, load_record, save_outcome
+from ..storage import ObjectStore, StoreUnavailable, load_record, save_outcome
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,10 @@ def run_file_job(path: Path, inbox: Path, settings: Settings, store: ObjectStore
         data = path.read_bytes()
     except FileNotFoundError:
         return None
-    existing = load_record(store, document_id(data))
+    try:
+        existing = load_record(store, document_id(data))
+    except StoreUnavailable:
+        return None             # the store is down: leave the file where it is, try later
     if existing is not None and existing.status == "done":
         record = existing
         log.info("%s is already stored as %s", path.name, record.id[:12])

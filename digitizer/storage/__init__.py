@@ -1,7 +1,8 @@
 """The only stage that touches the object store (and, later, the search index)."""
 
-from .archive import save_outcome, load_record
+from .archive import load_record, save_outcome
 from .keys import object_keys
-from .objects import LocalStore, ObjectStore, open_store
+from .objects import LocalStore, ObjectStore, StoreConfigError, StoreUnavailable, open_store
 
-__all__ = ["LocalStore", "ObjectStore", "open_store", "object_keys", "save_outcome", "load_record"]
+__all__ = ["LocalStore", "ObjectStore", "StoreConfigError", "StoreUnavailable", "open_store", "object_keys", "save_outcome",
+           "load_record"]

@@ -2,45 +2,63 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 
+from .. import __version__
+from ..errors import DigitizerError
+from ..extract.normalize import fold
 from ..intake.detect import EXTENSIONS
 from ..model import Record
 from ..pipeline import Outcome
 from .keys import object_keys, record_key
-from .objects import ObjectStore
+from .objects import ObjectStore, StoreUnavailable
 
 
 class StorageError(Exception):
     """What was written does not read back as written."""
 
 
-def _put_verified(store: ObjectStore, key: str, data: bytes, content_type: str) -> None:
-    stored = store.put(key, data, content_type)
-    check = store.stat(key)
-    digest = hashlib.sha256(data).hexdigest()
-    if check is None or check.size != len(data) or check.sha256 != digest or stored.sha256 != digest:
-        raise StorageError(f"{key} did not verify after writing")
+def _put_verified(store: ObjectStore, key: str, data: bytes, content_type: str, metadata: dict[str, str]) -> None:
+    store.put(key, data, content_type, metadata)
+    if not store.verify(key, data):
+        raise StoreUnavailable(f"{key} did not verify after writing")
+
+
+def ascii_metadata(record: Record) -> dict[str, str]:
+    """Facts safe for HTTP headers; Vietnamese values stay in the record JSON."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(record.doc_type.value)).strip("-") if record.doc_type else "unknown"
+    return {"sha256": record.id, "schema": str(record.schema), "pipeline-version": __version__, "doc-type": slug}
 
 
 def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Record:
-    """Original, PDF, text, then the record last. Failed outcomes write nothing."""
+    """Original, PDF, text, then the record last, each verified after writing. A document
+    already complete in the store is not written again. Failed outcomes write nothing;
+    a store that stays unreachable turns the record into a transient failure."""
     record = outcome.record
     if record.status != "done" or outcome.pdf is None:
         return record
     keys = object_keys(record.id, EXTENSIONS.get(record.source.media_type, "bin"))
-    _put_verified(store, keys["original"], original, record.source.media_type)
-    _put_verified(store, keys["pdf"], outcome.pdf, "application/pdf")
-    _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8")
-    record.objects = keys
-    body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-    _put_verified(store, keys["record"], body, "application/json; charset=utf-8")
+    try:
+        existing = load_record(store, record.id)
+        if existing is not None and existing.status == "done":
+            return existing
+        meta = ascii_metadata(record)
+        _put_verified(store, keys["original"], original, record.source.media_type, meta)
+        _put_verified(store, keys["pdf"], outcome.pdf, "application/pdf", meta)
+        _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8", meta)
+        record.objects = keys
+        body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+        _put_verified(store, keys["record"], body, "application/json; charset=utf-8", meta)
+    except StoreUnavailable as exc:
+        record.status = "failed"
+        record.objects = {}
+        record.error = DigitizerError("storage_unavailable", str(exc)[:300]).info()
     return record
 
 
 def load_record(store: ObjectStore, doc_id: str) -> Record | None:
-    key = record_key(doc_id)
-    if not store.exists(key):
+    try:
+        return Record.from_dict(json.loads(store.get(record_key(doc_id))))
+    except KeyError:
         return None
-    return Record.from_dict(json.loads(store.get(key)))

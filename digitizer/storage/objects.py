@@ -1,28 +1,30 @@
-"""ObjectStore: put/get bytes by key. The local folder is the embedded default."""
+"""ObjectStore: put/get bytes by key. The local folder is the embedded default; S3 is in s3.py."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Protocol
 
+from ..config import Settings
 
-@dataclass
-class StoredObject:
-    key: str
-    size: int
-    sha256: str
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached now (after retries); the job should be tried again later."""
+
+
+class StoreConfigError(Exception):
+    """The bucket cannot give what the settings ask (versioning, object lock)."""
 
 
 class ObjectStore(Protocol):
-    def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> StoredObject: ...
-    def get(self, key: str) -> bytes: ...
+    def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None: ...
+    def get(self, key: str) -> bytes: ...                 # KeyError when absent
     def exists(self, key: str) -> bool: ...
-    def stat(self, key: str) -> StoredObject | None: ...
+    def verify(self, key: str, data: bytes) -> bool: ...  # the stored object is exactly `data`
     def keys(self, prefix: str) -> Iterator[str]: ...
+    def download_url(self, key: str, seconds: int = 600) -> str | None: ...   # None: serve it yourself
 
 
 class LocalStore:
@@ -38,8 +40,7 @@ class LocalStore:
             raise ValueError(f"key outside the store: {key!r}")
         return path
 
-    def put(self, key: str, data: bytes, content_type: str,
-            metadata: dict[str, str] | None = None) -> StoredObject:
+    def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -53,7 +54,6 @@ class LocalStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return StoredObject(key, len(data), hashlib.sha256(data).hexdigest())
 
     def get(self, key: str) -> bytes:
         try:
@@ -64,20 +64,25 @@ class LocalStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def stat(self, key: str) -> StoredObject | None:
+    def verify(self, key: str, data: bytes) -> bool:
+        """Read back and compare byte for byte (cheaper than hashing both sides)."""
         path = self._path(key)
-        if not path.is_file():
-            return None
-        return StoredObject(key, path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
 
     def keys(self, prefix: str) -> Iterator[str]:
-        base = self.root
-        for path in sorted(base.rglob("*")):
+        for path in sorted(self.root.rglob("*")):
             if path.is_file() and not path.name.startswith(".tmp-"):
-                key = path.relative_to(base).as_posix()
+                key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     yield key
 
+    def download_url(self, key: str, seconds: int = 600) -> str | None:
+        return None
 
-def open_store(root: Path) -> ObjectStore:
-    return LocalStore(root)
+
+def open_store(settings: Settings) -> ObjectStore:
+    """S3 when an endpoint is configured, else the local folder under the data directory."""
+    if settings.s3.endpoint:
+        from .s3 import S3Store
+        return S3Store.from_settings(settings.s3)
+    return LocalStore(settings.store_dir)

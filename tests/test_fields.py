@@ -1,0 +1,186 @@
+"""Field rules on hand-written OCR output: the traps real Tesseract text sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from digitizer.extract import extract_from_lines
+from digitizer.extract.checks import id_number_problem, phone_ok
+from digitizer.extract.lines import TextLine, make_line
+from digitizer.extract.normalize import fold, sentence_case
+from digitizer.model import Word
+
+PAGE_W, PAGE_H = 595.0, 842.0
+LEFT, RIGHT = 85.0, 350.0          # where left-column and right-column lines start, in points
+
+
+def lines_of(*rows: str | tuple[str, float], confidence: float = 0.95) -> list[TextLine]:
+    """Lines as OCR gives them: each row is its text, or (text, x where it starts)."""
+    out = []
+    for i, row in enumerate(rows):
+        text, x = (row, LEFT) if isinstance(row, str) else row
+        words = []
+        for token in text.split():
+            words.append(Word(token, round(x), 60 + 20 * i, 6 * len(token), 14, confidence, i))
+            x += 6 * len(token) + 4
+        out.append(make_line(1, words, 1.0, PAGE_W, PAGE_H))
+    return out
+
+
+def fields_of(*rows: str | tuple[str, float]) -> dict[str, str]:
+    doc_type, fields = extract_from_lines(lines_of(*rows))
+    values = {k: v.value for k, v in fields.items()}
+    if doc_type:
+        values["doc_type"] = doc_type.value
+    return values
+
+
+def test_fold_keeps_offsets_and_folds_d():
+    assert fold("Số: 12/QĐ-UBND Đinh") == "so: 12/qd-ubnd dinh"
+    assert len(fold("Nguyễn Thị Hường")) == len("Nguyễn Thị Hường")
+    assert sentence_case("ỦY BAN NHÂN DÂN XÃ SƠN ĐÔNG") == "Ủy ban nhân dân xã Sơn Đông"
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("Số: 245/QĐ-UBND", "245/QĐ-UBND"),
+    ("So: 245/QD-UBND", "245/QĐ-UBND"),           # no diacritics, Đ read as D
+    ("S6: 245/QĐ-UBND", "245/QĐ-UBND"),           # ố read as 6
+    ("Số: 2O5/QĐ-UBND", "205/QĐ-UBND"),           # O for 0 inside the number
+    ("Số: l2/NĐ-CP", "12/NĐ-CP"),                 # l for 1
+    ("Số: 7/QĐĐ - UBND", "7/QĐ-UBND"),            # doubled Đ, spaced dash
+    ("Số: 671UBND-XNTTHN", "671/UBND-XNTTHN"),    # the slash lost
+    ("Số: 30/2020/NĐ-CP", "30/2020/NĐ-CP"),
+])
+def test_document_number(row, expected):
+    assert fields_of(row)["doc_number"] == expected
+
+
+def test_merged_header_columns_give_number_place_and_date():
+    f = fields_of("Số: 12/QĐ-UBND Sơn Đông, ngày 05 tháng 3 năm 2025")
+    assert (f["doc_number"], f["place"], f["issue_date"]) == ("12/QĐ-UBND", "Sơn Đông", "2025-03-05")
+
+
+def test_place_does_not_swallow_the_other_column():
+    f = fields_of("HÀNH CHÍNH CÔNG Yên Thế, ngày 10 tháng 08 năm 2020")
+    assert f["place"] == "Yên Thế" and f["issue_date"] == "2020-08-10"
+
+
+def test_dates_inside_sentences_are_not_the_issue_date():
+    f = fields_of("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+                  ("Tân Phú, ngày 02 tháng 11 năm 2024", RIGHT))
+    assert f["issue_date"] == "2024-11-02" and f["place"] == "Tân Phú"
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("Ngày sinh: 05/03/1990", "1990-03-05"),
+    ("Ngay sinh: 05-03-1990", "1990-03-05"),
+    ("Ngày, tháng, năm sinh: ngày 5 tháng 3 năm 1990", "1990-03-05"),
+    ("Ngày sinh: O5/O3/199O", "1990-03-05"),
+    ("Sinh ngày 5.3.1990", "1990-03-05"),
+])
+def test_birth_date_forms(row, expected):
+    assert fields_of(row)["birth_date"] == expected
+
+
+@pytest.mark.parametrize("row", ["Ngày sinh: 31/02/1990", "Ngày sinh: 12/13/1990", "Ngày sinh: 01/01/1850"])
+def test_impossible_dates_are_dropped(row):
+    assert "birth_date" not in fields_of(row)
+
+
+def test_value_on_the_next_line_and_upper_case_names():
+    f = fields_of("Họ và tên:", "NGUYỄN VĂN AN", "Nơi thường trú:", "thôn Đông, xã Tân Phú, tỉnh Nghệ An")
+    assert f["person_name"] == "Nguyễn Văn An"
+    assert f["address"] == "thôn Đông, xã Tân Phú, tỉnh Nghệ An"
+
+
+@pytest.mark.parametrize("label", ["Họ, chữ đệm, tên:", "Ho va ten:", "Họ tên:", "Ông/bà:"])
+def test_person_name_labels(label):
+    assert fields_of(f"{label} Trần Thị Hường")["person_name"] == "Trần Thị Hường"
+
+
+def test_name_stops_at_punctuation():
+    assert fields_of("Xét đề nghị của ông/bà: Lê Văn Tám, về việc xác nhận")["person_name"] == "Lê Văn Tám"
+
+
+def test_id_number_checked_against_province_and_birth_year():
+    assert id_number_problem("001090012345", "1990-05-01") is None
+    assert id_number_problem("001190012345", "1990-05-01") is None          # female, 1900s
+    assert id_number_problem("001290012345", "2090-01-01") is None          # 2000s
+    assert id_number_problem("001090012345", "1985-05-01") == "does not agree with the birth date"
+    assert id_number_problem("999090012345") == "unknown province code"
+    assert id_number_problem("00109001234") == "not 12 digits"
+
+
+def test_id_number_lookalikes_and_labels():
+    f = fields_of("Số định danh cá nhân: OO1O9OO12345", "Ngày sinh: 01/05/1990")
+    assert f["id_number"] == "001090012345"
+    assert fields_of("Số CCCTD: 001090012345")["id_number"] == "001090012345"   # label misread
+    assert fields_of("Số CMND: 123456789")["id_number"] == "123456789"
+
+
+def test_id_number_that_disagrees_with_birth_year_is_not_trusted():
+    _, fields = extract_from_lines(lines_of("Số CCCD: 001090012345", "Ngày sinh: 01/05/1985"))
+    assert fields["id_number"].confidence <= 0.3
+
+
+def test_id_number_with_a_bad_province_is_dropped():
+    assert "id_number" not in fields_of("Số CCCD: 999090012345")
+
+
+def test_phone_numbers():
+    assert fields_of("Số điện thoại: 0912 345 678")["phone"] == "0912345678"
+    assert fields_of("Điện thoại: 024 3825 1234")["phone"] == "02438251234"
+    assert "phone" not in fields_of("Số điện thoại: 1234567890")
+    assert phone_ok("0387654321") and not phone_ok("0187654321")
+
+
+def test_recipient_dossier_and_procedure():
+    f = fields_of("Kính gửi: Ủy ban nhân dân xã Tân Phú", "Mã hồ sơ: H40.25.13-250304-0012",
+                  "Nội dung yêu cầu giải quyết: Đăng ký khai sinh")
+    assert f["recipient"] == "Ủy ban nhân dân xã Tân Phú"
+    assert f["dossier_code"] == "H40.25.13-250304-0012"
+    assert f["procedure"] == "Đăng ký khai sinh"
+
+
+def test_header_issuer_type_subject_and_signer():
+    f = fields_of(("ỦY BAN NHÂN DÂN", 110), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 330),
+                  ("XÃ SƠN ĐÔNG", 125), ("Độc lập - Tự do - Hạnh phúc", 360),
+                  ("Số: 12/QĐ-UBND", 115), ("Sơn Đông, ngày 05 tháng 3 năm 2025", 350),
+                  ("QUYÊT ĐINH", 260),                                  # title with marks lost
+                  ("Về việc thành lập Tổ công tác chuyển đổi số", 170),
+                  "Căn cứ Luật Tổ chức chính quyền địa phương;",
+                  "Quyết định này có hiệu lực kể từ ngày ký.",
+                  ("TM. ỦY BAN NHÂN DÂN", 380), ("CHỦ TỊCH", 410), ("Đỉnh Văn An", 400))
+    assert f["issuer"] == "Ủy ban nhân dân xã Sơn Đông"
+    assert f["doc_type"] == "Quyết định"
+    assert f["subject"] == "Về việc thành lập Tổ công tác chuyển đổi số"
+    assert f["signer"] == "Đinh Văn An"                                   # family names are a closed list
+
+
+def test_parent_agency_gives_way_to_the_issuing_unit():
+    f = fields_of(("ỦY BAN NHÂN DÂN XÃ MỸ LỘC", 90), ("TRUNG TÂM PHỤC VỤ", 110), ("HÀNH CHÍNH CÔNG", 112),
+                  ("PHIẾU TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 150))
+    assert f["issuer"] == "Trung tâm phục vụ hành chính công"
+    assert f["doc_type"] == "Phiếu tiếp nhận hồ sơ"
+
+
+def test_document_types_by_title_and_by_number():
+    assert fields_of(("THÔNG BÁO", 260))["doc_type"] == "Thông báo"
+    assert fields_of(("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", 150))["doc_type"] == \
+        "Giấy xác nhận tình trạng hôn nhân"
+    assert fields_of("Số: 125/UBND-VP")["doc_type"] == "Công văn"
+    assert fields_of("Số: 15/TTr-UBND")["doc_type"] == "Tờ trình"
+    assert "doc_type" not in fields_of("Quyết định này có hiệu lực kể từ ngày ký.")
+
+
+def test_body_text_reports_no_fields():
+    assert fields_of("Đề nghị các thôn, xóm thông báo rộng rãi đến nhân dân.",
+                     "Mọi vướng mắc đề nghị phản ánh về Văn phòng để tổng hợp.") == {}
+
+
+def test_fields_carry_page_box_and_confidence():
+    _, fields = extract_from_lines(lines_of("Họ và tên: Trần Thị Hường"))
+    f = fields["person_name"]
+    assert f.page == 1 and 0 < f.confidence <= 1
+    x0, y0, x1, y1 = f.bbox
+    assert x0 > LEFT + 40 and x1 > x0 and y1 > y0          # the value's words, not the label
