@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -20,9 +21,9 @@ from .jobs.file_job import run_file_job
 from .model import Record, SourceInfo
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
-from .pipeline import PageMap, _failed, document_id, process
-from .storage import (ObjectStore, StoreConfigError, StoreUnavailable, load_record, open_store,
-                      save_outcome)
+from .pipeline import PageMap, document_id, failed_outcome, process
+from .storage import (Filters, ObjectStore, SqliteIndex, StoreConfigError, StoreUnavailable, load_record,
+                      open_store, records_in, save_outcome)
 from .storage.keys import valid_id
 
 
@@ -36,7 +37,7 @@ def _read(path: Path) -> bytes | DigitizerError:
 
 
 def _failed_read(path: Path, error: DigitizerError) -> Record:
-    return _failed(Record(id="", source=SourceInfo(path.name, 0, "")), error, 0.0).record
+    return failed_outcome(Record(id="", source=SourceInfo(path.name, 0, "")), error, 0.0).record
 
 
 def _process_and_store(path: Path, settings: Settings, store: ObjectStore | None = None,
@@ -86,9 +87,12 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
             _emit(existing, args.json, "  (already stored)")
         else:
             todo.append(path)
+    index = SqliteIndex(settings.index_path)
     for record in _records(todo, settings, store):
         failures += record.status != "done"
+        index.add(record)
         _emit(record, args.json)
+    index.close()
     return 1 if failures else 0
 
 
@@ -123,13 +127,42 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger().setLevel(logging.INFO)
     log = logging.getLogger("digitizer.watch")
     log.info("watching %s (store %s)", inbox, settings.store_dir.resolve())
+    index = SqliteIndex(settings.index_path)
     with PagePool(settings.worker_count()) as pool:
         def handle(path: Path) -> None:
             record = run_file_job(path, inbox, settings, store, pool.imap, dossier_of(path, inbox))
             if record is not None:
+                index.add(record)
                 log.info("%s %s %s", record.status, path.name,
                          record.error.message if record.error else record.id[:12])
         watch(inbox, handle, settle_seconds=args.settle, polling=args.polling, stop=stop)
+    index.close()
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    index = SqliteIndex(settings.index_path)
+    count = index.rebuild(records_in(open_store(settings)))
+    index.close()
+    print(f"indexed {count} document(s) from the store")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    index = SqliteIndex(settings.index_path)
+    filters = Filters(doc_type=args.type, issued_from=args.issued_from, issued_to=args.issued_to,
+                      id_number=args.id_number, doc_number=args.number, dossier_code=args.dossier_code,
+                      dossier=args.dossier, person_name=args.person)
+    results = index.search(" ".join(args.query), filters, limit=args.limit, sort=args.sort)
+    index.close()
+    if args.json:
+        print(json.dumps({"total": results.total, "by_type": results.by_type,
+                          "hits": [asdict(h) for h in results.hits]}, ensure_ascii=False))
+        return 0
+    print(f"{results.total} document(s)")
+    for hit in results.hits:
+        print(f"{hit.id[:12]}  {hit.issue_date or '          '}  {hit.doc_type or '-':<22} "
+              f"{hit.doc_number or '':<18} {hit.person_name or '':<22} {hit.name}")
     return 0
 
 
@@ -151,6 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--settle", type=float, default=5.0, help="seconds a file must stay unchanged")
     w.add_argument("--polling", action="store_true", help="poll instead of native events (network shares)")
     w.set_defaults(run=cmd_watch)
+    r = sub.add_parser("reindex", help="rebuild the search index from the records in the store")
+    r.set_defaults(run=cmd_reindex)
+    q = sub.add_parser("search", help="search the documents (with or without diacritics)")
+    q.add_argument("query", nargs="*", help='words, "a phrase", or a prefix*')
+    q.add_argument("--type", help="document type, e.g. 'Quyết định'")
+    q.add_argument("--from", dest="issued_from", help="issued on or after (YYYY-MM-DD)")
+    q.add_argument("--to", dest="issued_to", help="issued on or before (YYYY-MM-DD)")
+    q.add_argument("--id-number", help="personal id number")
+    q.add_argument("--number", help="document number, e.g. 245/QĐ-UBND")
+    q.add_argument("--dossier-code", help="Mã hồ sơ")
+    q.add_argument("--dossier", help="dossier folder name")
+    q.add_argument("--person", help="citizen's name, diacritics optional")
+    q.add_argument("--sort", choices=["relevance", "date", "processed"], default="relevance")
+    q.add_argument("--limit", type=int, default=20)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(run=cmd_search)
     return parser
 
 

@@ -65,6 +65,10 @@ class Settings:
     def store_dir(self) -> Path:
         return self.data_dir / "store"
 
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "index.sqlite"
+
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 

@@ -107,16 +107,17 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
         steps["pdf"] = round(t_fields - t_pdf, 3)
         steps["fields"] = round(time.perf_counter() - t_fields, 3)
     except DigitizerError as exc:
-        return _failed(record, exc, started)
+        return failed_outcome(record, exc, started)
     except Exception as exc:  # a bug or a tool failure must not take the service down
         log.exception("unexpected failure on %s", name)
-        return _failed(record, DigitizerError("internal", f"{type(exc).__name__}: {exc}"), started)
+        return failed_outcome(record, DigitizerError("internal", f"{type(exc).__name__}: {exc}"), started)
     record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3),
                        "steps": steps}
     return Outcome(record, pdf, record.text)
 
 
-def _failed(record: Record, error: DigitizerError, started: float) -> Outcome:
+def failed_outcome(record: Record, error: DigitizerError, started: float) -> Outcome:
+    """The record of an input that could not be processed, with the reason."""
     record.status = "failed"
     record.error = error.info()
     record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Iterator
 
 from .. import __version__
 from ..errors import DigitizerError
@@ -55,6 +56,13 @@ def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Recor
         record.objects = {}
         record.error = DigitizerError("storage_unavailable", str(exc)[:300]).info()
     return record
+
+
+def records_in(store: ObjectStore) -> Iterator[Record]:
+    """Every record in the store: the source of truth the search index is rebuilt from."""
+    for key in store.keys("records/"):
+        if key.endswith(".json"):
+            yield Record.from_dict(json.loads(store.get(key)))
 
 
 def load_record(store: ObjectStore, doc_id: str) -> Record | None:

@@ -1,0 +1,90 @@
+"""The SQLite search index: Vietnamese with and without diacritics, filters, rebuild."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+
+from digitizer.model import Field, Record, SourceInfo
+from digitizer.storage import Filters, LocalStore, SqliteIndex, records_in
+
+from .conftest import sample
+from .helpers import write
+
+
+def record(n: int, text: str, person: str, doc_type: str = "Đơn đề nghị", issued: str = "2025-01-01",
+           id_number: str = "001090012345") -> Record:
+    r = Record(id=f"{n:064x}", source=SourceInfo(f"doc{n}.pdf", 1, "application/pdf", None, "2025-11-25T08:00:00+07:00"))
+    r.text = text
+    r.doc_type = Field(doc_type, 0.97)
+    r.fields = {"person_name": Field(person, 0.9), "issue_date": Field(issued, 0.9),
+                "id_number": Field(id_number, 0.9), "doc_number": Field(f"{n}/QĐ-UBND", 0.9)}
+    return r
+
+
+def index_of(tmp_path, *records: Record) -> SqliteIndex:
+    index = SqliteIndex(tmp_path / "index.sqlite")
+    for r in records:
+        index.add(r)
+    return index
+
+
+def test_query_without_diacritics_finds_vietnamese_including_d(tmp_path):
+    index = index_of(tmp_path, record(1, "Đơn của ông Nguyễn Văn An, thôn Đông", "Nguyễn Văn An"),
+                     record(2, "Báo cáo tổng kết năm", "Trần Thị Hường"))
+    assert [h.id for h in index.search("nguyen van an").hits] == [f"{1:064x}"]
+    assert index.search("thon dong").total == 1                     # đ folds to d
+    assert index.search("tran thi huong").total == 1                 # ư, ờ: letters with two marks
+    assert index.search("Hường").total == 1
+
+
+def test_exact_diacritics_rank_first(tmp_path):
+    index = index_of(tmp_path, record(1, "ông Lê Văn Tâm", "Lê Văn Tâm"), record(2, "ông Lê Văn Tám", "Lê Văn Tám"))
+    hits = index.search("Tám").hits
+    assert [h.id for h in hits] == [f"{2:064x}", f"{1:064x}"] and hits[0].exact and not hits[1].exact
+    assert [h.id for h in index.search("Tâm").hits][0] == f"{1:064x}"
+
+
+def test_phrase_prefix_and_filters(tmp_path):
+    index = index_of(tmp_path,
+                     record(1, "giấy xác nhận tình trạng hôn nhân", "Lê Văn Tám", "Giấy xác nhận tình trạng hôn nhân",
+                            "2024-03-01", "001090000001"),
+                     record(2, "tình trạng hồ sơ đang xử lý", "Đỗ Thị Mai", "Thông báo", "2025-06-01", "040190000002"))
+    assert index.search('"tinh trang hon nhan"').total == 1
+    assert index.search("hon nh*").total == 1
+    assert index.search("tinh trang").total == 2
+    assert index.search("tinh trang", Filters(doc_type="Thông báo")).total == 1
+    assert index.search("", Filters(issued_from="2025-01-01")).total == 1
+    assert index.search("", Filters(id_number="001090000001")).hits[0].id == f"{1:064x}"
+    assert index.search("", Filters(person_name="do thi mai")).total == 1
+    assert index.search("tinh trang").by_type == {"Giấy xác nhận tình trạng hôn nhân": 1, "Thông báo": 1}
+    assert index.search("", sort="date").hits[0].id == f"{2:064x}"
+
+
+def test_hostile_query_text_is_only_text(tmp_path):
+    index = index_of(tmp_path, record(1, "văn bản <script>alert(1)</script>", "Lê Văn Tám"))
+    assert index.search('" OR 1=1; DROP TABLE documents; --').total == 0
+    assert index.search("script").hits[0].snippet.count("<script>") == 1   # stored as text, escaped by the page
+
+
+def test_cli_process_search_and_reindex_from_the_store(tmp_path):
+    s = sample("don_de_nghi", "clean", seed=71, fmt="png")
+    path = write(tmp_path, s.name, s.data)
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), "DIGITIZER_WORKERS": "1"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "digitizer.cli", *a], capture_output=True,  # noqa: E731
+                                    text=True, env=env, timeout=300)
+    assert run("process", str(path)).returncode == 0
+    name = s.truth["fields"]["person_name"]
+    # typed without diacritics, as a clerk on a keyboard without Vietnamese input would
+    plain = "".join(c for c in unicodedata.normalize("NFD", name.lower().replace("đ", "d"))
+                    if not unicodedata.combining(c))
+    found = json.loads(run("search", plain, "--json").stdout)
+    assert found["total"] == 1 and found["hits"][0]["person_name"] == name
+    (tmp_path / "data" / "index.sqlite").unlink()
+    assert "indexed 1" in run("reindex").stdout
+    again = json.loads(run("search", plain, "--json").stdout)
+    assert again == found
+    assert [r.id for r in records_in(LocalStore(tmp_path / "data" / "store"))] == [found["hits"][0]["id"]]
