@@ -152,7 +152,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     index = SqliteIndex(settings.index_path)
     filters = Filters(doc_type=args.type, issued_from=args.issued_from, issued_to=args.issued_to,
                       id_number=args.id_number, doc_number=args.number, dossier_code=args.dossier_code,
-                      dossier=args.dossier, person_name=args.person)
+                      dossier=args.dossier, person_name=args.person, processed_from=args.processed_from,
+                      processed_to=args.processed_to)
     results = index.search(" ".join(args.query), filters, limit=args.limit, sort=args.sort)
     index.close()
     if args.json:
@@ -163,6 +164,26 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     for hit in results.hits:
         print(f"{hit.id[:12]}  {hit.issue_date or '          '}  {hit.doc_type or '-':<22} "
               f"{hit.doc_number or '':<18} {hit.person_name or '':<22} {hit.name}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .web import create_app
+
+    host = args.host or settings.web.host
+    if host not in ("127.0.0.1", "localhost", "::1") and not (settings.web.users or settings.web.api_token):
+        print(f"warning: serving on {host} without a login; set DIGITIZER_WEB_USERS or "
+              "DIGITIZER_WEB_API_TOKEN for an office LAN", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=host, port=args.port or settings.web.port, log_level="info")
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    from .web.auth import hash_password
+
+    print(f"{args.user}:{hash_password(args.password)}")
     return 0
 
 
@@ -196,10 +217,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--dossier-code", help="Mã hồ sơ")
     q.add_argument("--dossier", help="dossier folder name")
     q.add_argument("--person", help="citizen's name, diacritics optional")
+    q.add_argument("--processed-from", help="digitized on or after (YYYY-MM-DD)")
+    q.add_argument("--processed-to", help="digitized on or before (YYYY-MM-DD)")
     q.add_argument("--sort", choices=["relevance", "date", "processed"], default="relevance")
     q.add_argument("--limit", type=int, default=20)
     q.add_argument("--json", action="store_true")
     q.set_defaults(run=cmd_search)
+    v = sub.add_parser("serve", help="the clerks' web page and JSON API (default http://127.0.0.1:8000)")
+    v.add_argument("--host")
+    v.add_argument("--port", type=int)
+    v.set_defaults(run=cmd_serve)
+    h = sub.add_parser("hash-password", help="a users entry (name:bcrypt-hash) for DIGITIZER_WEB_USERS")
+    h.add_argument("user")
+    h.add_argument("password")
+    h.set_defaults(run=cmd_hash_password)
     return parser
 
 

@@ -53,6 +53,15 @@ class S3Settings:
 
 
 @dataclass
+class WebSettings:
+    host: str = "127.0.0.1"            # only this machine unless configured for the office LAN
+    port: int = 8000
+    users: str = ""                    # "name:bcrypt-hash,name2:hash2"; empty: no login
+    api_token: str = ""                # bearer token for /api/ (besides the users' login)
+    link_seconds: int = 600            # lifetime of presigned S3 download links
+
+
+@dataclass
 class Settings:
     data_dir: Path = Path("data")
     workers: int = 0                   # 0: one per core
@@ -60,6 +69,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
     s3: S3Settings = field(default_factory=S3Settings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     @property
     def store_dir(self) -> Path:

@@ -61,6 +61,8 @@ def test_phrase_prefix_and_filters(tmp_path):
     assert index.search("", Filters(id_number="001090000001")).hits[0].id == f"{1:064x}"
     assert index.search("", Filters(person_name="do thi mai")).total == 1
     assert index.search("tinh trang").by_type == {"Giấy xác nhận tình trạng hôn nhân": 1, "Thông báo": 1}
+    assert index.search("tinh trang", Filters(doc_type="Thông báo")).by_type["Thông báo"] == 1   # facets keep
+    assert len(index.search("tinh trang", Filters(doc_type="Thông báo")).by_type) == 2           # other types
     assert index.search("", sort="date").hits[0].id == f"{2:064x}"
 
 
@@ -68,6 +70,7 @@ def test_hostile_query_text_is_only_text(tmp_path):
     index = index_of(tmp_path, record(1, "văn bản <script>alert(1)</script>", "Lê Văn Tám"))
     assert index.search('" OR 1=1; DROP TABLE documents; --').total == 0
     assert index.search("script").hits[0].snippet.count("<script>") == 1   # stored as text, escaped by the page
+    assert index.search("lê văn").hits[0].snippet.startswith("văn bản")
 
 
 def test_cli_process_search_and_reindex_from_the_store(tmp_path):
@@ -88,3 +91,18 @@ def test_cli_process_search_and_reindex_from_the_store(tmp_path):
     again = json.loads(run("search", plain, "--json").stdout)
     assert again == found
     assert [r.id for r in records_in(LocalStore(tmp_path / "data" / "store"))] == [found["hits"][0]["id"]]
+
+
+def test_names_with_small_ocr_errors_are_still_found(tmp_path):
+    index = index_of(tmp_path, record(1, "Đơn của bà Trần Thị Hườug", "Trần Thị Hườug"),   # OCR: n read as u
+                     record(2, "Đơn của ông Lê Văn Tám", "Lê Văn Tám"))
+    results = index.search("tran thi huong")
+    assert [h.id for h in results.hits] == [f"{1:064x}"] and results.hits[0].fuzzy
+    assert index.search("tran thi loan").total == 0           # two letters off in a short word: no
+    assert index.search("tran thi huong", Filters(doc_type="Thông báo")).total == 0   # filters still apply
+
+
+def test_processed_date_filter(tmp_path):
+    index = index_of(tmp_path, record(1, "một", "Lê Văn Tám"))
+    assert index.search("", Filters(processed_from="2025-11-25", processed_to="2025-11-25")).total == 1
+    assert index.search("", Filters(processed_from="2025-11-26")).total == 0

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     if c in "đĐ":
         return "d"
@@ -23,9 +21,15 @@ def _fold_char(c: str) -> str:
     return base.lower() if len(base.lower()) == 1 else c
 
 
+# Every Latin letter Vietnamese can use (ASCII, Latin-1, Latin Extended, the Vietnamese
+# block), folded once; str.translate then runs at C speed on whole texts.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00))
+               for cp in range(*r) if _fold_char(chr(cp)) != chr(cp)}
+
+
 def fold(text: str) -> str:
     """'Nguyễn Văn Đức' -> 'nguyen van duc', one output character per NFC input character."""
-    return "".join(_fold_char(c) for c in nfc(text))
+    return nfc(text).translate(_FOLD_TABLE)
 
 
 def squash(text: str) -> str:

@@ -1,0 +1,151 @@
+"""Routes: the search page, a document's page, a dossier's page, downloads, and /api/."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import pymupdf
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from .. import __version__
+from ..config import Settings
+from ..extract.normalize import fold
+from ..model import Record
+from ..storage import Filters, ObjectStore, SqliteIndex, open_store
+from ..storage.keys import valid_id
+from .auth import Guard
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 20
+FIELD_LABELS = {
+    "doc_number": "Số, ký hiệu", "issue_date": "Ngày ban hành", "place": "Địa danh", "issuer": "Cơ quan ban hành",
+    "subject": "Trích yếu", "signer": "Người ký", "person_name": "Họ và tên", "birth_date": "Ngày sinh",
+    "id_number": "Số định danh", "address": "Địa chỉ", "phone": "Số điện thoại", "dossier_code": "Mã hồ sơ",
+    "recipient": "Kính gửi", "procedure": "Thủ tục"}
+
+
+def highlight(text: str, query: str) -> Markup:
+    """Escape `text` and mark the words of `query` in it, found without diacritics."""
+    words = [w for w in re.findall(r"\w+", fold(query)) if len(w) > 1]
+    folded = fold(text)
+    spans = sorted((m.start(), m.end()) for w in words for m in re.finditer(rf"\b{re.escape(w)}", folded))
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out += [str(escape(text[pos:start])), "<mark>", str(escape(text[start:end])), "</mark>"]
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
+    store = store or open_store(settings)
+    guard = Guard(settings.web.users, settings.web.api_token)
+    app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard)],
+                  description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["highlight"] = highlight
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def index() -> SqliteIndex:
+        return SqliteIndex(settings.index_path)
+
+    def record_or_404(doc_id: str) -> Record:
+        if not valid_id(doc_id):
+            raise HTTPException(404, "Không có tài liệu này / No such document")
+        idx = index()
+        try:
+            record = idx.record(doc_id)
+        finally:
+            idx.close()
+        if record is None:
+            raise HTTPException(404, "Không có tài liệu này / No such document")
+        return record
+
+    def filters_from(request: Request) -> Filters:
+        q = request.query_params
+        return Filters(doc_type=q.get("type") or None, issued_from=q.get("from") or None,
+                       issued_to=q.get("to") or None, id_number=q.get("id_number") or None,
+                       doc_number=q.get("number") or None, dossier_code=q.get("dossier_code") or None,
+                       dossier=q.get("dossier") or None, person_name=q.get("person") or None,
+                       processed_from=q.get("processed_from") or None, processed_to=q.get("processed_to") or None)
+
+    def run_search(request: Request, q: str, sort: str, page: int):  # noqa: ANN202
+        idx = index()
+        try:
+            return idx.search(q, filters_from(request), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort)
+        finally:
+            idx.close()
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", sort: str = Query("relevance", pattern="^(relevance|date|processed)$"),
+                    page: int = Query(1, ge=1)) -> HTMLResponse:
+        results = run_search(request, q, sort, page)
+        return templates.TemplateResponse(request, "search.html", {
+            "q": q, "sort": sort, "page": page, "results": results, "params": request.query_params,
+            "pages": (results.total + PAGE_SIZE - 1) // PAGE_SIZE})
+
+    @app.get("/doc/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+        record = record_or_404(doc_id)
+        return templates.TemplateResponse(request, "document.html", {
+            "r": record, "labels": FIELD_LABELS, "pages": record.text.split("\f")})
+
+    @app.get("/dossier/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def dossier_page(request: Request, name: str) -> HTMLResponse:
+        idx = index()
+        try:
+            results = idx.search("", Filters(dossier=name), limit=500, sort="date")
+        finally:
+            idx.close()
+        return templates.TemplateResponse(request, "dossier.html", {"name": name, "results": results})
+
+    def download(record: Record, kind: str, inline: bool) -> Response:
+        key = record.objects.get(kind)
+        if key is None:
+            raise HTTPException(404, "Không có tệp này / No such file")
+        url = store.download_url(key, settings.web.link_seconds)
+        if url is not None:
+            return RedirectResponse(url, status_code=307)
+        media = "application/pdf" if kind == "pdf" else record.source.media_type
+        ext = key.rsplit(".", 1)[-1]
+        disposition = "inline" if inline else "attachment"
+        return Response(store.get(key), media_type=media,
+                        headers={"Content-Disposition": f'{disposition}; filename="{record.id[:12]}.{ext}"'})
+
+    @app.get("/doc/{doc_id}/pdf", summary="The searchable PDF (inline, or ?download=1)")
+    def pdf(doc_id: str, download_: Annotated[bool, Query(alias="download")] = False) -> Response:
+        return download(record_or_404(doc_id), "pdf", inline=not download_)
+
+    @app.get("/doc/{doc_id}/original", summary="The file as it was received")
+    def original(doc_id: str) -> Response:
+        return download(record_or_404(doc_id), "original", inline=False)
+
+    @app.get("/doc/{doc_id}/page/{number}.png", summary="A page thumbnail")
+    def thumbnail(doc_id: str, number: int) -> Response:
+        record = record_or_404(doc_id)
+        with pymupdf.open(stream=store.get(record.objects["pdf"]), filetype="pdf") as doc:
+            if not 1 <= number <= doc.page_count:
+                raise HTTPException(404, "Không có trang này / No such page")
+            png = doc[number - 1].get_pixmap(dpi=40).tobytes("png")
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get("/api/search", summary="Search: words, \"phrases\", prefix*, filters; diacritics optional")
+    def api_search(request: Request, q: str = "", sort: str = Query("relevance", pattern="^(relevance|date|processed)$"),
+                   page: int = Query(1, ge=1)) -> dict:
+        results = run_search(request, q, sort, page)
+        return {"total": results.total, "by_type": results.by_type, "hits": [asdict(h) for h in results.hits]}
+
+    @app.get("/api/documents/{doc_id}", summary="A document's record (design §3)")
+    def api_document(doc_id: str) -> dict:
+        return record_or_404(doc_id).to_dict()
+
+    return app

@@ -1,0 +1,175 @@
+"""The clerks' web page and API: over HTTP in-process, and in a real headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from digitizer.config import Settings, WebSettings
+from digitizer.pipeline import process
+from digitizer.storage import LocalStore, SqliteIndex, save_outcome
+from digitizer.web import create_app
+from digitizer.web.auth import hash_password
+
+from .conftest import sample
+from .s3server import free_port, wait_port
+
+
+def plain(text: str) -> str:
+    """Typed without diacritics."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+                   if not unicodedata.combining(c))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A data folder with three processed documents, one with hostile text, one in a dossier."""
+    data = tmp_path_factory.mktemp("web") / "data"
+    settings = Settings(data_dir=data, workers=1)
+    store, index = LocalStore(settings.store_dir), SqliteIndex(settings.index_path)
+    docs = [sample("giay_xac_nhan", "clean", seed=81, fmt="png"), sample("quyet_dinh", "mild", seed=82),
+            sample("don_de_nghi", "clean", seed=83, fmt="png")]
+    records = []
+    for i, s in enumerate(docs):
+        outcome = process(s.data, s.name, settings, dossier="HS-2025-0042" if i == 2 else None)
+        if i == 1:
+            outcome.record.text += "\n<script>alert('x')</script>"
+        records.append(save_outcome(store, outcome, s.data))
+        index.add(records[-1])
+    index.close()
+    return settings, docs, records
+
+
+def test_search_without_diacritics_and_highlight(site):
+    settings, docs, records = site
+    client = TestClient(create_app(settings))
+    name = docs[0].truth["fields"]["person_name"]
+    page = client.get("/", params={"q": plain(name)})
+    assert page.status_code == 200 and "1 tài liệu" in page.text
+    assert f"/doc/{records[0].id}" in page.text
+    assert "<mark>" in page.text
+    api = client.get("/api/search", params={"q": plain(name)}).json()
+    assert api["total"] == 1 and api["hits"][0]["person_name"] == name
+
+
+def test_filters_and_facets(site):
+    settings, _, records = site
+    client = TestClient(create_app(settings))
+    everything = client.get("/api/search").json()
+    assert everything["total"] == 3 and everything["by_type"]["Quyết định"] == 1
+    only = client.get("/api/search", params={"type": "Quyết định"}).json()
+    assert [h["id"] for h in only["hits"]] == [records[1].id]
+    by_id = client.get("/api/search", params={"id_number": records[0].fields["id_number"].value}).json()
+    assert by_id["total"] == 1
+
+
+def test_hostile_ocr_text_is_escaped(site):
+    settings, _, records = site
+    client = TestClient(create_app(settings))
+    for page in (client.get(f"/doc/{records[1].id}"), client.get("/", params={"q": "script alert"})):
+        assert page.status_code == 200
+        assert "<script>" not in page.text and "&lt;" in page.text and "alert" in page.text
+
+
+def test_document_page_downloads_and_thumbnails(site):
+    settings, docs, records = site
+    client = TestClient(create_app(settings))
+    r = records[0]
+    page = client.get(f"/doc/{r.id}")
+    assert page.status_code == 200 and r.fields["id_number"].value in page.text
+    pdf = client.get(f"/doc/{r.id}/pdf", params={"download": 1})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.headers["content-disposition"].startswith("attachment")
+    assert pdf.content == LocalStore(settings.store_dir).get(r.objects["pdf"])
+    assert client.get(f"/doc/{r.id}/pdf").headers["content-disposition"].startswith("inline")
+    assert client.get(f"/doc/{r.id}/original").content == docs[0].data
+    thumb = client.get(f"/doc/{r.id}/page/1.png")
+    assert thumb.headers["content-type"] == "image/png" and thumb.content[:4] == b"\x89PNG"
+    assert client.get(f"/doc/{r.id}/page/9.png").status_code == 404
+    assert client.get(f"/api/documents/{r.id}").json()["id"] == r.id
+
+
+def test_dossier_page(site):
+    settings, _, records = site
+    page = TestClient(create_app(settings)).get("/dossier/HS-2025-0042")
+    assert page.status_code == 200 and f"/doc/{records[2].id}" in page.text and "1 tài liệu" in page.text
+
+
+@pytest.mark.parametrize("path", ["/doc/..%2F..%2Fetc%2Fpasswd", "/doc/../../etc/passwd", "/doc/" + "0" * 64,
+                                  "/doc/" + "z" * 64 + "/pdf", "/api/documents/%2e%2e"])
+def test_no_path_traversal_and_unknown_ids_are_404(site, path):
+    settings, _, _ = site
+    assert TestClient(create_app(settings)).get(path).status_code == 404
+
+
+def test_openapi_docs(site):
+    settings, _, _ = site
+    spec = TestClient(create_app(settings)).get("/openapi.json").json()
+    assert "/api/search" in spec["paths"] and "/api/documents/{doc_id}" in spec["paths"]
+
+
+def test_login_and_api_token(site):
+    settings, _, _ = site
+    locked = Settings(data_dir=settings.data_dir, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}",
+                                                                  api_token="s3cret-token"))
+    client = TestClient(create_app(locked))
+    assert client.get("/").status_code == 401
+    good = base64.b64encode("thu:mật khẩu".encode()).decode()
+    bad = base64.b64encode(b"thu:wrong").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {good}"}).status_code == 200
+    assert client.get("/", headers={"Authorization": f"Basic {bad}"}).status_code == 401
+    assert client.get("/api/search", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+    assert client.get("/api/search", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
+def test_real_browser_search_filter_open_and_download(site, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    settings, docs, records = site
+    port = free_port()
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(settings.data_dir)}
+    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+            page.goto(f"http://127.0.0.1:{port}/")
+            name = docs[1].truth["fields"]["signer"]
+            page.fill("#q", plain(name))
+            page.click("button[type=submit]")
+            page.wait_for_selector(".hit")
+            assert page.locator(".hit").count() >= 1
+            page.select_option("#type", "Quyết định")
+            page.click("button[type=submit]")
+            page.wait_for_selector(".hit")
+            assert page.locator(".hit").count() == 1
+            page.screenshot(path=str(tmp_path / "search.png"))
+            if os.environ.get("DIGITIZER_SCREENSHOT"):
+                shutil.copy(tmp_path / "search.png", os.environ["DIGITIZER_SCREENSHOT"])
+            page.click(".hit a.title")
+            page.wait_for_selector("#download-pdf")
+            assert records[1].fields["doc_number"].value in page.content()
+            with page.expect_download() as info:
+                page.click("#download-pdf")
+            saved = tmp_path / "doc.pdf"
+            info.value.save_as(saved)
+            assert saved.read_bytes() == LocalStore(settings.store_dir).get(records[1].objects["pdf"])
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
