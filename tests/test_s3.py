@@ -172,3 +172,22 @@ def test_object_lock_needs_a_bucket_made_with_it(s3):
     head = boto(s3).head_object(Bucket=locked.bucket, Key="records/aa/x.json")
     assert head["ObjectLockMode"] == "GOVERNANCE"
     assert head["ObjectLockRetainUntilDate"].year >= 2026
+
+
+def test_web_page_hands_out_presigned_links_on_s3(s3, outcome, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from digitizer.storage import SqliteIndex
+    from digitizer.web import create_app
+
+    store = S3Store.from_settings(s3_settings(s3, s3.bucket_name()))
+    record = save_outcome(store, *outcome)
+    settings = Settings(data_dir=tmp_path / "data")
+    index = SqliteIndex(settings.index_path)
+    index.add(record)
+    index.close()
+    client = TestClient(create_app(settings, store=store))
+    answer = client.get(f"/doc/{record.id}/pdf", follow_redirects=False)
+    assert answer.status_code == 307 and "X-Amz-Signature" in answer.headers["location"]
+    with urllib.request.urlopen(answer.headers["location"], timeout=10) as response:
+        assert response.read() == outcome[0].pdf

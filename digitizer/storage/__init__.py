@@ -1,4 +1,4 @@
-"""The only stage that touches the object store (and, later, the search index)."""
+"""The only stage that touches the object store and the search index."""
 
 from .archive import load_record, records_in, save_outcome
 from .index import Filters, SqliteIndex
