@@ -29,7 +29,10 @@ test: venv
 bench: venv
 	./scripts/install-system-deps.sh ocrmypdf
 	$(BIN)/python bench/ocr_accuracy.py --count 45
-	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/speed.py --pages 36 --runs 3
+	$(BIN)/python bench/fields.py --count 72
+	$(BIN)/python bench/store.py
+	$(BIN)/python bench/search.py --records 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache
