@@ -84,3 +84,18 @@ def test_bad_input_gives_a_failed_outcome_not_an_exception(data, kind, settings)
     outcome = process(data, "bad.pdf", settings)
     assert outcome.record.status == "failed" and outcome.pdf is None
     assert outcome.record.error.kind in (kind, "no_pages", "unsupported_format")
+
+
+@pytest.mark.parametrize("image", [np.full((3508, 2480), 255, np.uint8),                 # blank
+                                   np.full((3508, 2480), 128, np.uint8)])                # grey, no ink
+def test_blank_pages_are_done_with_no_text(image, settings):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, "PNG", dpi=(300, 300))
+    outcome = process(out.getvalue(), "blank.png", settings)
+    assert outcome.record.status == "done", outcome.record.error
+    assert outcome.record.text.strip() == "" and outcome.record.fields == {}
+    assert pymupdf.open(stream=outcome.pdf, filetype="pdf").page_count == 1

@@ -15,7 +15,8 @@ import numpy as np
 
 from .deskew import best_angle, coarse_angle, ink_points
 
-SIDEWAYS_MARGIN = 1.25       # the other axis must be this much sharper to call a page sideways
+SIDEWAYS_MARGIN = 1.25
+MIN_INK_POINTS = 200       # the other axis must be this much sharper to call a page sideways
 
 
 @dataclass
@@ -49,6 +50,8 @@ def above_below_ratio(points: np.ndarray, angle: float) -> float:
 def detect(ink: np.ndarray) -> Orientation:
     """`ink`: boolean image, True where ink, at about 150 DPI."""
     points = ink_points(ink)
+    if len(points) < MIN_INK_POINTS:          # a blank or nearly blank page: nothing to turn
+        return Orientation(0, 0.0, 0.0)
     _, score = coarse_angle(points, ink.shape[0], step=1.5)
     _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1], step=1.5)
     turn = 0

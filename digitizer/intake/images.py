@@ -10,7 +10,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import DigitizerError
 from ..model import SourcePage
-from .pixels import resolution, to_array
+from .pixels import require_size, resolution, to_array
 
 
 def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
@@ -27,6 +27,7 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
             if index >= max_pages:
                 raise DigitizerError("too_many_pages", f"more than {max_pages}")
             width, height = frame.size
+            require_size(width, height, index + 1)
             if width * height > max_pixels:
                 raise DigitizerError("too_large", f"page {index + 1} is {width}×{height} pixels")
             try:

@@ -14,7 +14,7 @@ import pymupdf
 
 from ..errors import DigitizerError
 from ..model import SourcePage, Word
-from .pixels import neutral_to_grey
+from .pixels import neutral_to_grey, require_size
 
 # MuPDF prints its complaints about damaged files on stdout, which would corrupt
 # `process --json`; the damage is reported through the exceptions we turn into reasons.
@@ -22,6 +22,7 @@ pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
 DEFAULT_DPI = 300
+MIN_SIDE_PT = 36          # half an inch: anything smaller is a broken page box, not a document
 MIN_TEXT_CHARS = 40
 
 
@@ -78,13 +79,21 @@ def load_pdf(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePag
     if doc.page_count > max_pages:
         raise DigitizerError("too_many_pages", f"{doc.page_count} pages, limit {max_pages}")
     with doc:
-        for page in doc:
+        for index in range(doc.page_count):
+            try:
+                page = doc.load_page(index)
+            except Exception as exc:  # a damaged page tree: let poppler try the page
+                yield SourcePage(index + 1, neutral_to_grey(_render_with_poppler(data, index, DEFAULT_DPI, exc)),
+                                 DEFAULT_DPI, 595.28, 841.89, dpi_inferred=True)
+                continue
             yield _load_page(page, data, max_pixels)
 
 
 def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     number = page.number + 1
     width_pt, height_pt = page.rect.width, page.rect.height
+    if width_pt < MIN_SIDE_PT or height_pt < MIN_SIDE_PT:
+        raise DigitizerError("truncated", f"page {number} has no area ({width_pt:.0f}×{height_pt:.0f} pt)")
     try:
         text = usable_text(page.get_text("text"))
         dpi = scan_dpi(page)
@@ -104,6 +113,7 @@ def _render(page: pymupdf.Page, data: bytes, dpi: float) -> np.ndarray:
         rgb = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3)
     except Exception as exc:  # MuPDF raises its own error types for damaged objects
         rgb = _render_with_poppler(data, page.number, dpi, exc)
+    require_size(rgb.shape[1], rgb.shape[0], page.number + 1)
     return neutral_to_grey(rgb)
 
 
@@ -117,4 +127,6 @@ def _render_with_poppler(data: bytes, index: int, dpi: float, cause: Exception) 
         raise DigitizerError("truncated", f"page {index + 1} cannot be rendered: {cause}") from exc
     if not images:
         raise DigitizerError("truncated", f"page {index + 1} cannot be rendered: {cause}")
-    return np.asarray(images[0].convert("RGB"))
+    rgb = np.asarray(images[0].convert("RGB"))
+    require_size(rgb.shape[1], rgb.shape[0], index + 1)
+    return rgb

@@ -5,8 +5,16 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from ..errors import DigitizerError
+
 A4_LONG_INCHES = 297 / 25.4
 MIN_DPI, MAX_DPI = 50, 1200
+MIN_SIDE_PX = 32          # smaller than a postage stamp at fax resolution: not a scanned page
+
+
+def require_size(width: int, height: int, number: int) -> None:
+    if min(width, height) < MIN_SIDE_PX:
+        raise DigitizerError("truncated", f"page {number} is only {width}×{height} pixels")
 
 
 def to_array(image: Image.Image) -> np.ndarray:
