@@ -17,7 +17,8 @@ from .config import Settings, load_settings
 from .errors import DigitizerError
 from .intake.inbox import dossier_of
 from .intake.watcher import watch
-from .jobs.file_job import run_file_job
+from .jobs.file_job import run_file_job, set_aside
+from .jobs.ledger import Ledger
 from .model import Record, SourceInfo
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
@@ -128,15 +129,42 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     log = logging.getLogger("digitizer.watch")
     log.info("watching %s (store %s)", inbox, settings.store_dir.resolve())
     index = SqliteIndex(settings.index_path)
+    ledger = Ledger(settings.ledger_path, settings.jobs.max_attempts, settings.jobs.retry_seconds)
+    if recovered := ledger.recover():
+        log.info("%d job(s) interrupted by a stop were queued again", recovered)
     with PagePool(settings.worker_count()) as pool:
         def handle(path: Path) -> None:
-            record = run_file_job(path, inbox, settings, store, pool.imap, dossier_of(path, inbox))
-            if record is not None:
-                index.add(record)
-                log.info("%s %s %s", record.status, path.name,
-                         record.error.message if record.error else record.id[:12])
-        watch(inbox, handle, settle_seconds=args.settle, polling=args.polling, stop=stop)
+            job = ledger.enqueue(path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
+            if not ledger.claim(job.id):
+                return                              # not due yet (a transient failure backing off)
+            record = run_file_job(path, inbox, settings, store, pool.imap, job.dossier)
+            verdict = ledger.finish(job.id, record)
+            if record is None:
+                log.warning("%s disappeared before it could be read", path.name)
+                return
+            index.add(record)
+            if verdict.give_up and path.exists():
+                set_aside(path, settings.data_dir / "failed", record.error.message if record.error else "")
+            log.info("%s %s %s", verdict.state, path.name, record.error.message if record.error else record.id[:12])
+        watch(inbox, handle, settle_seconds=args.settle, polling=args.polling, stop=stop,
+              retry_seconds=min(settings.jobs.retry_seconds, 60.0))
     index.close()
+    ledger.close()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    ledger = Ledger(settings.ledger_path)
+    counts, hour = ledger.counts(), ledger.done_since(3600)
+    failures = ledger.recent_failures(args.failures)
+    ledger.close()
+    if args.json:
+        print(json.dumps({"counts": counts, "done_last_hour": hour,
+                          "failures": [asdict(j) for j in failures]}, ensure_ascii=False))
+        return 0
+    print("  ".join(f"{state}: {n}" for state, n in counts.items()) + f"   done in the last hour: {hour}")
+    for job in failures:
+        print(f"failed  {job.path}  {job.error}")
     return 0
 
 
@@ -205,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--settle", type=float, default=5.0, help="seconds a file must stay unchanged")
     w.add_argument("--polling", action="store_true", help="poll instead of native events (network shares)")
     w.set_defaults(run=cmd_watch)
+    st = sub.add_parser("status", help="jobs by state, throughput, the latest failures with reasons")
+    st.add_argument("--failures", type=int, default=10)
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(run=cmd_status)
     r = sub.add_parser("reindex", help="rebuild the search index from the records in the store")
     r.set_defaults(run=cmd_reindex)
     q = sub.add_parser("search", help="search the documents (with or without diacritics)")

@@ -62,6 +62,12 @@ class WebSettings:
 
 
 @dataclass
+class JobSettings:
+    max_attempts: int = 5              # tries of a transient failure before it is set aside
+    retry_seconds: float = 30.0        # first retry delay; doubles with each attempt
+
+
+@dataclass
 class Settings:
     data_dir: Path = Path("data")
     workers: int = 0                   # 0: one per core
@@ -70,6 +76,7 @@ class Settings:
     pdf: PdfSettings = field(default_factory=PdfSettings)
     s3: S3Settings = field(default_factory=S3Settings)
     web: WebSettings = field(default_factory=WebSettings)
+    jobs: JobSettings = field(default_factory=JobSettings)
 
     @property
     def store_dir(self) -> Path:
@@ -78,6 +85,10 @@ class Settings:
     @property
     def index_path(self) -> Path:
         return self.data_dir / "index.sqlite"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "ledger.sqlite"
 
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)

@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from ..config import Settings
-from ..model import Record
-from ..pipeline import PageMap, document_id, process
+from ..model import Record, SourceInfo
+from ..errors import DigitizerError
+from ..pipeline import PageMap, document_id, failed_outcome, process
 from ..storage import ObjectStore, StoreUnavailable, load_record, save_outcome
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ def run_file_job(path: Path, inbox: Path, settings: Settings, store: ObjectStore
         return None
     try:
         existing = load_record(store, document_id(data))
-    except StoreUnavailable:
-        return None             # the store is down: leave the file where it is, try later
+    except StoreUnavailable as exc:   # the store is down: leave the file where it is, try later
+        record = Record(id=document_id(data), source=SourceInfo(path.name, len(data), ""))
+        return failed_outcome(record, DigitizerError("storage_unavailable", str(exc)[:300]), 0.0).record
     if existing is not None and existing.status == "done":
         record = existing
         log.info("%s is already stored as %s", path.name, record.id[:12])
