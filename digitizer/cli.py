@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 from .config import Settings, load_settings
 from .errors import DigitizerError
 from .intake.inbox import dossier_of
+from .intake.mounts import needs_polling
 from .intake.watcher import watch
 from .jobs.file_job import run_file_job, set_aside
 from .jobs.ledger import Ledger
@@ -146,7 +147,10 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
             if verdict.give_up and path.exists():
                 set_aside(path, settings.data_dir / "failed", record.error.message if record.error else "")
             log.info("%s %s %s", verdict.state, path.name, record.error.message if record.error else record.id[:12])
-        watch(inbox, handle, settle_seconds=args.settle, polling=args.polling, stop=stop,
+        polling = args.polling or needs_polling(inbox)
+        if polling and not args.polling:
+            log.info("%s is on a network filesystem: polling for changes", inbox)
+        watch(inbox, handle, settle_seconds=args.settle, polling=polling, stop=stop,
               retry_seconds=min(settings.jobs.retry_seconds, 60.0))
     index.close()
     ledger.close()

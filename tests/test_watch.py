@@ -79,3 +79,75 @@ def test_service_processes_complete_files_and_sets_aside_bad_ones(tmp_path):
         service.send_signal(signal.SIGTERM)
         _, err = service.communicate(timeout=60)
     assert service.returncode == 0, err
+
+
+MOUNTS = """/dev/vda / ext4 rw 0 0
+//nas/scan /mnt/scan cifs rw 0 0
+nas:/export /srv/nfs\\040share nfs4 rw 0 0
+tmpfs /tmp tmpfs rw 0 0
+"""
+
+
+def test_network_filesystems_are_polled(tmp_path):
+    from digitizer.intake.mounts import filesystem_type, needs_polling
+
+    assert needs_polling(Path("/mnt/scan/inbox"), MOUNTS)
+    assert needs_polling(Path("/srv/nfs share/x"), MOUNTS)
+    assert not needs_polling(Path("/tmp/inbox"), MOUNTS) and filesystem_type(Path("/home/x"), MOUNTS) == "ext4"
+    assert filesystem_type(tmp_path) is not None                # the real mount table is read
+
+
+def test_polling_observer_and_awkward_names(tmp_path):
+    """Native events off: the polling observer finds the file; an NFD Vietnamese name with
+    spaces, # and % goes through."""
+    import unicodedata
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "1"}
+    service = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "watch", str(inbox), "--settle", "1",
+                                "--polling"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    name = unicodedata.normalize("NFD", "Đơn đề nghị #2 100% (bản chụp).png")
+    try:
+        time.sleep(1.0)
+        (inbox / name).write_bytes(sample("don_de_nghi", "clean", seed=43, fmt="png").data)
+        assert wait_for(lambda: any((data / "done").rglob("*.png")) if (data / "done").exists() else False)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _, err = service.communicate(timeout=60)
+    assert service.returncode == 0, err
+    assert [p.name for p in (data / "done").rglob("*.png")] == [name]
+
+
+def test_a_dossier_is_taken_only_when_all_its_files_have_settled(tmp_path):
+    """The real watcher, in this process, with a handler that only notes what it got when."""
+    import threading
+
+    from digitizer.intake.watcher import watch
+
+    inbox = tmp_path / "inbox"
+    (inbox / "HS-7").mkdir(parents=True)
+    handled: dict[str, float] = {}
+    stop = threading.Event()
+
+    def handle(path: Path) -> None:
+        handled[path.name] = time.monotonic()
+        path.unlink()
+
+    thread = threading.Thread(target=watch, args=(inbox, handle),
+                              kwargs={"settle_seconds": 0.6, "stop": stop}, daemon=True)
+    thread.start()
+    try:
+        (inbox / "HS-7" / "a.pdf").write_bytes(b"%PDF-1.4 complete")
+        with open(inbox / "HS-7" / "b.pdf", "wb") as slow:          # still being scanned
+            for _ in range(6):
+                slow.write(b"x" * 1000)
+                slow.flush()
+                time.sleep(0.4)
+        finished = time.monotonic()
+        (inbox / "single.pdf").write_bytes(b"%PDF-1.4 alone")
+        assert wait_for(lambda: len(handled) == 3, 30)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert handled["a.pdf"] >= finished and handled["b.pdf"] >= finished

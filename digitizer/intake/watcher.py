@@ -29,8 +29,17 @@ class _Touched(FileSystemEventHandler):
         self.wake.set()
 
 
-def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5.0,
-          rescan_seconds: float = 120.0, retry_seconds: float = 60.0, polling: bool = False, stop: threading.Event | None = None) -> None:
+def _groups(paths: list[Path], inbox: Path) -> list[list[Path]]:
+    """Files at the top of the inbox one by one; files in a folder (a dossier) together."""
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        parts = path.relative_to(inbox).parts
+        groups.setdefault(parts[0] if len(parts) > 1 else str(path), []).append(path)
+    return list(groups.values())
+
+
+def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5.0, rescan_seconds: float = 120.0,
+          retry_seconds: float = 60.0, polling: bool = False, stop: threading.Event | None = None) -> None:
     """Call `handle(path)` once for each complete file dropped below `inbox`, until `stop`."""
     stop = stop or threading.Event()
     wake = threading.Event()
@@ -47,13 +56,18 @@ def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5
                 wake.clear()
                 pending |= set(candidates(inbox))
                 last_scan = time.monotonic()
-            for path in sorted(pending):
+            for group in _groups(sorted(pending), inbox):
                 if stop.is_set():
                     break
-                if not path.exists():
+                for path in [p for p in group if not p.exists()]:
                     pending.discard(path)
                     settle.forget(path)
-                elif retry_at.get(path, 0.0) <= time.monotonic() and settle.ready(path):
+                group = [p for p in group if p.exists()]
+                # A dossier folder is taken whole, once every file in it has settled.
+                ready = [settle.ready(p) for p in group]
+                if not group or not all(ready) or any(retry_at.get(p, 0.0) > time.monotonic() for p in group):
+                    continue
+                for path in group:
                     pending.discard(path)
                     settle.forget(path)
                     handle(path)
