@@ -18,8 +18,8 @@ from .errors import DigitizerError
 from .intake.inbox import dossier_of
 from .intake.mounts import needs_polling
 from .intake.watcher import watch
+from .jobs.file_job import run_file_job, set_aside
 from .jobs.ledger import Ledger
-from .jobs.queue import make_queue, reconcile
 from .model import Record, SourceInfo
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
@@ -116,48 +116,45 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    """The watcher and the reconciler run as threads here; Huey's consumer runs the jobs in
-    worker processes (one per core) and owns the signals: SIGTERM finishes the jobs in
-    hand, SIGINT stops at once (interrupted jobs are queued again at the next start)."""
     inbox = (args.dir or settings.data_dir / "inbox").resolve()
     inbox.mkdir(parents=True, exist_ok=True)
     for folder in ("done", "failed"):
-        target = (settings.data_dir / folder).resolve()
-        if target == inbox or inbox in target.parents:
+        if inbox in (settings.data_dir / folder).resolve().parents or (settings.data_dir / folder).resolve() == inbox:
             print(f"{folder}/ may not lie inside the watched folder {inbox}", file=sys.stderr)
             return 2
-    open_store(settings)                               # fail now, clearly, if the store is misconfigured
+    store = open_store(settings)
+    single_thread_env()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     logging.getLogger().setLevel(logging.INFO)
     log = logging.getLogger("digitizer.watch")
+    log.info("watching %s (store %s)", inbox, settings.store_dir.resolve())
+    index = SqliteIndex(settings.index_path)
     ledger = Ledger(settings.ledger_path, settings.jobs.max_attempts, settings.jobs.retry_seconds)
     if recovered := ledger.recover():
         log.info("%d job(s) interrupted by a stop were queued again", recovered)
-    huey, process_job = make_queue(settings, inbox)
-    stop, wake = threading.Event(), threading.Event()
-
-    def handle(path: Path) -> None:
-        ledger.enqueue(path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
-        wake.set()
-
-    polling = args.polling or needs_polling(inbox)
-    if polling and not args.polling:
-        log.info("%s is on a network filesystem: polling for changes", inbox)
-    log.info("watching %s with %d worker(s)", inbox, settings.worker_count())
-    watcher = threading.Thread(target=watch, args=(inbox, handle), daemon=True, kwargs={
-        "settle_seconds": args.settle, "polling": polling, "stop": stop,
-        "retry_seconds": min(settings.jobs.retry_seconds, 60.0)})
-    reconciler = threading.Thread(target=reconcile, args=(settings, process_job, stop, wake), daemon=True)
-    consumer = huey.create_consumer(workers=settings.worker_count(), worker_type="process", periodic=False,
-                                    graceful_signal="TERM", initial_delay=0.05, max_delay=0.5)
-    watcher.start()
-    reconciler.start()
-    try:
-        consumer.run()
-    finally:
-        stop.set()
-        wake.set()
-        watcher.join(timeout=10)
-        reconciler.join(timeout=10)
+    with PagePool(settings.worker_count()) as pool:
+        def handle(path: Path) -> None:
+            job = ledger.enqueue(path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
+            if not ledger.claim(job.id):
+                return                              # not due yet (a transient failure backing off)
+            record = run_file_job(path, inbox, settings, store, pool.imap, job.dossier)
+            verdict = ledger.finish(job.id, record)
+            if record is None:
+                log.warning("%s disappeared before it could be read", path.name)
+                return
+            index.add(record)
+            if verdict.give_up and path.exists():
+                set_aside(path, settings.data_dir / "failed", record.error.message if record.error else "")
+            log.info("%s %s %s", verdict.state, path.name, record.error.message if record.error else record.id[:12])
+        polling = args.polling or needs_polling(inbox)
+        if polling and not args.polling:
+            log.info("%s is on a network filesystem: polling for changes", inbox)
+        watch(inbox, handle, settle_seconds=args.settle, polling=polling, stop=stop,
+              retry_seconds=min(settings.jobs.retry_seconds, 60.0))
+    index.close()
+    ledger.close()
     return 0
 
 
@@ -223,6 +220,17 @@ def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class JsonLines(logging.Formatter):
+    """One JSON object per log line (DIGITIZER_LOG_FORMAT=json)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digitizer", description=__doc__)
     parser.add_argument("--config", type=Path, help="a TOML settings file (default: $DIGITIZER_CONFIG)")
@@ -276,8 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(args.config)
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines() if settings.log_format == "json" else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     try:
         return int(args.run(args, settings))
     except (StoreConfigError, StoreUnavailable) as exc:

@@ -65,12 +65,14 @@ class WebSettings:
 class JobSettings:
     max_attempts: int = 5              # tries of a transient failure before it is set aside
     retry_seconds: float = 30.0        # first retry delay; doubles with each attempt
+    after_done: str = "move"           # the source file once stored: "move" to done/YYYY-MM-DD/, or "delete"
 
 
 @dataclass
 class Settings:
     data_dir: Path = Path("data")
     workers: int = 0                   # 0: one per core
+    log_format: str = "text"           # or "json": one JSON object per line, for log collectors
     ocr: OcrSettings = field(default_factory=OcrSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)

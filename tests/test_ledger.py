@@ -96,15 +96,3 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(tmp_path):
     counts = json.loads(status.stdout)["counts"]
     assert counts["done"] == 6 and counts["failed"] == 0 and counts["processing"] == 0
 
-
-def test_reconciler_hands_due_jobs_to_the_queue_once(tmp_path):
-    """A job the queue lost (enqueued long ago, still queued) is handed over again; a fresh
-    one is not handed twice."""
-    ledger = Ledger(tmp_path / "l.sqlite")
-    a, b = ledger.enqueue("a.pdf"), ledger.enqueue("b.pdf")
-    assert ledger.to_enqueue() == [a.id, b.id]
-    ledger.mark_enqueued(a.id)
-    ledger.mark_enqueued(b.id)
-    assert ledger.to_enqueue() == []
-    ledger.db.execute("UPDATE jobs SET enqueued = enqueued - 3600 WHERE id = ?", (a.id,))   # lost an hour ago
-    assert ledger.to_enqueue() == [a.id]

@@ -151,3 +151,63 @@ def test_a_dossier_is_taken_only_when_all_its_files_have_settled(tmp_path):
         stop.set()
         thread.join(timeout=10)
     assert handled["a.pdf"] >= finished and handled["b.pdf"] >= finished
+
+
+def _small_page_png(seed: int) -> bytes:
+    """A quick-to-read page: a generated document at 100 DPI."""
+    import io
+    import random
+
+    from PIL import Image
+
+    from samples.content import make_document
+    from samples.layout import layout
+    from samples.render import rasterize
+
+    image = rasterize(layout(make_document("thong_bao", random.Random(seed)), "tinos"), dpi=100)
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, "PNG", dpi=(100, 100))
+    return out.getvalue()
+
+
+def run_service(inbox: Path, data: Path, **env_extra: str) -> subprocess.Popen:
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "2", **env_extra}
+    return subprocess.Popen([sys.executable, "-m", "digitizer.cli", "watch", str(inbox), "--settle", "0.5"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_burst_of_200_files_all_end_done(tmp_path):
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    pages = [_small_page_png(seed) for seed in range(4)]
+    service = run_service(inbox, data)
+    try:
+        for i in range(200):          # distinct content: trailing bytes after the PNG's end
+            (inbox / f"scan-{i:03d}.png").write_bytes(pages[i % 4] + f"#{i}".encode())
+        done = lambda: [p for p in (data / "done").rglob("*.png")] if (data / "done").exists() else []  # noqa: E731
+        assert wait_for(lambda: len(done()) == 200, 400)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _, err = service.communicate(timeout=120)
+    assert service.returncode == 0, err[-2000:]
+    assert len(list((data / "store" / "records").rglob("*.json"))) == 200
+    assert not list(inbox.iterdir()) and not (data / "failed").exists()
+
+
+def test_delete_after_done_and_json_logs(tmp_path):
+    import json
+
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    service = run_service(inbox, data, DIGITIZER_JOBS_AFTER_DONE="delete", DIGITIZER_LOG_FORMAT="json")
+    try:
+        (inbox / "one.png").write_bytes(_small_page_png(9))
+        assert wait_for(lambda: len(list((data / "store" / "records").rglob("*.json"))) == 1
+                        if (data / "store").exists() else False)
+        assert wait_for(lambda: not (inbox / "one.png").exists(), 30)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _, err = service.communicate(timeout=60)
+    assert not (data / "done").exists()
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any("one.png" in entry["message"] for entry in lines)

@@ -53,7 +53,10 @@ def run_file_job(path: Path, inbox: Path, settings: Settings, store: ObjectStore
         outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
         record = save_outcome(store, outcome, data)
     if record.status == "done":
-        set_aside(path, settings.data_dir / "done" / date.today().isoformat())
+        if settings.jobs.after_done == "delete":
+            path.unlink(missing_ok=True)          # it is in the store, verified
+        else:
+            set_aside(path, settings.data_dir / "done" / date.today().isoformat())
     elif record.error is not None and not record.error.transient:
         set_aside(path, settings.data_dir / "failed", record.error.message)
     # Transient failures stay in the inbox and are tried again on a later pass.

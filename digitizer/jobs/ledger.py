@@ -28,7 +28,6 @@ CREATE TABLE IF NOT EXISTS jobs (
     record_id TEXT,
     error_kind TEXT,
     error TEXT,
-    enqueued REAL NOT NULL DEFAULT 0,    -- when last handed to the queue
     created REAL NOT NULL,
     updated REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, next_try);
@@ -59,8 +58,7 @@ class Verdict:
 class Ledger:
     def __init__(self, path: Path, max_attempts: int = 5, retry_seconds: float = 30.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # One thread at a time uses a connection (the watcher's handler, after startup).
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")      # a power cut must not lose a state change
         self.db.executescript(SCHEMA)
@@ -132,26 +130,13 @@ class Ledger:
 
     def recover(self) -> int:
         """After a crash: jobs left processing are queued again. Returns how many."""
-        return self.db.execute("UPDATE jobs SET state = 'queued', enqueued = 0, updated = ? "
-                               "WHERE state = 'processing'", (time.time(),)).rowcount
+        return self.db.execute("UPDATE jobs SET state = 'queued', updated = ? WHERE state = 'processing'",
+                               (time.time(),)).rowcount
 
     def due(self, limit: int = 100) -> list[Job]:
         rows = self.db.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE state = 'queued' AND next_try <= ? "
                                "ORDER BY id LIMIT ?", (time.time(), limit)).fetchall()
         return [Job(*r) for r in rows]
-
-    def to_enqueue(self, stale_seconds: float = 600.0, limit: int = 1000) -> list[int]:
-        """Due jobs not handed to the queue since they became due (or so long ago that the
-        queue must have lost them)."""
-        now = time.time()
-        rows = self.db.execute(
-            "SELECT id FROM jobs WHERE state = 'queued' AND next_try <= ? AND "
-            "(enqueued < next_try OR enqueued = 0 OR enqueued < ?) ORDER BY id LIMIT ?",
-            (now, now - stale_seconds, limit)).fetchall()
-        return [r[0] for r in rows]
-
-    def mark_enqueued(self, job_id: int) -> None:
-        self.db.execute("UPDATE jobs SET enqueued = ? WHERE id = ?", (time.time(), job_id))
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(("queued", "processing", "done", "failed"), 0)
