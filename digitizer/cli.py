@@ -119,7 +119,8 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     inbox = (args.dir or settings.data_dir / "inbox").resolve()
     inbox.mkdir(parents=True, exist_ok=True)
     for folder in ("done", "failed"):
-        if inbox in (settings.data_dir / folder).resolve().parents or (settings.data_dir / folder).resolve() == inbox:
+        target = (settings.data_dir / folder).resolve()
+        if target == inbox or inbox in target.parents:
             print(f"{folder}/ may not lie inside the watched folder {inbox}", file=sys.stderr)
             return 2
     store = open_store(settings)

@@ -285,9 +285,7 @@ def subject(lines: list[TextLine], title_index: int | None) -> Field | None:
                 break
             parts.append(nxt.text)
             j += 1
-        value = squash(" ".join(parts))
-        return Field(value, round(0.9 * line.confidence(0, len(line.text)), 3), line.page,
-                     line.bbox(0, len(line.text)))
+        return _field(squash(" ".join(parts)), line, 0, len(line.text), 0.9)
     return None
 
 

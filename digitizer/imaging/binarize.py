@@ -8,16 +8,22 @@ import numpy as np
 from .geometry import shrink
 
 
+def paper_background(image: np.ndarray, factor: float, kernel: int, sigma: float) -> np.ndarray:
+    """The paper without its ink, at full size: on a copy shrunk by `factor`, the text is
+    closed away (a dark stroke narrower than `kernel` vanishes) and what is left smoothed."""
+    small = cv2.morphologyEx(shrink(image, factor), cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kernel, kernel)))
+    return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma), (image.shape[1], image.shape[0]),
+                      interpolation=cv2.INTER_LINEAR)
+
+
 def flatten(grey: np.ndarray, dpi: float) -> np.ndarray:
     """Divide by the paper's own brightness, estimated with the text closed away.
 
     Shading, grey paper and faded toner all become black-on-white with full contrast.
     """
-    small = shrink(grey, 1 / 4)
     k = max(3, int(dpi / 300 * 21) | 1)       # wider than any stroke at this resolution
-    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    paper = cv2.GaussianBlur(paper, (0, 0), k / 2)
-    paper = cv2.resize(paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+    paper = paper_background(grey, 1 / 4, k, k / 2)
     flat = cv2.divide(grey, np.maximum(paper, 1), scale=255)
     # Stretch so the darkest ink (0.5th percentile) is black and paper stays white.
     low = _percentile(flat[::4, ::4], 0.005)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .geometry import shrink
+from .binarize import paper_background
 
 
 def is_bilevel(image: np.ndarray) -> bool:
@@ -24,8 +24,5 @@ def quiet_paper(image: np.ndarray, near_ink: np.ndarray) -> np.ndarray:
     """`near_ink`: uint8 mask (any size; resized here), non-zero where ink is or may be."""
     h, w = image.shape[:2]
     mask = cv2.resize(near_ink, (w, h), interpolation=cv2.INTER_NEAREST)
-    small = shrink(image, 1 / 8)
-    # Close away the text before smoothing, so no grey halo of ink bleeds into the paper.
-    small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
-    paper = cv2.resize(cv2.GaussianBlur(small, (0, 0), 2), (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.copyTo(image, mask, paper)
+    # Text is closed away before smoothing, so no grey halo of ink bleeds into the paper.
+    return cv2.copyTo(image, mask, paper_background(image, 1 / 8, 5, 2))

@@ -83,8 +83,7 @@ def load_pdf(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePag
             try:
                 page = doc.load_page(index)
             except Exception as exc:  # a damaged page tree: let poppler try the page
-                yield SourcePage(index + 1, neutral_to_grey(_render_with_poppler(data, index, DEFAULT_DPI, exc)),
-                                 DEFAULT_DPI, 595.28, 841.89, dpi_inferred=True)
+                yield _poppler_page(data, index, 595.28, 841.89, exc)
                 continue
             yield _load_page(page, data, max_pixels)
 
@@ -98,13 +97,18 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
         text = usable_text(page.get_text("text"))
         dpi = scan_dpi(page)
     except Exception as exc:  # MuPDF raises its own error types for damaged objects
-        return SourcePage(number, neutral_to_grey(_render_with_poppler(data, page.number, DEFAULT_DPI, exc)),
-                          DEFAULT_DPI, width_pt, height_pt)
+        return _poppler_page(data, page.number, width_pt, height_pt, exc)
     if text is not None:
         return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=_layer_words(page))
     if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
         raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
     return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt)
+
+
+def _poppler_page(data: bytes, index: int, width_pt: float, height_pt: float, cause: Exception) -> SourcePage:
+    """A page MuPDF could not read, rendered by poppler at the default resolution."""
+    return SourcePage(index + 1, neutral_to_grey(_render_with_poppler(data, index, DEFAULT_DPI, cause)),
+                      DEFAULT_DPI, width_pt, height_pt)
 
 
 def _render(page: pymupdf.Page, data: bytes, dpi: float) -> np.ndarray:

@@ -52,7 +52,9 @@ def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5
     last_scan = time.monotonic()
     try:
         while not stop.is_set():
-            if wake.is_set() or time.monotonic() - last_scan > rescan_seconds or pending:
+            # Walk the tree only when an event said something changed, or on the rescan clock;
+            # files already pending are re-checked from the set.
+            if wake.is_set() or time.monotonic() - last_scan > rescan_seconds:
                 wake.clear()
                 pending |= set(candidates(inbox))
                 last_scan = time.monotonic()
