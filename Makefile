@@ -23,7 +23,9 @@ run: venv
 	mkdir -p data/inbox
 	$(BIN)/digitizer watch data/inbox
 
+# The integration tests start their own Redis and PostgreSQL on 127.0.0.1 from these packages.
 test: venv
+	./scripts/install-system-deps.sh redis-server postgresql
 	$(BIN)/python -m pytest -q
 
 bench: venv

@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -18,14 +19,15 @@ from .errors import DigitizerError
 from .intake.inbox import dossier_of
 from .intake.mounts import needs_polling
 from .intake.watcher import watch
-from .jobs.file_job import run_file_job, set_aside
-from .jobs.ledger import Ledger
+from .jobs.backfill import Progress, batch_of, failed_paths, plan, write_report
+from .jobs.queue import open_ledger, open_queue, reconcile, run_consumer
+from .jobs.service import Workers
 from .model import Record, SourceInfo
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
 from .pipeline import PageMap, document_id, failed_outcome, process
-from .storage import (Filters, ObjectStore, SqliteIndex, StoreConfigError, StoreUnavailable, load_record,
-                      open_store, records_in, save_outcome)
+from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, load_record,
+                      open_index, open_store, records_in, save_outcome)
 from .storage.keys import valid_id
 
 
@@ -89,7 +91,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
             _emit(existing, args.json, "  (already stored)")
         else:
             todo.append(path)
-    index = SqliteIndex(settings.index_path)
+    index = open_index(settings)
     for record in _records(todo, settings, store):
         failures += record.status != "done"
         index.add(record)
@@ -115,7 +117,22 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _stop_on_signals(stop: threading.Event) -> dict[str, int]:
+    """SIGTERM/SIGINT set `stop`; which one came decides between finishing and handing back."""
+    received: dict[str, int] = {}
+
+    def handler(signum: int, _frame: object) -> None:
+        received.setdefault("signal", signum)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handler)
+    return received
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    """The watcher (a thread) puts complete files in the ledger; this loop hands due jobs to
+    the queue; the workers (a child process, or other machines) run them."""
     inbox = (args.dir or settings.data_dir / "inbox").resolve()
     inbox.mkdir(parents=True, exist_ok=True)
     for folder in ("done", "failed"):
@@ -123,59 +140,126 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         if target == inbox or inbox in target.parents:
             print(f"{folder}/ may not lie inside the watched folder {inbox}", file=sys.stderr)
             return 2
-    store = open_store(settings)
-    single_thread_env()
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    open_store(settings)                      # fail now, clearly, if the store is misconfigured
     logging.getLogger().setLevel(logging.INFO)
     log = logging.getLogger("digitizer.watch")
-    log.info("watching %s (store %s)", inbox, settings.store_dir.resolve())
-    index = SqliteIndex(settings.index_path)
-    ledger = Ledger(settings.ledger_path, settings.jobs.max_attempts, settings.jobs.retry_seconds)
-    if recovered := ledger.recover():
-        log.info("%d job(s) interrupted by a stop were queued again", recovered)
-    with PagePool(settings.worker_count()) as pool:
-        def handle(path: Path) -> None:
-            job = ledger.enqueue(path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
-            if not ledger.claim(job.id):
-                return                              # not due yet (a transient failure backing off)
-            record = run_file_job(path, inbox, settings, store, pool.imap, job.dossier)
-            verdict = ledger.finish(job.id, record)
-            if record is None:
-                log.warning("%s disappeared before it could be read", path.name)
-                return
-            index.add(record)
-            if verdict.give_up and path.exists():
-                set_aside(path, settings.data_dir / "failed", record.error.message if record.error else "")
-            log.info("%s %s %s", verdict.state, path.name, record.error.message if record.error else record.id[:12])
-        polling = args.polling or needs_polling(inbox)
-        if polling and not args.polling:
-            log.info("%s is on a network filesystem: polling for changes", inbox)
-        watch(inbox, handle, settle_seconds=args.settle, polling=polling, stop=stop,
-              retry_seconds=min(settings.jobs.retry_seconds, 60.0))
-    index.close()
-    ledger.close()
+    stop, wake = threading.Event(), threading.Event()
+    received = _stop_on_signals(stop)
+    ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
+    watcher_ledger = open_ledger(settings)    # the watcher thread's own connection
+
+    def handle(path: Path) -> None:
+        try:
+            watcher_ledger.add(inbox, path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
+        except Exception:                     # e.g. the database restarting: the file is offered again
+            log.exception("could not queue %s", path.name)
+        wake.set()
+
+    polling = args.polling or needs_polling(inbox)
+    if polling and not args.polling:
+        log.info("%s is on a network filesystem: polling for changes", inbox)
+    watcher = threading.Thread(target=watch, args=(inbox, handle), daemon=True, kwargs={
+        "settle_seconds": args.settle, "polling": polling, "stop": stop,
+        "retry_seconds": min(settings.jobs.retry_seconds, 60.0)})
+    workers = None if args.workers == 0 else Workers(args.workers or settings.worker_count(), args.config,
+                                                     settings.jobs.shutdown_seconds)
+    log.info("watching %s (store %s, %s worker(s) here)", inbox, settings.s3.endpoint or settings.store_dir.resolve(),
+             args.workers if args.workers is not None else settings.worker_count())
+    watcher.start()
+    try:
+        while not stop.is_set():
+            wake.clear()
+            reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
+            if workers is not None:
+                workers.supervise()
+            if not watcher.is_alive():
+                log.error("the watcher stopped; exiting so that the service manager restarts the service")
+                return 1
+            wake.wait(2.0)
+    finally:
+        stop.set()
+        if workers is not None:
+            workers.stop(graceful=received.get("signal") != signal.SIGINT)
+        watcher.join(timeout=10)
+        ledger.close()
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    logging.getLogger("digitizer").setLevel(logging.INFO)
+    run_consumer(settings, args.workers or settings.worker_count())
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    root = args.dir.resolve()
+    if not root.is_dir():
+        print(f"not a folder: {root}", file=sys.stderr)
+        return 2
+    open_store(settings)
+    ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
+    batch = batch_of(root)
+    if args.retry:
+        count = ledger.retry(root, failed_paths(args.retry))
+        print(f"{count} failed file(s) from {args.retry.name} queued again", file=sys.stderr)
+    else:
+        found = plan(ledger, root)
+        print(f"{root}: {found.new} new file(s), {found.known} done before (skipped)", file=sys.stderr)
+    stop = threading.Event()
+    received = _stop_on_signals(stop)
+    workers = None if args.workers == 0 else Workers(args.workers or settings.worker_count(), args.config,
+                                                     settings.jobs.shutdown_seconds)
+    progress = Progress()
+    progress.start(ledger, batch)
+    tty, last_line = sys.stderr.isatty(), 0.0
+    try:
+        while not stop.is_set():
+            reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
+            if workers is not None:
+                workers.supervise()
+            progress.update(ledger, batch)
+            if tty:
+                print("\r" + progress.line(), end="", file=sys.stderr, flush=True)
+            elif time.monotonic() - last_line >= args.log_every:
+                print(progress.line(), file=sys.stderr, flush=True)
+                last_line = time.monotonic()
+            if progress.open == 0:
+                break
+            stop.wait(1.0)
+    finally:
+        if workers is not None:       # Ctrl-C: jobs in hand go back to the queue at once
+            workers.stop(graceful=received.get("signal") == signal.SIGTERM)
+        progress.update(ledger, batch)
+        print(("\r" if tty else "") + progress.line(), file=sys.stderr)
+        csv_path, json_path = write_report(ledger, root, args.report or settings.data_dir / "reports", progress,
+                                           interrupted=stop.is_set())
+        ledger.close()
+    print(f"report: {csv_path}  {json_path}")
+    if stop.is_set():
+        print("stopped; run the same command again to resume", file=sys.stderr)
+        return 130
+    return 1 if progress.counts["failed"] else 0
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    ledger = Ledger(settings.ledger_path)
+    ledger = open_ledger(settings)
     counts, hour = ledger.counts(), ledger.done_since(3600)
     failures = ledger.recent_failures(args.failures)
     ledger.close()
+    pending = open_queue(settings)[0].pending_count()
     if args.json:
-        print(json.dumps({"counts": counts, "done_last_hour": hour,
+        print(json.dumps({"counts": counts, "done_last_hour": hour, "in_queue": pending,
                           "failures": [asdict(j) for j in failures]}, ensure_ascii=False))
         return 0
-    print("  ".join(f"{state}: {n}" for state, n in counts.items()) + f"   done in the last hour: {hour}")
+    print("  ".join(f"{state}: {n}" for state, n in counts.items()) +
+          f"   in the queue: {pending}   done in the last hour: {hour}")
     for job in failures:
         print(f"failed  {job.path}  {job.error}")
     return 0
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
-    index = SqliteIndex(settings.index_path)
+    index = open_index(settings)
     count = index.rebuild(records_in(open_store(settings)))
     index.close()
     print(f"indexed {count} document(s) from the store")
@@ -183,7 +267,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    index = SqliteIndex(settings.index_path)
+    index = open_index(settings)
     filters = Filters(doc_type=args.type, issued_from=args.issued_from, issued_to=args.issued_to,
                       id_number=args.id_number, doc_number=args.number, dossier_code=args.dossier_code,
                       dossier=args.dossier, person_name=args.person, processed_from=args.processed_from,
@@ -249,7 +333,20 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("dir", nargs="?", type=Path, help="the inbox (default: DATA_DIR/inbox)")
     w.add_argument("--settle", type=float, default=5.0, help="seconds a file must stay unchanged")
     w.add_argument("--polling", action="store_true", help="poll instead of native events (network shares)")
+    w.add_argument("--workers", type=int, help="worker processes to start here (default: one per core; "
+                   "0: the workers run elsewhere, e.g. on other machines)")
     w.set_defaults(run=cmd_watch)
+    k = sub.add_parser("worker", help="run queued jobs (start one on each machine that shares the work)")
+    k.add_argument("--workers", type=int, help="processes (default: one per core)")
+    k.set_defaults(run=cmd_worker)
+    b = sub.add_parser("backfill", help="process an archive folder, read-only and resumable, with a report")
+    b.add_argument("dir", type=Path)
+    b.add_argument("--workers", type=int, help="worker processes to start here (default: one per core; "
+                   "0: only queue the files and follow the progress)")
+    b.add_argument("--report", type=Path, help="folder for the CSV and JSON reports (default: DATA_DIR/reports)")
+    b.add_argument("--retry", type=Path, metavar="REPORT", help="process again the files a report lists as failed")
+    b.add_argument("--log-every", type=float, default=30.0, help="seconds between progress lines when not a terminal")
+    b.set_defaults(run=cmd_backfill)
     st = sub.add_parser("status", help="jobs by state, throughput, the latest failures with reasons")
     st.add_argument("--failures", type=int, default=10)
     st.add_argument("--json", action="store_true")

@@ -66,6 +66,9 @@ class JobSettings:
     max_attempts: int = 5              # tries of a transient failure before it is set aside
     retry_seconds: float = 30.0        # first retry delay; doubles with each attempt
     after_done: str = "move"           # the source file once stored: "move" to done/YYYY-MM-DD/, or "delete"
+    lease_seconds: float = 60.0        # a worker renews its hold on a job this often x3; silent longer: taken back
+    lost_after: float = 300.0          # a job handed to an empty queue this long ago was lost: send it again
+    shutdown_seconds: float = 120.0    # on SIGTERM, workers finish the job in hand this long, then requeue it
 
 
 @dataclass
@@ -73,6 +76,10 @@ class Settings:
     data_dir: Path = Path("data")
     workers: int = 0                   # 0: one per core
     log_format: str = "text"           # or "json": one JSON object per line, for log collectors
+    # Several machines: a PostgreSQL URL holds the ledger and the search index, a Redis URL
+    # the queue. Empty: SQLite files under data_dir (one machine, no server).
+    database_url: str = ""             # postgresql://user:pass@host:5432/digitizer
+    queue_url: str = ""                # redis://host:6379/0
     ocr: OcrSettings = field(default_factory=OcrSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)

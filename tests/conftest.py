@@ -22,3 +22,28 @@ def sample(kind: str, degradation: str, seed: int = 1, fmt: str | None = None, p
 def settings(tmp_path: Path) -> Settings:
     s = Settings(data_dir=tmp_path / "data", workers=1)
     return s
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    from .servers import start_redis
+
+    server = start_redis()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from .servers import start_postgres
+
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database_url(postgres_server) -> str:
+    from .servers import new_database
+
+    return new_database(postgres_server)

@@ -1,4 +1,4 @@
-"""The SQLite search index: Vietnamese with and without diacritics, filters, rebuild."""
+"""The search index (SQLite and PostgreSQL): Vietnamese with and without diacritics, filters, rebuild."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import sys
 import unicodedata
 
 from digitizer.model import Field, Record, SourceInfo
-from digitizer.storage import Filters, LocalStore, SqliteIndex, records_in
+import pytest
+
+from digitizer.storage import Filters, LocalStore, SearchIndex, SqliteIndex, records_in
+from digitizer.storage.pg_index import PostgresIndex
 
 from .conftest import sample
 from .helpers import write
@@ -25,15 +28,22 @@ def record(n: int, text: str, person: str, doc_type: str = "Đơn đề nghị",
     return r
 
 
-def index_of(tmp_path, *records: Record) -> SqliteIndex:
-    index = SqliteIndex(tmp_path / "index.sqlite")
-    for r in records:
-        index.add(r)
-    return index
+@pytest.fixture(params=["sqlite", "postgres"])
+def index_of(request, tmp_path):
+    """Both backends answer the same searches: SQLite FTS5 and PostgreSQL (a real server)."""
+    def make(*records: Record) -> SearchIndex:
+        if request.param == "sqlite":
+            index: SearchIndex = SqliteIndex(tmp_path / "index.sqlite")
+        else:
+            index = PostgresIndex(request.getfixturevalue("database_url"))
+        for r in records:
+            index.add(r)
+        return index
+    return make
 
 
-def test_query_without_diacritics_finds_vietnamese_including_d(tmp_path):
-    index = index_of(tmp_path, record(1, "Đơn của ông Nguyễn Văn An, thôn Đông", "Nguyễn Văn An"),
+def test_query_without_diacritics_finds_vietnamese_including_d(index_of):
+    index = index_of(record(1, "Đơn của ông Nguyễn Văn An, thôn Đông", "Nguyễn Văn An"),
                      record(2, "Báo cáo tổng kết năm", "Trần Thị Hường"))
     assert [h.id for h in index.search("nguyen van an").hits] == [f"{1:064x}"]
     assert index.search("thon dong").total == 1                     # đ folds to d
@@ -41,16 +51,15 @@ def test_query_without_diacritics_finds_vietnamese_including_d(tmp_path):
     assert index.search("Hường").total == 1
 
 
-def test_exact_diacritics_rank_first(tmp_path):
-    index = index_of(tmp_path, record(1, "ông Lê Văn Tâm", "Lê Văn Tâm"), record(2, "ông Lê Văn Tám", "Lê Văn Tám"))
+def test_exact_diacritics_rank_first(index_of):
+    index = index_of(record(1, "ông Lê Văn Tâm", "Lê Văn Tâm"), record(2, "ông Lê Văn Tám", "Lê Văn Tám"))
     hits = index.search("Tám").hits
     assert [h.id for h in hits] == [f"{2:064x}", f"{1:064x}"] and hits[0].exact and not hits[1].exact
     assert [h.id for h in index.search("Tâm").hits][0] == f"{1:064x}"
 
 
-def test_phrase_prefix_and_filters(tmp_path):
-    index = index_of(tmp_path,
-                     record(1, "giấy xác nhận tình trạng hôn nhân", "Lê Văn Tám", "Giấy xác nhận tình trạng hôn nhân",
+def test_phrase_prefix_and_filters(index_of):
+    index = index_of(record(1, "giấy xác nhận tình trạng hôn nhân", "Lê Văn Tám", "Giấy xác nhận tình trạng hôn nhân",
                             "2024-03-01", "001090000001"),
                      record(2, "tình trạng hồ sơ đang xử lý", "Đỗ Thị Mai", "Thông báo", "2025-06-01", "040190000002"))
     assert index.search('"tinh trang hon nhan"').total == 1
@@ -66,8 +75,8 @@ def test_phrase_prefix_and_filters(tmp_path):
     assert index.search("", sort="date").hits[0].id == f"{2:064x}"
 
 
-def test_hostile_query_text_is_only_text(tmp_path):
-    index = index_of(tmp_path, record(1, "văn bản <script>alert(1)</script>", "Lê Văn Tám"))
+def test_hostile_query_text_is_only_text(index_of):
+    index = index_of(record(1, "văn bản <script>alert(1)</script>", "Lê Văn Tám"))
     assert index.search('" OR 1=1; DROP TABLE documents; --').total == 0
     assert index.search("script").hits[0].snippet.count("<script>") == 1   # stored as text, escaped by the page
     assert index.search("lê văn").hits[0].snippet.startswith("văn bản")
@@ -93,8 +102,8 @@ def test_cli_process_search_and_reindex_from_the_store(tmp_path):
     assert [r.id for r in records_in(LocalStore(tmp_path / "data" / "store"))] == [found["hits"][0]["id"]]
 
 
-def test_names_with_small_ocr_errors_are_still_found(tmp_path):
-    index = index_of(tmp_path, record(1, "Đơn của bà Trần Thị Hườug", "Trần Thị Hườug"),   # OCR: n read as u
+def test_names_with_small_ocr_errors_are_still_found(index_of):
+    index = index_of(record(1, "Đơn của bà Trần Thị Hườug", "Trần Thị Hườug"),   # OCR: n read as u
                      record(2, "Đơn của ông Lê Văn Tám", "Lê Văn Tám"))
     results = index.search("tran thi huong")
     assert [h.id for h in results.hits] == [f"{1:064x}"] and results.hits[0].fuzzy
@@ -102,7 +111,7 @@ def test_names_with_small_ocr_errors_are_still_found(tmp_path):
     assert index.search("tran thi huong", Filters(doc_type="Thông báo")).total == 0   # filters still apply
 
 
-def test_processed_date_filter(tmp_path):
-    index = index_of(tmp_path, record(1, "một", "Lê Văn Tám"))
+def test_processed_date_filter(index_of):
+    index = index_of(record(1, "một", "Lê Văn Tám"))
     assert index.search("", Filters(processed_from="2025-11-25", processed_to="2025-11-25")).total == 1
     assert index.search("", Filters(processed_from="2025-11-26")).total == 0

@@ -8,6 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from digitizer.jobs.ledger import Ledger
 from digitizer.model import ErrorInfo, Record, SourceInfo
@@ -23,47 +26,75 @@ def rec(status: str = "done", kind: str | None = None, transient: bool = False) 
     return r
 
 
-def test_job_life_and_states(tmp_path):
-    ledger = Ledger(tmp_path / "l.sqlite")
-    job = ledger.enqueue("a.pdf")
-    assert ledger.enqueue("a.pdf").id == job.id                 # one open job per path
-    assert ledger.claim(job.id) and not ledger.claim(job.id)    # taken once
-    assert ledger.finish(job.id, rec()).state == "done"
-    assert ledger.get(job.id).record_id == "ab" * 32
-    assert ledger.enqueue("a.pdf").id != job.id                 # dropped again later: a new job
-    bad = ledger.enqueue("b.pdf")
-    ledger.claim(bad.id)
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger_at(request, tmp_path):
+    """Where a ledger lives: a SQLite file (one machine) or a PostgreSQL database (many)."""
+    if request.param == "sqlite":
+        return tmp_path / "l.sqlite"
+    return request.getfixturevalue("database_url")
+
+
+ROOT = Path("/srv/inbox")
+
+
+def test_job_life_and_states(ledger_at):
+    ledger = Ledger(ledger_at)
+    job = ledger.add(ROOT, "a.pdf")
+    assert ledger.add(ROOT, "a.pdf").id == job.id                   # one open job per file
+    assert ledger.claim(job.id, "h:1", 60) and not ledger.claim(job.id, "h:2", 60)   # taken once
+    assert ledger.finish(job.id, rec(), "duplicate").state == "done"
+    assert ledger.get(job.id).record_id == "ab" * 32 and ledger.get(job.id).outcome == "duplicate"
+    assert ledger.add(ROOT, "a.pdf").id != job.id                   # dropped again later: a new job
+    bad = ledger.add(ROOT, "b.pdf")
+    ledger.claim(bad.id, "h:1", 60)
     assert ledger.finish(bad.id, rec("failed", "encrypted_pdf")).state == "failed"
     assert ledger.counts() == {"queued": 1, "processing": 0, "done": 1, "failed": 1}
     assert ledger.recent_failures()[0].error_kind == "encrypted_pdf"
+    assert ledger.retry(ROOT, ["b.pdf"]) == 1 and ledger.get(bad.id).state == "queued"
 
 
-def test_transient_failures_back_off_and_are_bounded(tmp_path):
-    ledger = Ledger(tmp_path / "l.sqlite", max_attempts=3, retry_seconds=0.05)
-    job = ledger.enqueue("a.pdf")
+def test_transient_failures_back_off_and_are_bounded(ledger_at):
+    ledger = Ledger(ledger_at, max_attempts=3, retry_seconds=0.05)
+    job = ledger.add(ROOT, "a.pdf")
     verdicts = []
     for _ in range(3):
-        assert wait_for(lambda: ledger.claim(job.id), 5)
+        assert wait_for(lambda: ledger.claim(job.id, "h:1", 60), 5)
         verdicts.append(ledger.finish(job.id, rec("failed", "storage_unavailable", transient=True)))
         if verdicts[-1].state == "queued":
-            assert not ledger.claim(job.id)                     # not due before its backoff
+            assert not ledger.claim(job.id, "h:1", 60)              # not due before its backoff
     assert [v.state for v in verdicts] == ["queued", "queued", "failed"] and verdicts[-1].give_up
 
 
-def test_vanished_file_is_recorded(tmp_path):
-    ledger = Ledger(tmp_path / "l.sqlite")
-    job = ledger.enqueue("gone.pdf")
-    ledger.claim(job.id)
+def test_vanished_file_is_recorded(ledger_at):
+    ledger = Ledger(ledger_at)
+    job = ledger.add(ROOT, "gone.pdf")
+    ledger.claim(job.id, "h:1", 60)
     assert ledger.finish(job.id, None).state == "failed" and ledger.get(job.id).error_kind == "vanished"
 
 
-def test_recover_requeues_interrupted_jobs(tmp_path):
-    ledger = Ledger(tmp_path / "l.sqlite")
-    job = ledger.enqueue("a.pdf")
-    ledger.claim(job.id)
-    ledger.close()
-    again = Ledger(tmp_path / "l.sqlite")                       # the service restarted
-    assert again.recover() == 1 and again.get(job.id).state == "queued"
+def test_jobs_of_a_dead_or_silent_worker_are_taken_back(ledger_at):
+    ledger = Ledger(ledger_at, max_attempts=2)
+    alive, dead, silent = (ledger.add(ROOT, n) for n in ("alive.pdf", "dead.pdf", "silent.pdf"))
+    ledger.claim(alive.id, "h:1", 60)
+    ledger.claim(dead.id, "h:2", 60)
+    ledger.claim(silent.id, "other-host:3", 0.01)                  # its lease runs out, never renewed
+    time.sleep(0.05)
+    assert ledger.expire(lambda holder: holder == "h:2") == 2
+    assert [ledger.get(j.id).state for j in (alive, dead, silent)] == ["processing", "queued", "queued"]
+    assert sorted(ledger.to_enqueue()) == sorted([dead.id, silent.id])
+    ledger.mark_enqueued([dead.id, silent.id])
+    assert ledger.to_enqueue() == [] and len(ledger.to_enqueue(stale_before=time.time() + 1)) == 2
+    ledger.claim(dead.id, "h:4", 60)                               # a file that kills its worker every time
+    assert ledger.expire(lambda holder: holder == "h:4") == 1
+    assert ledger.get(dead.id).state == "failed" and ledger.get(dead.id).error_kind == "worker_died"
+
+
+def test_a_stopped_worker_hands_its_job_back_without_using_an_attempt(ledger_at):
+    ledger = Ledger(ledger_at)
+    job = ledger.add(ROOT, "a.pdf")
+    ledger.claim(job.id, "h:1", 60)
+    ledger.release(job.id, "h:1")
+    assert ledger.get(job.id).state == "queued" and ledger.get(job.id).attempts == 0
 
 
 def test_kill_9_mid_batch_loses_and_duplicates_nothing(tmp_path):

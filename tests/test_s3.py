@@ -142,7 +142,7 @@ def test_store_that_stays_down_is_a_transient_failure_and_the_file_stays(s3, out
     inbox.mkdir()
     scan = write(inbox, "scan.png", sample("thong_bao", "clean", seed=64, fmt="png").data)
     settings = Settings(data_dir=tmp_path / "data", workers=1)
-    run_file_job(scan, inbox, settings, store)
+    run_file_job(scan, settings, store)
     assert scan.exists() and not (tmp_path / "data" / "done").exists()
     proxy.restore()
     assert load_record(store, out.record.id) is None                # nothing partial became visible

@@ -34,24 +34,28 @@ def set_aside(path: Path, folder: Path, reason: str | None = None) -> Path:
     return target
 
 
-def run_file_job(path: Path, inbox: Path, settings: Settings, store: ObjectStore,
-                 page_map: PageMap = map, dossier: str | None = None) -> Record | None:
-    """None when the file vanished before it could be read (nothing to record)."""
+def run_file_job(path: Path, settings: Settings, store: ObjectStore, page_map: PageMap = map,
+                 dossier: str | None = None, settle_source: bool = True) -> tuple[Record | None, str]:
+    """(record, "stored" | "duplicate"); the record is None when the file vanished before it
+    could be read. With `settle_source` (an inbox) the file then moves to done/ or failed/
+    (or is deleted, per config); an archive's files are never touched."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None
+        return None, ""
+    outcome = "stored"
     try:
         existing = load_record(store, document_id(data))
     except StoreUnavailable as exc:   # the store is down: leave the file where it is, try later
         record = Record(id=document_id(data), source=SourceInfo(path.name, len(data), ""))
-        return failed_outcome(record, DigitizerError("storage_unavailable", str(exc)[:300]), 0.0).record
+        return failed_outcome(record, DigitizerError("storage_unavailable", str(exc)[:300]), 0.0).record, outcome
     if existing is not None and existing.status == "done":
-        record = existing
+        record, outcome = existing, "duplicate"
         log.info("%s is already stored as %s", path.name, record.id[:12])
     else:
-        outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
-        record = save_outcome(store, outcome, data)
+        record = save_outcome(store, process(data, path.name, settings, page_map=page_map, dossier=dossier), data)
+    if not settle_source:
+        return record, outcome
     if record.status == "done":
         if settings.jobs.after_done == "delete":
             path.unlink(missing_ok=True)          # it is in the store, verified
@@ -60,4 +64,4 @@ def run_file_job(path: Path, inbox: Path, settings: Settings, store: ObjectStore
     elif record.error is not None and not record.error.transient:
         set_aside(path, settings.data_dir / "failed", record.error.message)
     # Transient failures stay in the inbox and are tried again on a later pass.
-    return record
+    return record, outcome

@@ -1,37 +1,50 @@
-"""The ledger: every input's job and its state, durable in SQLite (the source of truth).
+"""The ledger: every input's job and its state, durable in SQL (the source of truth).
 
     queued -> processing -> done | failed
                   \\-> queued again (transient failure, with backoff, a bounded number of times)
 
-A job left `processing` by a crash (kill -9, power cut) is queued again by `recover()`
-when the service starts, so nothing is lost; the store's content addressing makes the
-second run a no-op for documents that were already stored.
+SQLite on one machine, PostgreSQL when many machines share the work. A worker holds a job
+under a lease that it renews while it works; a job whose lease ran out, or whose worker
+process on this host is gone (kill -9, power cut), is queued again by `expire()`. The
+store's content addressing makes a second run a no-op for documents already stored.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..model import Record
+from ..storage.database import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
-    id INTEGER PRIMARY KEY,
+    id {id_type} PRIMARY KEY,
+    root TEXT NOT NULL,
     path TEXT NOT NULL,
     dossier TEXT,
+    mode TEXT NOT NULL DEFAULT 'inbox',
+    batch TEXT,
+    size BIGINT,
+    mtime DOUBLE PRECISION,
     state TEXT NOT NULL CHECK (state IN ('queued', 'processing', 'done', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_try REAL NOT NULL DEFAULT 0,
+    next_try DOUBLE PRECISION NOT NULL DEFAULT 0,
+    enqueued_at DOUBLE PRECISION,
+    lease_until DOUBLE PRECISION,
+    worker TEXT,
     record_id TEXT,
+    outcome TEXT,
+    pages INTEGER,
     error_kind TEXT,
     error TEXT,
-    created REAL NOT NULL,
-    updated REAL NOT NULL);
+    created DOUBLE PRECISION NOT NULL,
+    updated DOUBLE PRECISION NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, next_try);
-CREATE INDEX IF NOT EXISTS jobs_path ON jobs(path);
+CREATE INDEX IF NOT EXISTS jobs_path ON jobs(root, path);
+CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch)
 """
 OPEN_STATES = ("queued", "processing")
 
@@ -39,14 +52,27 @@ OPEN_STATES = ("queued", "processing")
 @dataclass
 class Job:
     id: int
+    root: str
     path: str
     dossier: str | None
+    mode: str                 # "inbox": move the source when settled; "archive": never touch it
+    batch: str | None
+    size: int | None
+    mtime: float | None
     state: str
     attempts: int
     next_try: float
+    worker: str | None
     record_id: str | None
+    outcome: str | None       # "stored", or "duplicate" (the same content was already in the store)
+    pages: int | None
     error_kind: str | None
     error: str | None
+    updated: float
+
+    @property
+    def source(self) -> Path:
+        return Path(self.root) / self.path
 
 
 @dataclass
@@ -55,99 +81,180 @@ class Verdict:
     give_up: bool = False    # a transient failure that ran out of attempts
 
 
+_COLUMNS = ("id, root, path, dossier, mode, batch, size, mtime, state, attempts, next_try, worker, "
+            "record_id, outcome, pages, error_kind, error, updated")
+
+
 class Ledger:
-    def __init__(self, path: Path, max_attempts: int = 5, retry_seconds: float = 30.0) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")      # a power cut must not lose a state change
-        self.db.executescript(SCHEMA)
+    def __init__(self, target: str | Path, max_attempts: int = 5, retry_seconds: float = 30.0) -> None:
+        self.db = Database(target)
+        id_type = "BIGSERIAL" if self.db.postgres else "INTEGER"
+        self.db.script(SCHEMA.format(id_type=id_type))
         self.max_attempts = max_attempts
         self.retry_seconds = retry_seconds
 
     def close(self) -> None:
         self.db.close()
 
-    def _job(self, row: tuple | None) -> Job | None:
-        return Job(*row) if row else None
-
-    _COLUMNS = "id, path, dossier, state, attempts, next_try, record_id, error_kind, error"
+    def _select(self, where: str, params: Iterable = (), tail: str = "") -> list[Job]:
+        return [Job(*row) for row in
+                self.db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE {where} {tail}", tuple(params)).fetchall()]
 
     def get(self, job_id: int) -> Job | None:
-        return self._job(self.db.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone())
+        jobs = self._select("id = ?", (job_id,))
+        return jobs[0] if jobs else None
 
-    def open_job(self, path: str) -> Job | None:
-        return self._job(self.db.execute(
-            f"SELECT {self._COLUMNS} FROM jobs WHERE path = ? AND state IN {OPEN_STATES} ORDER BY id DESC",
-            (path,)).fetchone())
-
-    def enqueue(self, path: str, dossier: str | None = None) -> Job:
-        """The open job for `path`, or a new queued one."""
-        existing = self.open_job(path)
-        if existing is not None:
-            return existing
+    def add(self, root: Path, path: str, dossier: str | None = None, mode: str = "inbox",
+            batch: str | None = None, size: int | None = None, mtime: float | None = None) -> Job:
+        """The open job for root/path, or a new queued one."""
+        open_jobs = self._select("root = ? AND path = ? AND state IN ('queued', 'processing')",
+                                 (str(root), path), "ORDER BY id DESC LIMIT 1")
+        if open_jobs:
+            return open_jobs[0]
         now = time.time()
-        cursor = self.db.execute(
-            "INSERT INTO jobs (path, dossier, state, created, updated) VALUES (?, ?, 'queued', ?, ?)",
-            (path, dossier, now, now))
-        job = self.get(cursor.lastrowid)
+        row = self.db.execute(
+            "INSERT INTO jobs (root, path, dossier, mode, batch, size, mtime, state, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
+            (str(root), path, dossier, mode, batch, size, mtime, now, now)).fetchone()
+        job = self.get(row[0])
         assert job is not None
         return job
 
-    def claim(self, job_id: int) -> bool:
-        """queued and due -> processing; False if another worker has it or it is not due."""
-        cursor = self.db.execute(
-            "UPDATE jobs SET state = 'processing', attempts = attempts + 1, updated = ? "
-            "WHERE id = ? AND state = 'queued' AND next_try <= ?", (time.time(), job_id, time.time()))
-        return cursor.rowcount == 1
+    def add_many(self, root: Path, items: Iterable[tuple[str, str | None, int, float]], mode: str,
+                 batch: str | None) -> int:
+        """New queued jobs for (path, dossier, size, mtime) in one transaction (a backfill)."""
+        now, count = time.time(), 0
+        with self.db.transaction():
+            for path, dossier, size, mtime in items:
+                self.db.execute(
+                    "INSERT INTO jobs (root, path, dossier, mode, batch, size, mtime, state, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+                    (str(root), path, dossier, mode, batch, size, mtime, now, now))
+                count += 1
+        return count
 
-    def finish(self, job_id: int, record: Record | None) -> Verdict:
+    def known(self, root: Path) -> dict[str, tuple[str, int | None, float | None]]:
+        """path -> (state, size, mtime) of the latest job of each file under `root`."""
+        rows = self.db.execute("SELECT path, state, size, mtime FROM jobs WHERE root = ? ORDER BY id",
+                               (str(root),)).fetchall()
+        return {path: (state, size, mtime) for path, state, size, mtime in rows}
+
+    def claim(self, job_id: int, worker: str, lease: float) -> Job | None:
+        """queued and due -> processing, held by `worker` for `lease` seconds; None if
+        another worker has it, it is finished, or it is not due yet."""
+        now = time.time()
+        cursor = self.db.execute(
+            "UPDATE jobs SET state = 'processing', attempts = attempts + 1, worker = ?, lease_until = ?, "
+            "updated = ? WHERE id = ? AND state = 'queued' AND next_try <= ?",
+            (worker, now + lease, now, job_id, now))
+        return self.get(job_id) if cursor.rowcount == 1 else None
+
+    def renew(self, job_id: int, worker: str, lease: float) -> bool:
+        return self.db.execute("UPDATE jobs SET lease_until = ? WHERE id = ? AND worker = ? AND state = 'processing'",
+                               (time.time() + lease, job_id, worker)).rowcount == 1
+
+    def release(self, job_id: int, worker: str) -> None:
+        """The worker was stopped mid-job: queue it again; the try does not count."""
+        self.db.execute("UPDATE jobs SET state = 'queued', attempts = attempts - 1, worker = NULL, "
+                        "enqueued_at = NULL, updated = ? WHERE id = ? AND worker = ? AND state = 'processing'",
+                        (time.time(), job_id, worker))
+
+    def finish(self, job_id: int, record: Record | None, outcome: str = "stored") -> Verdict:
         """Record the outcome. None: the input vanished before it was read."""
         now = time.time()
         job = self.get(job_id)
         assert job is not None
         if record is None:
-            self._set(job_id, "failed", now, error_kind="vanished", error="the file disappeared before it was read")
+            self._set(job_id, "failed", now, error_kind="vanished",
+                      error="Tệp đã biến mất trước khi được đọc / the file disappeared before it was read")
             return Verdict("failed")
         if record.status == "done":
-            self._set(job_id, "done", now, record_id=record.id)
+            self._set(job_id, "done", now, record_id=record.id, outcome=outcome, pages=len(record.pages))
             return Verdict("done")
         assert record.error is not None
         if record.error.transient and job.attempts < self.max_attempts:
             delay = self.retry_seconds * 2 ** (job.attempts - 1)
-            self.db.execute("UPDATE jobs SET state = 'queued', next_try = ?, error_kind = ?, error = ?, "
-                            "updated = ? WHERE id = ?", (now + delay, record.error.kind, record.error.message,
-                                                         now, job_id))
+            self.db.execute("UPDATE jobs SET state = 'queued', next_try = ?, enqueued_at = NULL, worker = NULL, "
+                            "error_kind = ?, error = ?, updated = ? WHERE id = ?",
+                            (now + delay, record.error.kind, record.error.message, now, job_id))
             return Verdict("queued")
         self._set(job_id, "failed", now, record_id=record.id or None, error_kind=record.error.kind,
                   error=record.error.message)
         return Verdict("failed", give_up=record.error.transient)
 
-    def _set(self, job_id: int, state: str, now: float, record_id: str | None = None,
-             error_kind: str | None = None, error: str | None = None) -> None:
-        self.db.execute("UPDATE jobs SET state = ?, record_id = ?, error_kind = ?, error = ?, updated = ? "
-                        "WHERE id = ?", (state, record_id, error_kind, error, now, job_id))
+    def _set(self, job_id: int, state: str, now: float, record_id: str | None = None, outcome: str | None = None,
+             pages: int | None = None, error_kind: str | None = None, error: str | None = None) -> None:
+        self.db.execute("UPDATE jobs SET state = ?, record_id = ?, outcome = ?, pages = ?, error_kind = ?, "
+                        "error = ?, worker = NULL, updated = ? WHERE id = ?",
+                        (state, record_id, outcome, pages, error_kind, error, now, job_id))
 
-    def recover(self) -> int:
-        """After a crash: jobs left processing are queued again. Returns how many."""
-        return self.db.execute("UPDATE jobs SET state = 'queued', updated = ? WHERE state = 'processing'",
-                               (time.time(),)).rowcount
+    def expire(self, holder_gone: Callable[[str], bool]) -> int:
+        """Jobs whose lease ran out or whose holder is gone are queued again; one that has
+        used up its attempts this way (it kills its worker: memory, a hang) fails for good.
+        Returns how many jobs were taken back."""
+        now = time.time()
+        taken = 0
+        for job_id, worker, attempts, lease_until in self.db.execute(
+                "SELECT id, worker, attempts, lease_until FROM jobs WHERE state = 'processing'").fetchall():
+            if (lease_until or 0) > now and not (worker and holder_gone(worker)):
+                continue
+            if attempts >= self.max_attempts:
+                self.db.execute(
+                    "UPDATE jobs SET state = 'failed', worker = NULL, error_kind = 'worker_died', error = ?, "
+                    "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",
+                    ("Tiến trình xử lý bị dừng nhiều lần khi đọc tệp này (hết bộ nhớ hoặc treo) / the worker "
+                     "stopped every time it processed this file (out of memory or hung)", now, job_id, worker))
+            else:
+                self.db.execute("UPDATE jobs SET state = 'queued', worker = NULL, enqueued_at = NULL, "
+                                "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",
+                                (now, job_id, worker))
+            taken += 1
+        return taken
 
-    def due(self, limit: int = 100) -> list[Job]:
-        rows = self.db.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE state = 'queued' AND next_try <= ? "
-                               "ORDER BY id LIMIT ?", (time.time(), limit)).fetchall()
-        return [Job(*r) for r in rows]
+    def to_enqueue(self, stale_before: float | None = None, limit: int = 1000) -> list[int]:
+        """Due queued jobs never handed to the queue, and (when `stale_before` is given)
+        those handed to it before then: the queue lost them."""
+        condition = "enqueued_at IS NULL" + (" OR enqueued_at < ?" if stale_before is not None else "")
+        params = (time.time(), *([stale_before] if stale_before is not None else []), limit)
+        return [r[0] for r in self.db.execute(
+            f"SELECT id FROM jobs WHERE state = 'queued' AND next_try <= ? AND ({condition}) ORDER BY id LIMIT ?",
+            params).fetchall()]
 
-    def counts(self) -> dict[str, int]:
+    def mark_enqueued(self, job_ids: list[int]) -> None:
+        with self.db.transaction():
+            for job_id in job_ids:
+                self.db.execute("UPDATE jobs SET enqueued_at = ? WHERE id = ?", (time.time(), job_id))
+
+    def retry(self, root: Path, paths: Iterable[str]) -> int:
+        """Failed jobs of these files are queued again with fresh attempts (a retry after a fix)."""
+        count = 0
+        with self.db.transaction():
+            for path in paths:
+                count += self.db.execute(
+                    "UPDATE jobs SET state = 'queued', attempts = 0, next_try = 0, enqueued_at = NULL, "
+                    "updated = ? WHERE root = ? AND path = ? AND state = 'failed'",
+                    (time.time(), str(root), path)).rowcount
+        return count
+
+    def counts(self, batch: str | None = None) -> dict[str, int]:
         counts = dict.fromkeys(("queued", "processing", "done", "failed"), 0)
-        counts.update(self.db.execute("SELECT state, count(*) FROM jobs GROUP BY state").fetchall())
+        where, params = ("WHERE batch = ?", (batch,)) if batch else ("", ())
+        counts.update(self.db.execute(f"SELECT state, count(*) FROM jobs {where} GROUP BY state", params).fetchall())
         return counts
+
+    def progress(self, batch: str) -> tuple[dict[str, int], int, int]:
+        """(counts by state, duplicates among the done, pages done) of a batch."""
+        duplicates, pages = self.db.execute(
+            "SELECT count(*) FILTER (WHERE outcome = 'duplicate'), coalesce(sum(pages), 0) FROM jobs "
+            "WHERE batch = ? AND state = 'done'", (batch,)).fetchone()
+        return self.counts(batch), duplicates, pages
+
+    def batch_jobs(self, batch: str) -> list[Job]:
+        return self._select("batch = ?", (batch,), "ORDER BY path")
 
     def done_since(self, seconds: float) -> int:
         return self.db.execute("SELECT count(*) FROM jobs WHERE state = 'done' AND updated >= ?",
                                (time.time() - seconds,)).fetchone()[0]
 
     def recent_failures(self, limit: int = 10) -> list[Job]:
-        rows = self.db.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE state = 'failed' "
-                               "ORDER BY updated DESC LIMIT ?", (limit,)).fetchall()
-        return [Job(*r) for r in rows]
+        return self._select("state = 'failed'", (), f"ORDER BY updated DESC LIMIT {int(limit)}")

@@ -1,9 +1,9 @@
 """The only stage that touches the object store and the search index."""
 
 from .archive import load_record, records_in, save_outcome
-from .index import Filters, SqliteIndex
+from .index import Filters, SearchIndex, SqliteIndex, open_index
 from .keys import object_keys
 from .objects import LocalStore, ObjectStore, StoreConfigError, StoreUnavailable, open_store
 
-__all__ = ["Filters", "SqliteIndex", "records_in", "LocalStore", "ObjectStore", "StoreConfigError", "StoreUnavailable", "open_store", "object_keys", "save_outcome",
+__all__ = ["Filters", "SearchIndex", "SqliteIndex", "open_index", "records_in", "LocalStore", "ObjectStore", "StoreConfigError", "StoreUnavailable", "open_store", "object_keys", "save_outcome",
            "load_record"]

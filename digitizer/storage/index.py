@@ -14,7 +14,10 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 from ..extract.normalize import fold, nfc
 from ..model import Record
@@ -69,12 +72,41 @@ class Results:
     by_type: dict[str, int] = field(default_factory=dict)
 
 
+def filter_conditions(filters: Filters) -> tuple[list[str], list[str]]:
+    """SQL conditions on the `documents d` columns (both backends) and their parameters;
+    the type filter is left to the caller, for the facets."""
+    where, params = ["1=1"], []
+    conditions = [("d.id_number = ?", filters.id_number), ("d.doc_number = ?", filters.doc_number),
+                  ("d.dossier_code = ?", filters.dossier_code), ("d.dossier = ?", filters.dossier),
+                  ("d.issue_date >= ?", filters.issued_from), ("d.issue_date <= ?", filters.issued_to),
+                  ("d.received_at >= ?", filters.processed_from),
+                  ("substr(d.received_at, 1, 10) <= ?", filters.processed_to),
+                  ("d.person_folded LIKE ?", f"%{fold(filters.person_name)}%" if filters.person_name else None)]
+    for condition, value in conditions:
+        if value:
+            where.append(condition)
+            params.append(value)
+    return where, params
+
+
+def indexed_text(record: Record) -> str:
+    """What a document is found by: its name, type, field values and text (NFC, lower case)."""
+    values = " ".join(f.value for f in record.fields.values())
+    doc_type = record.doc_type.value if record.doc_type else ""
+    return nfc(f"{record.source.name} {doc_type} {values} {record.text}").lower()
+
+
+def person_names(record: Record) -> str:
+    """The citizen's and the signer's names, folded, for near matches of misread names."""
+    return fold(" | ".join(v for v in (_value(record, "person_name"), _value(record, "signer")) if v)).lower()
+
+
 def _value(record: Record, name: str) -> str | None:
     f = record.fields.get(name)
     return f.value if f else None
 
 
-def _terms(query: str) -> list[str]:
+def query_terms(query: str) -> list[str]:
     """Words and quoted phrases; a trailing * keeps a prefix search."""
     return [t for t in re.findall(r'"[^"]+"|[^\s"]+', nfc(query).lower()) if t.strip('"*')]
 
@@ -87,6 +119,26 @@ def _fts(terms: list[str], column: str, transform) -> str:  # noqa: ANN001 (str 
         if words:
             parts.append(f'{column}: "{" ".join(words)}"' + ("*" if prefix else ""))
     return " AND ".join(parts)
+
+
+class SearchIndex(Protocol):
+    """SQLite FTS5 here (one machine); PostgreSQL in pg_index.py (shared by many)."""
+
+    def add(self, record: Record) -> None: ...
+    def add_many(self, records: Iterable[Record]) -> int: ...
+    def rebuild(self, records: Iterable[Record]) -> int: ...
+    def record(self, doc_id: str) -> Record | None: ...
+    def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
+               sort: str = "relevance") -> Results: ...
+    def close(self) -> None: ...
+
+
+def open_index(settings: "Settings") -> SearchIndex:
+    if settings.database_url:
+        from .pg_index import PostgresIndex
+
+        return PostgresIndex(settings.database_url)
+    return SqliteIndex(settings.index_path)
 
 
 SCHEMA_VERSION = 4
@@ -125,9 +177,8 @@ class SqliteIndex:
     def _add(self, record: Record) -> None:
         if record.status != "done":
             return
-        values = " ".join(f.value for f in record.fields.values())
         doc_type = record.doc_type.value if record.doc_type else None
-        text = nfc(f"{record.source.name} {doc_type or ''} {values} {record.text}").lower()
+        text = indexed_text(record)
         person = _value(record, "person_name")
         old = self.db.execute("SELECT n FROM documents WHERE id = ?", (record.id,)).fetchone()
         if old is not None:
@@ -142,9 +193,8 @@ class SqliteIndex:
         self.db.execute("INSERT INTO bodies VALUES (?,?,?)",
                         (n, nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False)))
         self.db.execute("INSERT INTO texts (rowid, exact, folded) VALUES (?,?,?)", (n, text, fold(text)))
-        names = " | ".join(v for v in (person, _value(record, "signer")) if v)
-        if names:
-            self.db.execute("INSERT INTO names (rowid, folded) VALUES (?,?)", (n, fold(names).lower()))
+        if names := person_names(record):
+            self.db.execute("INSERT INTO names (rowid, folded) VALUES (?,?)", (n, names))
 
     def rebuild(self, records: Iterable[Record]) -> int:
         with self.db:
@@ -160,23 +210,13 @@ class SqliteIndex:
     def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
                sort: str = "relevance") -> Results:
         filters = filters or Filters()
-        where, params = ["1=1"], []
-        conditions = [("d.id_number = ?", filters.id_number), ("d.doc_number = ?", filters.doc_number),
-                      ("d.dossier_code = ?", filters.dossier_code), ("d.dossier = ?", filters.dossier),
-                      ("d.issue_date >= ?", filters.issued_from), ("d.issue_date <= ?", filters.issued_to),
-                      ("d.received_at >= ?", filters.processed_from),
-                      ("substr(d.received_at, 1, 10) <= ?", filters.processed_to),
-                      ("d.person_folded LIKE ?", f"%{fold(filters.person_name)}%" if filters.person_name else None)]
-        for condition, value in conditions:
-            if value:
-                where.append(condition)
-                params.append(value)
+        where, params = filter_conditions(filters)
         # Counts per type ignore the type filter, so the other types stay offered.
         facet_where, facet_params = list(where), list(params)
         if filters.doc_type:
             where.append("d.doc_type = ?")
             params.append(filters.doc_type)
-        terms = _terms(query)
+        terms = query_terms(query)
         match = _fts(terms, "folded", fold)
         exact = _fts(terms, "exact", str) if any(fold(t) != t for t in terms) else ""
         def source(conditions: list[str], values: list) -> tuple[str, list]:
@@ -216,14 +256,14 @@ class SqliteIndex:
     def _near_names(self, terms: list[str], where: list[str], params: list, limit: int) -> Results:
         """No exact hit: names within one edit per word (two for long words) of the query,
         e.g. "nguyen van anh" for a page OCR read as "Nguyễn Văn Anb"."""
-        words = [w for t in terms for w in re.findall(r"\w+", fold(t.strip('"*')))]
+        words = query_words(terms)
         grams = {w[i:i + 3] for w in words for i in range(len(w) - 2)}
         if len(words) < 2 or not grams:
             return Results(0)
         query = " OR ".join(f'"{g}"' for g in sorted(grams))
         candidates = self.db.execute("SELECT rowid, folded FROM names WHERE names MATCH ? ORDER BY rank LIMIT 300",
                                      (query,)).fetchall()
-        near = [n for n, names in candidates if any(_near(words, name.split()) for name in names.split(" | "))]
+        near = near_candidates(words, candidates)
         if not near:
             return Results(0)
         conditions = " AND ".join(where)
@@ -231,11 +271,25 @@ class SqliteIndex:
             f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, b.text "
             f"FROM documents d JOIN bodies b ON b.n = d.n WHERE d.n IN ({','.join('?' * len(near))}) "
             f"AND {conditions} LIMIT ?", [*near, *params, limit]).fetchall()
-        hits = [Hit(*r[:6], snippet(r[6] or "", terms), exact=False, fuzzy=True) for r in rows]
-        by_type: dict[str, int] = {}
-        for h in hits:
-            by_type[h.doc_type or ""] = by_type.get(h.doc_type or "", 0) + 1
-        return Results(len(hits), hits, by_type)
+        return near_results(rows, terms)
+
+
+def query_words(terms: list[str]) -> list[str]:
+    return [w for t in terms for w in re.findall(r"\w+", fold(t.strip('"*')))]
+
+
+def near_candidates(words: list[str], candidates: list[tuple]) -> list:
+    """Keys of the (key, folded names) candidates with a name near the query words."""
+    return [n for n, names in candidates if any(_near(words, name.split()) for name in names.split(" | "))]
+
+
+def near_results(rows: list[tuple], terms: list[str]) -> Results:
+    """Results of near-name hits from rows (id, name, type, number, date, person, text)."""
+    hits = [Hit(*r[:6], snippet(r[6] or "", terms), exact=False, fuzzy=True) for r in rows]
+    by_type: dict[str, int] = {}
+    for h in hits:
+        by_type[h.doc_type or ""] = by_type.get(h.doc_type or "", 0) + 1
+    return Results(len(hits), hits, by_type)
 
 
 def _edits(a: str, b: str) -> int:

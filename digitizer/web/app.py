@@ -18,7 +18,7 @@ from .. import __version__
 from ..config import Settings
 from ..extract.normalize import fold
 from ..model import Record
-from ..storage import Filters, ObjectStore, SqliteIndex, open_store
+from ..storage import Filters, ObjectStore, SearchIndex, open_index, open_store
 from ..storage.keys import valid_id
 from .auth import Guard
 
@@ -55,8 +55,8 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     templates.env.filters["highlight"] = highlight
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    def index() -> SqliteIndex:
-        return SqliteIndex(settings.index_path)
+    def index() -> SearchIndex:
+        return open_index(settings)
 
     def record_or_404(doc_id: str) -> Record:
         if not valid_id(doc_id):

@@ -1,0 +1,110 @@
+"""Jobs on Huey. SQLite on one machine (no server); Redis when several machines share the
+work; which one is configuration only (`queue_url`).
+
+The queue carries only ledger job ids. The ledger is the source of truth: a task first
+claims its job there (atomically), so a duplicate or stale message does nothing, and
+`reconcile()` hands the queue every due job it does not hold, which covers new jobs, jobs
+lost by the queue, jobs of a dead worker, and transient failures whose backoff has passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from typing import Callable
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from ..config import Settings
+from .ledger import Ledger
+
+log = logging.getLogger(__name__)
+
+Enqueue = Callable[[int], object]
+
+
+def open_ledger(settings: Settings) -> Ledger:
+    return Ledger(settings.database_url or settings.ledger_path, settings.jobs.max_attempts,
+                  settings.jobs.retry_seconds)
+
+
+def open_queue(settings: Settings) -> tuple[Huey, Enqueue]:
+    """The Huey instance with its tasks registered, and the function that enqueues a job."""
+    from .worker import WorkerContext
+
+    url = settings.queue_url
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        huey: Huey = RedisHuey("digitizer", url=url, results=False, blocking=True, read_timeout=1)
+    elif url:
+        raise ValueError(f"queue_url must be empty (SQLite) or a redis:// URL, not {url!r}")
+    else:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey("digitizer", filename=str(settings.data_dir / "queue.sqlite"), results=False,
+                          timeout=60)
+    context: dict[str, WorkerContext] = {}
+
+    @huey.on_startup()
+    def open_context() -> None:          # in each worker process, after the fork
+        context["worker"] = WorkerContext.open(settings)
+
+    @huey.task(name="process_job")
+    def process_job(job_id: int) -> None:
+        context["worker"].run(job_id)
+
+    @huey.periodic_task(crontab(minute="*"), name="reconcile")
+    def periodic_reconcile() -> None:     # every machine's workers keep the shared ledger honest
+        reconcile(context["worker"].ledger, huey, process_job, settings.jobs.lost_after)
+
+    return huey, process_job
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_gone(holder: str) -> bool:
+    """True if `holder` ran on this host and its process no longer exists."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False                      # another machine's worker: its lease will tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float) -> int:
+    """Take back jobs of dead workers, then enqueue every due job the queue does not hold.
+    A job handed over long ago is only sent again when the queue is empty: then the queue
+    must have lost it (a duplicate message would be harmless, but a flood is not)."""
+    if taken := ledger.expire(holder_gone):
+        log.warning("%d job(s) of a stopped worker were queued again", taken)
+    stale = time.time() - lost_after if huey.pending_count() == 0 else None
+    sent = 0
+    while ids := ledger.to_enqueue(stale):
+        for job_id in ids:
+            enqueue(job_id)
+        ledger.mark_enqueued(ids)
+        sent += len(ids)
+        stale = None                      # one round only for the lost ones
+    return sent
+
+
+def run_consumer(settings: Settings, workers: int) -> None:
+    """`digitizer worker`: N worker processes, one document each at a time. SIGTERM lets
+    them finish the job in hand (up to jobs.shutdown_seconds); SIGINT stops them at once and
+    their jobs go back to the queue."""
+    huey, _ = open_queue(settings)
+    logging.getLogger("huey").setLevel(logging.WARNING)
+    consumer = huey.create_consumer(workers=workers, worker_type="process", periodic=True,
+                                    graceful_signal="TERM", shutdown_timeout=settings.jobs.shutdown_seconds,
+                                    initial_delay=0.05, backoff=1.3, max_delay=1.0, check_worker_health=True,
+                                    health_check_interval=5)
+    log.info("worker: %d process(es) on queue %s", workers, settings.queue_url or settings.data_dir / "queue.sqlite")
+    consumer.run()
+

@@ -1,0 +1,40 @@
+"""The worker processes a watch service or a backfill starts beside itself: one
+`digitizer worker` child (the Huey consumer, N processes), watched over and stopped cleanly.
+The child is exec'd, not forked, so no thread of this process leaks into the workers."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class Workers:
+    def __init__(self, count: int, config: Path | None, shutdown_seconds: float) -> None:
+        self.command = [sys.executable, "-m", "digitizer.cli", *(["--config", str(config)] if config else []),
+                        "worker", "--workers", str(count)]
+        self.shutdown_seconds = shutdown_seconds
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen:
+        return subprocess.Popen(self.command)
+
+    def supervise(self) -> None:
+        """Start the workers again if they died (their jobs go back by the ledger's leases)."""
+        if self.process.poll() is not None:
+            log.warning("the workers stopped (exit %s); starting them again", self.process.returncode)
+            self.process = self._start()
+
+    def stop(self, graceful: bool = True) -> None:
+        """graceful: finish the jobs in hand (up to shutdown_seconds); else hand them back now."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM if graceful else signal.SIGINT)
+        try:
+            self.process.wait(timeout=self.shutdown_seconds + 15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()

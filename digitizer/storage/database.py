@@ -1,0 +1,61 @@
+"""One small SQL connection type over SQLite (a file, the embedded default) and PostgreSQL
+(a URL, shared by many machines), so that the ledger's SQL is written once.
+
+Statements use `?` placeholders; for PostgreSQL they become `%s`. Every statement commits
+on its own (autocommit) unless it runs inside `transaction()`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+class Database:
+    def __init__(self, target: str | Path) -> None:
+        self.postgres = is_postgres(str(target))
+        if self.postgres:
+            import psycopg
+
+            self.conn: Any = psycopg.connect(str(target), autocommit=True)
+        else:
+            path = Path(target)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # One user at a time per connection is the caller's promise (a thread may hand it on).
+            self.conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")     # a power cut must not lose a state change
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The cursor: fetchone(), fetchall(), rowcount."""
+        return self.conn.execute(self._sql(sql), tuple(params))
+
+    def script(self, sql: str) -> None:
+        for statement in filter(str.strip, sql.split(";")):
+            self.conn.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.postgres:
+            with self.conn.transaction():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()

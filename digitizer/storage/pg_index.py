@@ -1,0 +1,154 @@
+"""SearchIndex on PostgreSQL: one index shared by the workers of many machines.
+
+The same ideas as the SQLite index: an exact (NFC, lower case) and a folded copy of each
+document's words, matched as full text (tsvector, GIN) on the folded copy and ranked first
+when the query's diacritics match exactly; pg_trgm finds misread names. Folding is done in
+Python by the one `fold()` both backends share (unaccent's rules differ on two-mark
+letters and đ), and words are split in Python too, so query and document always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Iterable
+
+from ..extract.normalize import fold, nfc
+from ..model import Record
+from .database import Database
+from .index import (Filters, Hit, Results, filter_conditions, indexed_text, near_candidates, near_results,
+                    person_names, query_terms, query_words, snippet, _value)
+
+SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, name TEXT, dossier TEXT, doc_type TEXT, doc_number TEXT, issue_date TEXT,
+    received_at TEXT, person_name TEXT, person_folded TEXT, id_number TEXT, dossier_code TEXT,
+    names TEXT NOT NULL DEFAULT '', body TEXT, record JSONB NOT NULL,
+    exact TSVECTOR NOT NULL, folded TSVECTOR NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_folded ON documents USING gin (folded);
+CREATE INDEX IF NOT EXISTS documents_exact ON documents USING gin (exact);
+CREATE INDEX IF NOT EXISTS documents_names ON documents USING gin (names gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS documents_type ON documents (doc_type);
+CREATE INDEX IF NOT EXISTS documents_issue ON documents (issue_date);
+CREATE INDEX IF NOT EXISTS documents_idnum ON documents (id_number)
+"""
+
+_UPSERT = """
+INSERT INTO documents (id, name, dossier, doc_type, doc_number, issue_date, received_at, person_name,
+                       person_folded, id_number, dossier_code, names, body, record, exact, folded)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?), to_tsvector('simple', ?))
+ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, dossier = EXCLUDED.dossier, doc_type = EXCLUDED.doc_type,
+    doc_number = EXCLUDED.doc_number, issue_date = EXCLUDED.issue_date, received_at = EXCLUDED.received_at,
+    person_name = EXCLUDED.person_name, person_folded = EXCLUDED.person_folded, id_number = EXCLUDED.id_number,
+    dossier_code = EXCLUDED.dossier_code, names = EXCLUDED.names, body = EXCLUDED.body,
+    record = EXCLUDED.record, exact = EXCLUDED.exact, folded = EXCLUDED.folded
+"""
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text))
+
+
+def _tsquery(terms: list[str], transform) -> str:  # noqa: ANN001 (str -> str)
+    """Words AND-ed; a quoted phrase as adjacent words; a trailing * as a prefix."""
+    parts = []
+    for term in terms:
+        words = re.findall(r"\w+", transform(term.strip('"*')))
+        if words:
+            parts.append(" <-> ".join(f"'{w}'" for w in words) + (":*" if term.endswith("*") else ""))
+    return " & ".join(f"({p})" for p in parts)
+
+
+class PostgresIndex:
+    def __init__(self, url: str) -> None:
+        self.db = Database(url)
+        with self.db.transaction():
+            self.db.execute("SELECT pg_advisory_xact_lock(4242)")    # workers start together
+            self.db.script(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, record: Record) -> None:
+        self._add(record)
+
+    def add_many(self, records: Iterable[Record]) -> int:
+        count = 0
+        with self.db.transaction():
+            for record in records:
+                self._add(record)
+                count += record.status == "done"
+        return count
+
+    def _add(self, record: Record) -> None:
+        if record.status != "done":
+            return
+        text = _words(indexed_text(record))
+        person = _value(record, "person_name")
+        self.db.execute(_UPSERT, (
+            record.id, record.source.name, record.source.dossier, record.doc_type.value if record.doc_type else None,
+            _value(record, "doc_number"), _value(record, "issue_date"), record.source.received_at, person,
+            fold(person or ""), _value(record, "id_number"), _value(record, "dossier_code"), person_names(record),
+            nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False), text, fold(text)))
+
+    def rebuild(self, records: Iterable[Record]) -> int:
+        self.db.execute("DELETE FROM documents")
+        return self.add_many(records)
+
+    def record(self, doc_id: str) -> Record | None:
+        row = self.db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return Record.from_dict(row[0]) if row else None
+
+    def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
+               sort: str = "relevance") -> Results:
+        filters = filters or Filters()
+        where, params = filter_conditions(filters)
+        facet_where, facet_params = list(where), list(params)
+        if filters.doc_type:
+            where.append("d.doc_type = ?")
+            params.append(filters.doc_type)
+        terms = query_terms(query)
+        match = _tsquery(terms, fold)
+        exact = _tsquery(terms, str) if any(fold(t) != t for t in terms) else ""
+        if match:
+            for conditions, values in ((where, params), (facet_where, facet_params)):
+                conditions.append("d.folded @@ to_tsquery('simple', ?)")
+                values.append(match)
+        by_type = dict(self.db.execute(
+            f"SELECT coalesce(d.doc_type, ''), count(*) FROM documents d WHERE {' AND '.join(facet_where)} "
+            "GROUP BY d.doc_type", facet_params).fetchall())
+        total = by_type.get(filters.doc_type, 0) if filters.doc_type else sum(by_type.values())
+        exact_sql = "(d.exact @@ to_tsquery('simple', ?))" if exact else "false"
+        rank = "ts_rank(d.folded, to_tsquery('simple', ?)) DESC" if match else "d.issue_date DESC NULLS LAST"
+        order = {"relevance": f"is_exact DESC, {rank}", "date": "d.issue_date DESC NULLS LAST",
+                 "processed": "d.received_at DESC"}[sort]
+        order_params = [match] if sort == "relevance" and match else []
+        rows = self.db.execute(
+            f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, d.body, "
+            f"{exact_sql} AS is_exact FROM documents d WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [*([exact] if exact else []), *params, *order_params, limit, offset]).fetchall()
+        hits = [Hit(*r[:6], snippet(r[6] or "", terms), bool(r[7])) for r in rows]
+        if total == 0 and match and offset == 0:
+            return self._near_names(terms, *filter_conditions(filters), filters.doc_type, limit)
+        return Results(total, hits, by_type)
+
+    def _near_names(self, terms: list[str], where: list[str], params: list, doc_type: str | None,
+                    limit: int) -> Results:
+        words = query_words(terms)
+        if len(words) < 2:
+            return Results(0)
+        # `<%`: the query's trigrams are found among those of a document's names.
+        candidates = self.db.execute(
+            "SELECT id, names FROM documents WHERE ? <%% names ORDER BY word_similarity(?, names) DESC LIMIT 300",
+            (" ".join(words), " ".join(words))).fetchall()
+        near = near_candidates(words, candidates)
+        if not near:
+            return Results(0)
+        if doc_type:
+            where, params = [*where, "d.doc_type = ?"], [*params, doc_type]
+        rows = self.db.execute(
+            f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, d.body FROM documents d "
+            f"WHERE d.id = ANY(?) AND {' AND '.join(where)} LIMIT ?", [near, *params, limit]).fetchall()
+        return near_results(rows, terms)
