@@ -218,13 +218,13 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
             if workers is not None:
                 workers.supervise()
             progress.update(ledger, batch)
+            if progress.open == 0:
+                break
             if tty:
                 print("\r" + progress.line(), end="", file=sys.stderr, flush=True)
             elif time.monotonic() - last_line >= args.log_every:
                 print(progress.line(), file=sys.stderr, flush=True)
                 last_line = time.monotonic()
-            if progress.open == 0:
-                break
             stop.wait(1.0)
     finally:
         if workers is not None:       # Ctrl-C: jobs in hand go back to the queue at once

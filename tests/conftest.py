@@ -47,3 +47,13 @@ def database_url(postgres_server) -> str:
     from .servers import new_database
 
     return new_database(postgres_server)
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """An S3 server process over HTTP (moto, or MinIO when DIGITIZER_TEST_S3_ENDPOINT is set)."""
+    from .s3server import start_s3
+
+    server = start_s3()
+    yield server
+    server.stop()

@@ -26,14 +26,7 @@ from samples.score import cer
 
 from .conftest import sample
 from .helpers import pdftotext, write
-from .s3server import Proxy, start_s3
-
-
-@pytest.fixture(scope="module")
-def s3():
-    server = start_s3()
-    yield server
-    server.stop()
+from .s3server import Proxy
 
 
 def s3_settings(server, bucket: str, endpoint: str | None = None, **extra) -> S3Settings:
