@@ -20,6 +20,11 @@ REASONS: dict[str, tuple[str, str, bool]] = {
     "ocr_timeout": ("Nhận dạng chữ quá thời gian cho phép.", "Text recognition took too long.", True),
     "storage_unavailable": ("Kho lưu trữ tạm thời không truy cập được.",
                             "The storage is temporarily unavailable.", True),
+    "disk_full": ("Đĩa tạm của máy xử lý đã đầy; sẽ thử lại.", "The processing machine's temporary disk is full; "
+                  "it will be tried again.", True),
+    "worker_died": ("Tiến trình xử lý bị dừng nhiều lần khi đọc tệp này (hết bộ nhớ hoặc treo).",
+                    "The worker stopped every time it processed this file (out of memory or hung).", False),
+    "vanished": ("Tệp đã biến mất trước khi được đọc.", "The file disappeared before it was read.", False),
     "internal": ("Lỗi nội bộ khi xử lý tệp.", "Internal error while processing the file.", True),
 }
 

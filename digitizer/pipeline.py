@@ -8,6 +8,7 @@ Pages go through `page_stage` one by one via `page_map`, which may be the builti
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -25,6 +26,7 @@ from . import __version__
 from .config import OcrSettings, Settings
 from .errors import DigitizerError
 from .extract import extract_fields
+from .extract.normalize import nfc
 from .imaging.clean import clean_page
 from .intake import load_pages
 from .model import PageResult, Record, SourceInfo, SourcePage
@@ -87,6 +89,8 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
     Outcome carries the reason instead."""
     started = time.perf_counter()
     received_at = received_at or datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    # File systems hand out names as written (macOS and some scanners write NFD); text is NFC here.
+    name, dossier = nfc(name), nfc(dossier) if dossier else dossier
     record = Record(id=document_id(data),
                     source=SourceInfo(name, len(data), "application/octet-stream", dossier, received_at))
     try:
@@ -108,6 +112,11 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
         steps["fields"] = round(time.perf_counter() - t_fields, 3)
     except DigitizerError as exc:
         return failed_outcome(record, exc, started)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            log.exception("unexpected failure on %s", name)
+        kind = "disk_full" if exc.errno == errno.ENOSPC else "internal"
+        return failed_outcome(record, DigitizerError(kind, f"{type(exc).__name__}: {exc}"), started)
     except Exception as exc:  # a bug or a tool failure must not take the service down
         log.exception("unexpected failure on %s", name)
         return failed_outcome(record, DigitizerError("internal", f"{type(exc).__name__}: {exc}"), started)

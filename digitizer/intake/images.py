@@ -18,8 +18,9 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
         container = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as exc:
         raise DigitizerError("unsupported_format", str(exc)) from exc
-    except Image.DecompressionBombError as exc:
-        raise DigitizerError("too_large", str(exc)) from exc
+    except Image.DecompressionBombError as exc:   # Pillow's own guard, far above ours: say ours
+        raise DigitizerError("too_large", f"the image claims more pixels than the limit "
+                                          f"(limits.max_pixels = {max_pixels:,})") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise DigitizerError("truncated", str(exc)) from exc
     with container:

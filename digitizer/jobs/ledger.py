@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..errors import DigitizerError
 from ..model import Record
 from ..storage.database import Database
 
@@ -165,8 +166,7 @@ class Ledger:
         job = self.get(job_id)
         assert job is not None
         if record is None:
-            self._set(job_id, "failed", now, error_kind="vanished",
-                      error="Tệp đã biến mất trước khi được đọc / the file disappeared before it was read")
+            self._set(job_id, "failed", now, error_kind="vanished", error=DigitizerError("vanished").message)
             return Verdict("failed")
         if record.status == "done":
             self._set(job_id, "done", now, record_id=record.id, outcome=outcome, pages=len(record.pages))
@@ -202,8 +202,7 @@ class Ledger:
                 self.db.execute(
                     "UPDATE jobs SET state = 'failed', worker = NULL, error_kind = 'worker_died', error = ?, "
                     "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",
-                    ("Tiến trình xử lý bị dừng nhiều lần khi đọc tệp này (hết bộ nhớ hoặc treo) / the worker "
-                     "stopped every time it processed this file (out of memory or hung)", now, job_id, worker))
+                    (DigitizerError("worker_died", f"{attempts} attempts").message, now, job_id, worker))
             else:
                 self.db.execute("UPDATE jobs SET state = 'queued', worker = NULL, enqueued_at = NULL, "
                                 "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",

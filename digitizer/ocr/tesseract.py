@@ -6,7 +6,9 @@ faster than the PNG pytesseract would make of an in-memory image.
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -26,15 +28,25 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
     with tempfile.TemporaryDirectory(prefix="digitizer-ocr-") as tmp:
         path = Path(tmp) / "page.pgm"
         if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PXM_BINARY, 1]):
-            raise DigitizerError("internal", "could not write the page for Tesseract")
+            full = shutil.disk_usage(tmp).free < image.nbytes + 4096
+            raise DigitizerError("disk_full" if full else "internal", f"could not write the page to {tmp}")
         config = f"--psm {psm} --dpi {round(dpi)}"
         try:
             data = pytesseract.image_to_data(str(path), lang=lang, config=config, timeout=timeout,
                                              output_type=pytesseract.Output.DICT)
-        except RuntimeError as exc:               # pytesseract's timeout
-            raise DigitizerError("ocr_timeout", f"over {timeout:.0f} s") from exc
-        except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
+        except pytesseract.TesseractError as exc:
+            # A negative status is the signal that ended Tesseract: -9 is the kernel's OOM killer.
+            how = {-9: "killed (out of memory?)", -11: "crashed (segmentation fault)", -6: "aborted"}
+            detail = how.get(exc.status, f"exit status {exc.status}")
+            raise DigitizerError("ocr_failed", f"Tesseract {detail}: {str(exc.message)[:200]}") from exc
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DigitizerError("disk_full", str(exc)[:300]) from exc
             raise DigitizerError("ocr_failed", str(exc)[:300]) from exc
+        except subprocess.SubprocessError as exc:
+            raise DigitizerError("ocr_failed", str(exc)[:300]) from exc
+        except RuntimeError as exc:               # pytesseract's timeout (TesseractError is one too: above)
+            raise DigitizerError("ocr_timeout", f"over {timeout:.0f} s") from exc
     return _words(data)
 
 

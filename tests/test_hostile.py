@@ -1,0 +1,163 @@
+"""Hostile and broken inputs in one batch, and tools that fail: every input ends in a
+recorded state with a reason a clerk can read, the rest of the batch completes, and the
+store never holds objects of a failed document."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from digitizer.config import Settings
+from digitizer.jobs.queue import open_ledger
+from digitizer.jobs.worker import WorkerContext
+
+from .hostile import CASES, Case
+from .test_watch import _small_page_png
+
+
+def backfill(archive: Path, data: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
+    run = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "2"],
+                         env={**os.environ, "DIGITIZER_DATA_DIR": str(data), **env},
+                         capture_output=True, text=True, timeout=600)
+    assert "report:" in run.stdout, run.stderr[-3000:]
+    report = json.loads(Path(run.stdout.split()[-1]).read_text(encoding="utf-8"))
+    return run, report
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """All the cases and two good scans, in one archive, through one backfill."""
+    root = tmp_path_factory.mktemp("hostile")
+    archive, data = root / "archive", root / "data"
+    archive.mkdir()
+    for case in CASES:
+        (archive / case.name).write_bytes(case.make())
+    for i in range(2):
+        (archive / f"good-{i}.png").write_bytes(_small_page_png(i))
+    run, report = backfill(archive, data)
+    rows = {unicodedata.normalize("NFC", f["path"]): f for f in report["files"]}
+    return run, rows, data
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name.encode("ascii", "replace").decode() for c in CASES])
+def test_each_bad_input_ends_recorded_with_a_reason(batch, case: Case):
+    _, rows, data = batch
+    row = rows[unicodedata.normalize("NFC", case.name)]
+    if case.kind is None:
+        assert row["state"] in ("done", "duplicate"), row
+        record = json.loads(next((data / "store" / "records").rglob(f"{row['record_id']}.json")).read_text())
+        assert len(record["pages"]) == case.pages
+        assert record["source"]["name"] == unicodedata.normalize("NFC", case.name)   # NFD names stored NFC
+    else:
+        assert (row["state"], row["error_kind"]) == ("failed", case.kind), row
+        vietnamese, _, english = row["error"].partition(" / ")
+        assert vietnamese and english and vietnamese != english                       # both languages
+
+
+def test_the_batch_completes_and_the_store_holds_no_partial_document(batch):
+    run, rows, data = batch
+    assert rows["good-0.png"]["state"] == rows["good-1.png"]["state"] == "done"
+    assert run.returncode == 1                                  # failures are reported in the exit code
+    done = {r["record_id"] for r in rows.values() if r["state"] in ("done", "duplicate")}
+    failed = {r["record_id"] for r in rows.values() if r["state"] == "failed"} - {None}
+    stored = {p.name.split(".")[0] for p in (data / "store").rglob("*") if p.is_file()}
+    assert stored == done and not stored & failed
+
+
+def test_limits_are_configuration(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "long.pdf").write_bytes(next(c for c in CASES if c.pages == 300).make())
+    (archive / "page.png").write_bytes(_small_page_png(3))
+    _, report = backfill(archive, tmp_path / "data", DIGITIZER_LIMITS_MAX_PAGES="100",
+                         DIGITIZER_LIMITS_MAX_PIXELS="100000", DIGITIZER_LIMITS_MAX_FILE_MB="0.01")
+    kinds = {f["path"]: f["error_kind"] for f in report["files"]}
+    assert kinds == {"long.pdf": "too_large", "page.png": "too_large"}            # file size first
+    _, report = backfill(archive, tmp_path / "data2", DIGITIZER_LIMITS_MAX_PAGES="100",
+                         DIGITIZER_LIMITS_MAX_PIXELS="100000")
+    assert {f["path"]: f["error_kind"] for f in report["files"]} == {"long.pdf": "too_many_pages",
+                                                                      "page.png": "too_large"}
+
+
+FAKE_TESSERACT = """#!/bin/sh
+# Tesseract that answers --version like the real one and then misbehaves as told.
+case "$*" in *--version*|*--list-langs*) exec {real} "$@";; esac
+case "$FAKE_TESSERACT" in
+  crash) kill -SEGV $$ ;;
+  hang) exec sleep 600 ;;
+  oom) kill -KILL $$ ;;
+esac
+exec {real} "$@"
+"""
+
+
+@pytest.mark.parametrize("mode, kind, detail", [("crash", "ocr_failed", "crashed"),
+                                                ("hang", "ocr_timeout", "over 2 s"),
+                                                ("oom", "ocr_failed", "killed")])
+def test_tesseract_failures_are_retried_a_bounded_number_of_times(tmp_path, mode, kind, detail):
+    fake = tmp_path / "bin" / "tesseract"
+    fake.parent.mkdir()
+    real = subprocess.run(["which", "tesseract"], capture_output=True, text=True, check=True).stdout.strip()
+    fake.write_text(FAKE_TESSERACT.format(real=real))
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "scan.png").write_bytes(_small_page_png(4))
+    env = {"PATH": f"{fake.parent}:{os.environ['PATH']}", "FAKE_TESSERACT": mode, "DIGITIZER_OCR_PAGE_TIMEOUT": "2",
+           "DIGITIZER_JOBS_MAX_ATTEMPTS": "2", "DIGITIZER_JOBS_RETRY_SECONDS": "0.2"}
+    _, report = backfill(archive, tmp_path / "data", **env)
+    (row,) = report["files"]
+    assert (row["state"], row["error_kind"]) == ("failed", kind) and detail in row["error"], row
+    settings = Settings(data_dir=tmp_path / "data")
+    ledger = open_ledger(settings)
+    assert ledger.recent_failures()[0].attempts == 2                # tried, retried once, given up
+    ledger.close()
+    env["FAKE_TESSERACT"] = "none"                                  # the tool is fixed: a retry succeeds
+    run = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "1",
+                          "--retry", str(report_path(tmp_path))],
+                         env={**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), **env},
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def report_path(tmp_path: Path) -> Path:
+    return sorted((tmp_path / "data" / "reports").glob("*.csv"))[-1]
+
+
+def test_a_full_temporary_disk_is_a_transient_failure(tmp_path):
+    tmp = tmp_path / "tiny-tmp"
+    tmp.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(tmp)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        (tmp / "filler").write_bytes(b"\0" * 60_000)
+        archive = tmp_path / "archive"
+        archive.mkdir()
+        (archive / "scan.png").write_bytes(_small_page_png(5))
+        _, report = backfill(archive, tmp_path / "data", TMPDIR=str(tmp), DIGITIZER_JOBS_MAX_ATTEMPTS="2",
+                             DIGITIZER_JOBS_RETRY_SECONDS="0.2")
+        (row,) = report["files"]
+        assert (row["state"], row["error_kind"]) == ("failed", "disk_full"), row
+    finally:
+        subprocess.run(["umount", str(tmp)], check=True)
+
+
+def test_a_file_that_disappears_before_processing_is_recorded(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "gone.png").write_bytes(_small_page_png(6))
+    ledger = open_ledger(settings)
+    job = ledger.add(inbox, "gone.png")                  # detected and queued...
+    (inbox / "gone.png").unlink()                        # ...then taken away before a worker got to it
+    WorkerContext.open(settings).run(job.id)
+    finished = ledger.get(job.id)
+    assert (finished.state, finished.error_kind) == ("failed", "vanished") and "disappeared" in finished.error
