@@ -109,6 +109,26 @@ def test_no_path_traversal_and_unknown_ids_are_404(site, path):
     assert TestClient(create_app(settings)).get(path).status_code == 404
 
 
+def test_failures_page_shows_each_reason_in_both_languages(site):
+    from digitizer.jobs.queue import open_ledger
+    from digitizer.model import ErrorInfo, Record, SourceInfo
+
+    settings = site[0]
+    ledger = open_ledger(settings)
+    job = ledger.add(settings.data_dir / "inbox", "HS-7/<b>scan</b>.pdf", "HS-7")
+    ledger.claim(job.id, "h:1", 60)
+    failed = Record(id="", source=SourceInfo("x.pdf", 1, ""), status="failed",
+                    error=ErrorInfo("encrypted_pdf", "Tệp PDF có mật khẩu. / The PDF is password protected.", False))
+    ledger.finish(job.id, failed)
+    ledger.close()
+    client = TestClient(create_app(settings))
+    page = client.get("/failures")
+    assert page.status_code == 200 and "Tệp PDF có mật khẩu. / The PDF is password protected." in page.text
+    assert "&lt;b&gt;scan&lt;/b&gt;.pdf" in page.text                       # names are escaped
+    api = client.get("/api/failures").json()
+    assert api["counts"]["failed"] == 1 and api["failures"][0]["error_kind"] == "encrypted_pdf"
+
+
 def test_openapi_docs(site):
     settings, _, _ = site
     spec = TestClient(create_app(settings)).get("/openapi.json").json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -143,6 +144,28 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
                    page: int = Query(1, ge=1)) -> dict:
         results = run_search(request, q, sort, page)
         return {"total": results.total, "by_type": results.by_type, "hits": [asdict(h) for h in results.hits]}
+
+    def failures(limit: int) -> tuple[dict[str, int], list]:
+        from ..jobs.queue import open_ledger
+
+        ledger = open_ledger(settings)
+        try:
+            return ledger.counts(), ledger.recent_failures(limit)
+        finally:
+            ledger.close()
+
+    @app.get("/failures", response_class=HTMLResponse, include_in_schema=False)
+    def failures_page(request: Request) -> HTMLResponse:
+        counts, jobs = failures(200)
+        return templates.TemplateResponse(request, "failures.html", {
+            "counts": counts, "jobs": jobs, "when": lambda t: datetime.fromtimestamp(t).strftime("%d/%m/%Y %H:%M")})
+
+    @app.get("/api/failures", summary="Files set aside, newest first, with the reason (Vietnamese / English)")
+    def api_failures(limit: int = Query(50, ge=1, le=1000)) -> dict:
+        counts, jobs = failures(limit)
+        return {"counts": counts, "failures": [
+            {"path": j.path, "dossier": j.dossier, "error_kind": j.error_kind, "error": j.error,
+             "attempts": j.attempts, "updated": j.updated} for j in jobs]}
 
     @app.get("/api/documents/{doc_id}", summary="A document's record (design §3)")
     def api_document(doc_id: str) -> dict:
