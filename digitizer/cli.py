@@ -199,20 +199,22 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     open_store(settings)
     ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
     batch = batch_of(root)
-    if args.retry:
-        count = ledger.retry(root, failed_paths(args.retry))
-        print(f"{count} failed file(s) from {args.retry.name} queued again", file=sys.stderr)
-    else:
-        found = plan(ledger, root)
-        print(f"{root}: {found.new} new file(s), {found.known} done before (skipped)", file=sys.stderr)
     stop = threading.Event()
     received = _stop_on_signals(stop)
+    # Started first: the workers load their libraries while the archive is walked.
     workers = None if args.workers == 0 else Workers(args.workers or settings.worker_count(), args.config,
                                                      settings.jobs.shutdown_seconds)
     progress = Progress()
-    progress.start(ledger, batch)
-    tty, last_line = sys.stderr.isatty(), 0.0
     try:
+        if args.retry:
+            count = ledger.retry(root, failed_paths(args.retry))
+            print(f"{count} failed file(s) from {args.retry.name} queued again", file=sys.stderr)
+        else:
+            found = plan(ledger, root)
+            print(f"{root}: {found.new} new file(s), {found.known} done before (skipped), "
+                  f"{found.resumed} left from an interrupted run", file=sys.stderr)
+        progress.start(ledger, batch)
+        tty, last_line = sys.stderr.isatty(), 0.0
         while not stop.is_set():
             reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
             if workers is not None:
@@ -225,12 +227,12 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
             elif time.monotonic() - last_line >= args.log_every:
                 print(progress.line(), file=sys.stderr, flush=True)
                 last_line = time.monotonic()
-            stop.wait(1.0)
+            stop.wait(0.5)
     finally:
         if workers is not None:       # Ctrl-C: jobs in hand go back to the queue at once
             workers.stop(graceful=received.get("signal") == signal.SIGTERM)
         progress.update(ledger, batch)
-        print(("\r" if tty else "") + progress.line(), file=sys.stderr)
+        print(("\r" if sys.stderr.isatty() else "") + progress.line(), file=sys.stderr)
         csv_path, json_path = write_report(ledger, root, args.report or settings.data_dir / "reports", progress,
                                            interrupted=stop.is_set())
         ledger.close()

@@ -15,7 +15,7 @@ import pymupdf as fitz
 import numpy as np
 from PIL import Image
 
-from .test_watch import _small_page_png
+from samples.quick import small_page_png
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Case:
 
 
 def _page() -> Image.Image:
-    return Image.open(io.BytesIO(_small_page_png(5))).convert("L")
+    return Image.open(io.BytesIO(small_page_png(5))).convert("L")
 
 
 def _save(image: Image.Image, fmt: str, **kw) -> bytes:
@@ -38,7 +38,7 @@ def _save(image: Image.Image, fmt: str, **kw) -> bytes:
 
 def _scanned_pdf() -> bytes:
     doc = fitz.open()
-    png = _small_page_png(6)
+    png = small_page_png(6)
     page = doc.new_page(width=595, height=842)
     page.insert_image(page.rect, stream=png)
     return doc.tobytes()
@@ -173,7 +173,7 @@ CASES = [
     Case("empty.pdf", lambda: b"", "empty_file"),
     Case("truncated.pdf", _truncated_pdf, "truncated"),
     Case("header-only.pdf", lambda: b"%PDF-1.7\n", "truncated"),
-    Case("png-named.pdf", lambda: _small_page_png(7), None, 1),
+    Case("png-named.pdf", lambda: small_page_png(7), None, 1),
     Case("random.tiff", lambda: random.Random(8).randbytes(4096), "unsupported_format"),
     Case("rc4-user-password.pdf", _encrypted(fitz.PDF_ENCRYPT_RC4_128, "mat-khau"), "encrypted_pdf"),
     Case("aes-user-password.pdf", _encrypted(fitz.PDF_ENCRYPT_AES_256, "mat-khau"), "encrypted_pdf"),
@@ -194,5 +194,5 @@ CASES = [
     Case("blank.png", lambda: _save(Image.new("L", (1240, 1754), 255), "PNG", dpi=(150, 150)), None, 1),
     Case("born-digital-300-pages.pdf", _born_digital(300), None, 300),
     Case("mixed-sizes.tiff", _mixed_tiff, None, 2),
-    Case(unicodedata.normalize("NFD", "Đơn đề nghị cấp bản sao.png"), lambda: _small_page_png(8), None, 1),
+    Case(unicodedata.normalize("NFD", "Đơn đề nghị cấp bản sao.png"), lambda: small_page_png(8), None, 1),
 ]

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from itertools import count
 from pathlib import Path
 
@@ -20,7 +19,9 @@ import pytest
 from digitizer.storage import Filters
 from digitizer.storage.pg_index import PostgresIndex
 
-from .test_watch import _small_page_png, wait_for
+from samples.quick import small_page_png
+
+from .test_watch import wait_for
 
 _redis_db = count(1)
 
@@ -48,7 +49,7 @@ def cluster(tmp_path, redis_server, database_url, s3):
 
 
 def make_archive(root: Path, n: int) -> list[str]:
-    pages = [_small_page_png(seed) for seed in range(3)]
+    pages = [small_page_png(seed) for seed in range(3)]
     names = []
     for i in range(n):
         path = root / (f"2019/HS-{i % 3:02d}" if i % 2 else "loose") / f"scan-{i:02d}.png"
@@ -159,3 +160,27 @@ def test_failures_are_reported_and_a_retry_takes_only_them(tmp_path):
     retry = backfill(env, archive, "--workers", "1", "--retry", str(csv_path))
     assert "1 failed file(s)" in retry.stderr and retry.returncode == 1
     assert len(list((tmp_path / "data" / "store" / "records").rglob("*.json"))) == 3   # distinct contents
+
+
+def test_ctrl_c_stops_cleanly_and_the_same_command_resumes(tmp_path):
+    archive = tmp_path / "archive"
+    make_archive(archive, 8)
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data")}
+    cmd = [sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "2", "--log-every", "0.5"]
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    records = lambda: list((tmp_path / "data" / "store" / "records").rglob("*.json"))  # noqa: E731
+    assert wait_for(lambda: len(records()) >= 1, 120)
+    os.killpg(first.pid, signal.SIGINT)                 # Ctrl-C in the terminal: the whole process group
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 130, err[-2000:]
+    report = json.loads(Path(out.split()[-1]).read_text())
+    assert report["interrupted"] and report["summary"]["processing"] == 0     # nothing left held
+    stopped_with = len(records())
+    assert stopped_with < 8
+    again = backfill(env, archive, "--workers", "2")
+    assert again.returncode == 0, again.stderr[-2000:]
+    left = 8 - report["summary"]["done"] - report["summary"]["duplicate"]
+    assert f"0 new file(s), {8 - left} done before (skipped), {left} left from an interrupted run" in again.stderr
+    final = json.loads(Path(again.stdout.split()[-1]).read_text())
+    assert final["summary"]["done"] == 8 and len(records()) == 8

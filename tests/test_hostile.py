@@ -19,7 +19,7 @@ from digitizer.jobs.queue import open_ledger
 from digitizer.jobs.worker import WorkerContext
 
 from .hostile import CASES, Case
-from .test_watch import _small_page_png
+from samples.quick import small_page_png
 
 
 def backfill(archive: Path, data: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
@@ -40,7 +40,7 @@ def batch(tmp_path_factory):
     for case in CASES:
         (archive / case.name).write_bytes(case.make())
     for i in range(2):
-        (archive / f"good-{i}.png").write_bytes(_small_page_png(i))
+        (archive / f"good-{i}.png").write_bytes(small_page_png(i))
     run, report = backfill(archive, data)
     rows = {unicodedata.normalize("NFC", f["path"]): f for f in report["files"]}
     return run, rows, data
@@ -75,7 +75,7 @@ def test_limits_are_configuration(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "long.pdf").write_bytes(next(c for c in CASES if c.pages == 300).make())
-    (archive / "page.png").write_bytes(_small_page_png(3))
+    (archive / "page.png").write_bytes(small_page_png(3))
     _, report = backfill(archive, tmp_path / "data", DIGITIZER_LIMITS_MAX_PAGES="100",
                          DIGITIZER_LIMITS_MAX_PIXELS="100000", DIGITIZER_LIMITS_MAX_FILE_MB="0.01")
     kinds = {f["path"]: f["error_kind"] for f in report["files"]}
@@ -109,7 +109,7 @@ def test_tesseract_failures_are_retried_a_bounded_number_of_times(tmp_path, mode
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     archive = tmp_path / "archive"
     archive.mkdir()
-    (archive / "scan.png").write_bytes(_small_page_png(4))
+    (archive / "scan.png").write_bytes(small_page_png(4))
     env = {"PATH": f"{fake.parent}:{os.environ['PATH']}", "FAKE_TESSERACT": mode, "DIGITIZER_OCR_PAGE_TIMEOUT": "2",
            "DIGITIZER_JOBS_MAX_ATTEMPTS": "2", "DIGITIZER_JOBS_RETRY_SECONDS": "0.2"}
     _, report = backfill(archive, tmp_path / "data", **env)
@@ -141,7 +141,7 @@ def test_a_full_temporary_disk_is_a_transient_failure(tmp_path):
         (tmp / "filler").write_bytes(b"\0" * 60_000)
         archive = tmp_path / "archive"
         archive.mkdir()
-        (archive / "scan.png").write_bytes(_small_page_png(5))
+        (archive / "scan.png").write_bytes(small_page_png(5))
         _, report = backfill(archive, tmp_path / "data", TMPDIR=str(tmp), DIGITIZER_JOBS_MAX_ATTEMPTS="2",
                              DIGITIZER_JOBS_RETRY_SECONDS="0.2")
         (row,) = report["files"]
@@ -154,7 +154,7 @@ def test_a_file_that_disappears_before_processing_is_recorded(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "gone.png").write_bytes(_small_page_png(6))
+    (inbox / "gone.png").write_bytes(small_page_png(6))
     ledger = open_ledger(settings)
     job = ledger.add(inbox, "gone.png")                  # detected and queued...
     (inbox / "gone.png").unlink()                        # ...then taken away before a worker got to it

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from digitizer.intake.inbox import Settle, candidates, dossier_of, is_junk
+from samples.quick import small_page_png
 
 from .conftest import sample
 
@@ -153,23 +154,6 @@ def test_a_dossier_is_taken_only_when_all_its_files_have_settled(tmp_path):
     assert handled["a.pdf"] >= finished and handled["b.pdf"] >= finished
 
 
-def _small_page_png(seed: int) -> bytes:
-    """A quick-to-read page: a generated document at 100 DPI."""
-    import io
-    import random
-
-    from PIL import Image
-
-    from samples.content import make_document
-    from samples.layout import layout
-    from samples.render import rasterize
-
-    image = rasterize(layout(make_document("thong_bao", random.Random(seed)), "tinos"), dpi=100)
-    out = io.BytesIO()
-    Image.fromarray(image).save(out, "PNG", dpi=(100, 100))
-    return out.getvalue()
-
-
 def run_service(inbox: Path, data: Path, **env_extra: str) -> subprocess.Popen:
     env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "2", **env_extra}
     return subprocess.Popen([sys.executable, "-m", "digitizer.cli", "watch", str(inbox), "--settle", "0.5"],
@@ -179,7 +163,7 @@ def run_service(inbox: Path, data: Path, **env_extra: str) -> subprocess.Popen:
 def test_a_burst_of_200_files_all_end_done(tmp_path):
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
-    pages = [_small_page_png(seed) for seed in range(4)]
+    pages = [small_page_png(seed) for seed in range(4)]
     service = run_service(inbox, data)
     try:
         for i in range(200):          # distinct content: trailing bytes after the PNG's end
@@ -201,7 +185,7 @@ def test_delete_after_done_and_json_logs(tmp_path):
     inbox.mkdir()
     service = run_service(inbox, data, DIGITIZER_JOBS_AFTER_DONE="delete", DIGITIZER_LOG_FORMAT="json")
     try:
-        (inbox / "one.png").write_bytes(_small_page_png(9))
+        (inbox / "one.png").write_bytes(small_page_png(9))
         assert wait_for(lambda: len(list((data / "store" / "records").rglob("*.json"))) == 1
                         if (data / "store").exists() else False)
         assert wait_for(lambda: not (inbox / "one.png").exists(), 30)

@@ -35,6 +35,7 @@ def dossier_in_archive(path: Path, root: Path) -> str | None:
 class Plan:
     new: int = 0          # files queued by this run
     known: int = 0        # done or failed before, unchanged: skipped without reading
+    resumed: int = 0      # still queued from an interrupted run
 
 
 def plan(ledger: Ledger, root: Path) -> Plan:
@@ -49,6 +50,7 @@ def plan(ledger: Ledger, root: Path) -> Plan:
             seen = known.get(rel)
             if seen is not None and (seen[0] in ("queued", "processing") or seen[1:] == (st.st_size, st.st_mtime)):
                 result.known += seen[0] in ("done", "failed")
+                result.resumed += seen[0] in ("queued", "processing")
                 continue
             result.new += 1
             yield rel, dossier_in_archive(path, root), st.st_size, st.st_mtime
@@ -73,7 +75,7 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     done0: int = 0
     pages0: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("queued", "processing", "done", "failed"), 0))
     duplicates: int = 0
     pages: int = 0
 
