@@ -160,7 +160,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         log.info("%s is on a network filesystem: polling for changes", inbox)
     watcher = threading.Thread(target=watch, args=(inbox, handle), daemon=True, kwargs={
         "settle_seconds": args.settle, "polling": polling, "stop": stop,
-        "retry_seconds": min(settings.jobs.retry_seconds, 60.0)})
+        "retry_seconds": min(settings.jobs.retry_seconds, 60.0), "empty_seconds": settings.jobs.empty_seconds})
     workers = None if args.workers == 0 else Workers(args.workers or settings.worker_count(), args.config,
                                                      settings.jobs.shutdown_seconds)
     log.info("watching %s (store %s, %s worker(s) here)", inbox, settings.s3.endpoint or settings.store_dir.resolve(),

@@ -66,6 +66,7 @@ class JobSettings:
     max_attempts: int = 5              # tries of a transient failure before it is set aside
     retry_seconds: float = 30.0        # first retry delay; doubles with each attempt
     after_done: str = "move"           # the source file once stored: "move" to done/YYYY-MM-DD/, or "delete"
+    empty_seconds: float = 300.0       # a file still 0 bytes this long is taken (and fails as empty)
     lease_seconds: float = 60.0        # a worker renews its hold on a job this often x3; silent longer: taken back
     lost_after: float = 300.0          # a job handed to an empty queue this long ago was lost: send it again
     shutdown_seconds: float = 120.0    # on SIGTERM, workers finish the job in hand this long, then requeue it

@@ -38,22 +38,28 @@ def test_junk_and_symlinks_are_not_candidates(tmp_path):
 def test_settle_waits_for_an_unchanged_non_empty_file(tmp_path):
     path = tmp_path / "scan.pdf"
     path.write_bytes(b"")
-    settle = Settle(5.0)
+    settle = Settle(5.0, empty_seconds=60.0)
     assert not settle.ready(path, now=0.0)
-    assert not settle.ready(path, now=10.0)          # empty files are never ready
+    assert not settle.ready(path, now=10.0)          # empty: a scanner may be about to fill it
     path.write_bytes(b"%PDF-")
     assert not settle.ready(path, now=11.0)          # changed: the clock starts again
     assert not settle.ready(path, now=14.0)
     assert settle.ready(path, now=16.5)
+    empty = tmp_path / "forgotten.pdf"
+    empty.write_bytes(b"")
+    assert not settle.ready(empty, now=100.0) and not settle.ready(empty, now=150.0)
+    assert settle.ready(empty, now=161.0)            # still empty after a minute: taken, to fail with a reason
 
 
 def test_service_processes_complete_files_and_sets_aside_bad_ones(tmp_path):
     inbox, data = tmp_path / "inbox", tmp_path / "data"
     inbox.mkdir()
-    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "1"}
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "1",
+           "DIGITIZER_JOBS_EMPTY_SECONDS": "4"}
     service = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "watch", str(inbox), "--settle", "1"],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        (inbox / "forgotten.pdf").write_bytes(b"")      # a scan that never came: set aside after a while
         good = sample("thong_bao", "mild", seed=41, fmt="png")
         slow = inbox / good.name
         with open(slow, "wb") as f:                  # a scanner writing slowly, in chunks
@@ -73,6 +79,8 @@ def test_service_processes_complete_files_and_sets_aside_bad_ones(tmp_path):
         reason = (data / "failed" / "broken.pdf.error.txt").read_text(encoding="utf-8")
         assert "damaged" in reason and "hỏng" in reason
         assert (inbox / "Thumbs.db").exists()
+        assert wait_for(lambda: (data / "failed" / "forgotten.pdf.error.txt").exists(), 30)
+        assert "empty" in (data / "failed" / "forgotten.pdf.error.txt").read_text(encoding="utf-8")
         records = list((data / "store" / "records").rglob("*.json"))
         assert len(records) == 2
         assert any('"dossier": "HS-2025-0042"' in r.read_text(encoding="utf-8") for r in records)

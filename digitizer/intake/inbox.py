@@ -34,8 +34,10 @@ def candidates(inbox: Path) -> list[Path]:
 @dataclass
 class Settle:
     """A file is stable when its size and mtime have not changed for `seconds` and it is
-    not empty (scanners create a 0-byte file first and fill it later)."""
+    not empty (scanners create a 0-byte file first and fill it later). A file still empty
+    after `empty_seconds` is taken too, so that it is set aside with its reason."""
     seconds: float
+    empty_seconds: float = 300.0
     seen: dict[Path, tuple[int, float, float]] = field(default_factory=dict)
 
     def ready(self, path: Path, now: float | None = None) -> bool:
@@ -50,7 +52,7 @@ class Settle:
         if previous is None or previous[:2] != key:
             self.seen[path] = (*key, now)
             return False
-        return st.st_size > 0 and now - previous[2] >= self.seconds
+        return now - previous[2] >= (self.seconds if st.st_size > 0 else max(self.seconds, self.empty_seconds))
 
     def forget(self, path: Path) -> None:
         self.seen.pop(path, None)

@@ -39,14 +39,15 @@ def _groups(paths: list[Path], inbox: Path) -> list[list[Path]]:
 
 
 def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5.0, rescan_seconds: float = 120.0,
-          retry_seconds: float = 60.0, polling: bool = False, stop: threading.Event | None = None) -> None:
+          retry_seconds: float = 60.0, polling: bool = False, stop: threading.Event | None = None,
+          empty_seconds: float = 300.0) -> None:
     """Call `handle(path)` once for each complete file dropped below `inbox`, until `stop`."""
     stop = stop or threading.Event()
     wake = threading.Event()
     observer = PollingObserver(timeout=2) if polling else Observer()
     observer.schedule(_Touched(wake), str(inbox), recursive=True)
     observer.start()
-    settle = Settle(settle_seconds)
+    settle = Settle(settle_seconds, empty_seconds)
     pending: set[Path] = set(candidates(inbox))
     retry_at: dict[Path, float] = {}          # files left in the inbox after a transient failure
     last_scan = time.monotonic()
