@@ -1,11 +1,13 @@
 """Property tests: no bytes make the pipeline raise, no text makes the field rules raise.
 
-Bounded (a fixed number of examples, no deadline) so CI time stays predictable; a crash
-found here is fixed and its input kept below as a regression case."""
+Bounded (a fixed number of examples, no deadline) so CI time stays predictable; a longer
+run is `DIGITIZER_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz.py`. A crash found here is
+fixed and its input kept below as a regression case."""
 
 from __future__ import annotations
 
 import io
+import os
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -20,7 +22,8 @@ from digitizer.pipeline import process
 from .conftest import sample
 from .test_fields import lines_of
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("DIGITIZER_FUZZ_EXAMPLES", "1500"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _small_png() -> bytes:
@@ -30,6 +33,37 @@ def _small_png() -> bytes:
 
 
 SEEDS = [_small_png(), b"%PDF-1.4\n", b"II*\x00", b"\xff\xd8\xff\xe0"]
+
+
+def _valid_files() -> list[bytes]:
+    """Small well-formed files of every accepted kind, for mutation."""
+    page = Image.new("L", (120, 160), 255)
+    page.paste(0, (10, 10, 110, 20))
+    files = []
+    for fmt, kw in (("PNG", {}), ("JPEG", {}), ("TIFF", {"compression": "tiff_lzw"}),
+                    ("TIFF", {"compression": "group4"}), ("PDF", {"resolution": 72})):
+        out = io.BytesIO()
+        (page.convert("1") if kw.get("compression") == "group4" else page).save(out, fmt, **kw)
+        files.append(out.getvalue())
+    return files
+
+
+VALID = _valid_files()
+
+
+@FUZZ
+@given(which=st.integers(0, len(VALID) - 1),
+       flips=st.lists(st.tuples(st.integers(0, 100_000), st.integers(0, 255)), min_size=1, max_size=8))
+def test_mutated_files_raise_only_digitizer_errors(which, flips):
+    data = bytearray(VALID[which])
+    for at, value in flips:
+        data[at % len(data)] = value
+    try:
+        _, pages = load_pages(bytes(data), LimitSettings(max_pixels=4_000_000, max_pages=5))
+        for _ in pages:
+            pass
+    except DigitizerError:
+        pass
 
 
 @FUZZ
@@ -44,7 +78,7 @@ def test_loaders_raise_only_digitizer_errors(seed, tail, cut):
         pass
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(25, EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(flips=[(288, 0)])      # found: a zeroed MediaBox gave a blank page that crashed orientation
 @example(flips=[(150, 1)])      # found: a broken page tree, then an empty render from poppler
 @given(flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=20))

@@ -127,3 +127,19 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(tmp_path):
     counts = json.loads(status.stdout)["counts"]
     assert counts["done"] == 6 and counts["failed"] == 0 and counts["processing"] == 0
 
+
+
+def test_reconcile_feeds_the_queue_in_rounds_and_resends_only_what_it_lost(tmp_path):
+    from digitizer.config import Settings
+    from digitizer.jobs.queue import open_ledger, open_queue, reconcile
+
+    settings = Settings(data_dir=tmp_path / "data")
+    ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
+    for i in range(30):
+        ledger.add(ROOT, f"{i}.pdf")
+    assert reconcile(ledger, huey, enqueue, lost_after=3600, most=20) == 20       # bounded per call
+    assert reconcile(ledger, huey, enqueue, lost_after=3600, most=20) == 10
+    assert huey.pending_count() == 30
+    assert reconcile(ledger, huey, enqueue, lost_after=0) == 0      # all held by the queue: nothing resent
+    huey.flush()                                                    # the queue loses everything
+    assert reconcile(ledger, huey, enqueue, lost_after=0) == 30 and huey.pending_count() == 30

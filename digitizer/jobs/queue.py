@@ -78,15 +78,16 @@ def holder_gone(holder: str) -> bool:
     return False
 
 
-def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float) -> int:
-    """Take back jobs of dead workers, then enqueue every due job the queue does not hold.
-    A job handed over long ago is only sent again when the queue is empty: then the queue
-    must have lost it (a duplicate message would be harmless, but a flood is not)."""
+def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, most: int = 2000) -> int:
+    """Take back jobs of dead workers, then enqueue due jobs the queue does not hold, at
+    most `most` per call (a 100k-file backfill is fed over several calls, not in one
+    long pause). A job handed over long ago is only sent again when the queue is empty:
+    then the queue must have lost it (a duplicate message would be harmless, a flood not)."""
     if taken := ledger.expire(holder_gone):
         log.warning("%d job(s) of a stopped worker were queued again", taken)
     stale = time.time() - lost_after if huey.pending_count() == 0 else None
     sent = 0
-    while ids := ledger.to_enqueue(stale):
+    while sent < most and (ids := ledger.to_enqueue(stale, limit=min(500, most - sent))):
         for job_id in ids:
             enqueue(job_id)
         ledger.mark_enqueued(ids)
