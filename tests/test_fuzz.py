@@ -52,6 +52,7 @@ VALID = _valid_files()
 
 
 @FUZZ
+@example(which=3, flips=[(172, 1)])     # found: a G4 TIFF whose width tag is gone (Pillow: TypeError)
 @given(which=st.integers(0, len(VALID) - 1),
        flips=st.lists(st.tuples(st.integers(0, 100_000), st.integers(0, 255)), min_size=1, max_size=8))
 def test_mutated_files_raise_only_digitizer_errors(which, flips):
@@ -81,6 +82,7 @@ def test_loaders_raise_only_digitizer_errors(seed, tail, cut):
 @settings(max_examples=max(25, EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(flips=[(288, 0)])      # found: a zeroed MediaBox gave a blank page that crashed orientation
 @example(flips=[(150, 1)])      # found: a broken page tree, then an empty render from poppler
+@example(flips=[(202, 53)])     # found: an xref MuPDF reads around but cannot copy a page from
 @given(flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=20))
 def test_damaged_pdfs_end_in_a_record(flips):
     data = bytearray(sample("thong_bao", "born_digital", seed=90).data)

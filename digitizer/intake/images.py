@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import struct
 import warnings
 from typing import Iterator
 
@@ -13,6 +15,24 @@ from ..model import SourcePage
 from .pixels import require_size, resolution, to_array
 
 
+# What Pillow raises on damaged files besides OSError (its plugins trust the headers they
+# parse: a missing tag is a KeyError or TypeError, a short table an IndexError).
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError, ZeroDivisionError,
+                 struct.error)
+
+
+def _frames(container: Image.Image) -> Iterator[Image.Image]:
+    """The pages of a multi-page image; a damaged directory while seeking is a damaged file."""
+    frames = ImageSequence.Iterator(container)
+    for number in itertools.count(1):
+        try:
+            yield next(frames)
+        except StopIteration:
+            return
+        except DECODE_ERRORS as exc:
+            raise DigitizerError("truncated", f"page {number}: {type(exc).__name__}: {exc}") from exc
+
+
 def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
     try:
         container = Image.open(io.BytesIO(data))
@@ -21,10 +41,10 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
     except Image.DecompressionBombError as exc:   # Pillow's own guard, far above ours: say ours
         raise DigitizerError("too_large", f"the image claims more pixels than the limit "
                                           f"(limits.max_pixels = {max_pixels:,})") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise DigitizerError("truncated", str(exc)) from exc
+    except DECODE_ERRORS as exc:
+        raise DigitizerError("truncated", f"{type(exc).__name__}: {exc}") from exc
     with container:
-        for index, frame in enumerate(ImageSequence.Iterator(container)):
+        for index, frame in enumerate(_frames(container)):
             if index >= max_pages:
                 raise DigitizerError("too_many_pages", f"more than {max_pages}")
             width, height = frame.size
@@ -40,8 +60,8 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
                     array = to_array(upright)
             except Image.DecompressionBombError as exc:
                 raise DigitizerError("too_large", str(exc)) from exc
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise DigitizerError("truncated", f"page {index + 1}: {exc}") from exc
+            except DECODE_ERRORS as exc:
+                raise DigitizerError("truncated", f"page {index + 1}: {type(exc).__name__}: {exc}") from exc
             dpi, inferred = resolution(frame.info.get("dpi"), (array.shape[1], array.shape[0]))
             yield SourcePage(number=index + 1, image=array, dpi=dpi,
                              width_pt=array.shape[1] * 72 / dpi, height_pt=array.shape[0] * 72 / dpi,

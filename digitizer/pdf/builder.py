@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pymupdf
 
+from ..errors import DigitizerError
+
 from ..model import PageResult
 from .textlayer import FONT_FILE, TO_UNICODE, content_stream
 
@@ -50,6 +52,23 @@ def _append_text(doc: pymupdf.Document, page: pymupdf.Page, font_xref: int, stre
     doc.xref_set_key(page.xref, "Contents", f"[{existing} {xref} 0 R]")
 
 
+def _copy_page(out: pymupdf.Document, source: pymupdf.Document, number: int) -> pymupdf.Document:
+    """Copy page `number` of `source`; a damaged cross-reference table that MuPDF could
+    read around but not copy from is rebuilt once (garbage collection renumbers the
+    objects). Returns the source to go on with."""
+    try:
+        out.insert_pdf(source, from_page=number - 1, to_page=number - 1)
+        return source
+    except RuntimeError:
+        repaired = pymupdf.open(stream=source.tobytes(garbage=4), filetype="pdf")
+        source.close()
+    try:
+        out.insert_pdf(repaired, from_page=number - 1, to_page=number - 1)
+    except RuntimeError as exc:
+        raise DigitizerError("truncated", f"page {number} cannot be copied: {exc}") from exc
+    return repaired
+
+
 def build_pdf(pages: list[PageResult], original_pdf: bytes | None = None) -> bytes:
     """The searchable PDF. Text-layer pages are copied from `original_pdf` unchanged."""
     out = pymupdf.open()
@@ -58,7 +77,7 @@ def build_pdf(pages: list[PageResult], original_pdf: bytes | None = None) -> byt
     for result in pages:
         if result.image is None:
             assert source is not None, "a text-layer page needs its original PDF"
-            out.insert_pdf(source, from_page=result.number - 1, to_page=result.number - 1)
+            source = _copy_page(out, source, result.number)
             continue
         page = out.new_page(width=result.width_pt, height=result.height_pt)
         page.insert_image(page.rect, stream=result.image)
