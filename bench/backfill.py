@@ -23,10 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ENV, ROOT, median, run_tesseract, write_samples
-from speed import IMAGE_FORMATS
-
-from samples import DEGRADATIONS, KINDS, generate
+from common import ENV, ROOT, median, run_tesseract, scanned_pages, write_samples
 
 
 def run_backfill(archive: Path, data: Path, workers: int, extra_env: dict[str, str] | None = None) -> float:
@@ -64,10 +61,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-backfill-"))
-    kinds = sorted(KINDS)
-    samples = [generate(kinds[i % len(kinds)], d, 700 + i, fmt=IMAGE_FORMATS[d])
-               for i, d in enumerate((DEGRADATIONS * args.pages)[: args.pages])]
-    files = write_samples(samples, work / "archive")
+    files = write_samples(scanned_pages(args.pages, first_seed=700), work / "archive")
     for truth in (work / "archive").glob("*.truth.json"):
         truth.unlink()                                   # the archive holds only the scans
     results: dict[str, list[float]] = {"raw1": [], "raw2": [], "ours1": [], "ours2": []}

@@ -19,9 +19,21 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from samples import Sample  # noqa: E402
+from samples import DEGRADATIONS, KINDS, Sample, generate  # noqa: E402
 
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+# The speed benchmarks' scans: each degradation in the format a scanner would give it.
+IMAGE_FORMATS = {"clean": "png", "mild": "png", "skewed": "jpeg", "noisy": "png", "lowres": "tiff-lzw",
+                 "rotated": "png", "fax": "tiff-g4", "sealed": "jpeg", "phone": "jpeg"}
+
+
+def scanned_pages(count: int, first_seed: int) -> list[Sample]:
+    """`count` one-page A4 scans (200-300 DPI), every kind and degradation in turn."""
+    kinds = sorted(KINDS)
+    return [generate(kinds[i % len(kinds)], d, first_seed + i, fmt=IMAGE_FORMATS[d])
+            for i, d in enumerate((DEGRADATIONS * count)[:count])]
 
 
 def write_samples(samples: list[Sample], folder: Path) -> list[Path]:

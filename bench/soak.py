@@ -103,7 +103,7 @@ def main() -> None:
     expected_bad = sum(1 for name, _ in plan if name.startswith("bad-"))
     lost = len(plan) - len(done) - len(failed) - len(left)
     reasons = sum(1 for p in failed if p.with_name(p.name + ".error.txt").exists())
-    print(f"\n| files in | done | failed | of them with a reason | still in the inbox | lost |")
+    print("\n| files in | done | failed | of them with a reason | still in the inbox | lost |")
     print("|---:|---:|---:|---:|---:|---:|")
     print(f"| {len(plan)} | {len(done)} | {len(failed)} (bad: {expected_bad}) | {reasons} | {len(left)} | {lost} |")
     print(f"\nmemory of the service and its workers over {samples[-1][0] / 60:.0f} min:\n")

@@ -17,12 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ENV, ROOT, median, run_tesseract, write_samples
+from common import ENV, ROOT, median, run_tesseract, scanned_pages, write_samples
 
-from samples import DEGRADATIONS, KINDS, generate
-
-IMAGE_FORMATS = {"clean": "png", "mild": "png", "skewed": "jpeg", "noisy": "png", "lowres": "tiff-lzw",
-                 "rotated": "png", "fax": "tiff-g4", "sealed": "jpeg", "phone": "jpeg"}
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -53,10 +49,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
-    kinds = sorted(KINDS)
-    samples = [generate(kinds[i % len(kinds)], d, 500 + i, fmt=IMAGE_FORMATS[d])
-               for i, d in enumerate((DEGRADATIONS * args.pages)[: args.pages])]
-    files = write_samples(samples, work / "in")
+    files = write_samples(scanned_pages(args.pages, first_seed=500), work / "in")
 
     raw, ours, peaks = [], [], []
     for run in range(args.runs):

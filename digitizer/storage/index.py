@@ -14,7 +14,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, ContextManager, Iterable, Protocol
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -72,9 +72,9 @@ class Results:
     by_type: dict[str, int] = field(default_factory=dict)
 
 
-def filter_conditions(filters: Filters) -> tuple[list[str], list[str]]:
-    """SQL conditions on the `documents d` columns (both backends) and their parameters;
-    the type filter is left to the caller, for the facets."""
+def filter_conditions(filters: Filters, with_type: bool = True) -> tuple[list[str], list[str]]:
+    """SQL conditions on the `documents d` columns (both backends) and their parameters.
+    Without the type filter: for the counts per type, which keep the other types offered."""
     where, params = ["1=1"], []
     conditions = [("d.id_number = ?", filters.id_number), ("d.doc_number = ?", filters.doc_number),
                   ("d.dossier_code = ?", filters.dossier_code), ("d.dossier = ?", filters.dossier),
@@ -82,6 +82,8 @@ def filter_conditions(filters: Filters) -> tuple[list[str], list[str]]:
                   ("d.received_at >= ?", filters.processed_from),
                   ("substr(d.received_at, 1, 10) <= ?", filters.processed_to),
                   ("d.person_folded LIKE ?", f"%{fold(filters.person_name)}%" if filters.person_name else None)]
+    if with_type:
+        conditions.append(("d.doc_type = ?", filters.doc_type))
     for condition, value in conditions:
         if value:
             where.append(condition)
@@ -144,7 +146,29 @@ def open_index(settings: "Settings") -> SearchIndex:
 SCHEMA_VERSION = 4
 
 
-class SqliteIndex:
+class IndexWrites:
+    """Adding records, the same for both backends: `_add` one record inside `_transaction`."""
+
+    def _transaction(self) -> ContextManager: ...
+
+    def _add(self, record: Record) -> None: ...
+
+    def add(self, record: Record) -> None:
+        """Index a done record (again: the old entry is replaced); failed ones are skipped."""
+        with self._transaction():
+            self._add(record)
+
+    def add_many(self, records: Iterable[Record]) -> int:
+        """Index many records in one transaction (a rebuild, a backfill)."""
+        count = 0
+        with self._transaction():
+            for record in records:
+                self._add(record)
+                count += record.status == "done"
+        return count
+
+
+class SqliteIndex(IndexWrites):
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30)
@@ -160,19 +184,8 @@ class SqliteIndex:
     def close(self) -> None:
         self.db.close()
 
-    def add(self, record: Record) -> None:
-        """Index a done record (again: the old entry is replaced)."""
-        with self.db:
-            self._add(record)
-
-    def add_many(self, records: Iterable[Record]) -> int:
-        """Index many records in one transaction (a rebuild, a backfill)."""
-        count = 0
-        with self.db:
-            for record in records:
-                self._add(record)
-                count += record.status == "done"
-        return count
+    def _transaction(self) -> ContextManager:
+        return self.db
 
     def _add(self, record: Record) -> None:
         if record.status != "done":
@@ -211,11 +224,7 @@ class SqliteIndex:
                sort: str = "relevance") -> Results:
         filters = filters or Filters()
         where, params = filter_conditions(filters)
-        # Counts per type ignore the type filter, so the other types stay offered.
-        facet_where, facet_params = list(where), list(params)
-        if filters.doc_type:
-            where.append("d.doc_type = ?")
-            params.append(filters.doc_type)
+        facet_where, facet_params = filter_conditions(filters, with_type=False)
         terms = query_terms(query)
         match = _fts(terms, "folded", fold)
         exact = _fts(terms, "exact", str) if any(fold(t) != t for t in terms) else ""

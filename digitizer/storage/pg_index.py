@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable
+from typing import ContextManager, Iterable
 
 from ..extract.normalize import fold, nfc
 from ..model import Record
 from .database import Database
-from .index import (Filters, Hit, Results, filter_conditions, indexed_text, near_candidates, near_results,
+from .index import (Filters, Hit, IndexWrites, Results, filter_conditions, indexed_text, near_candidates, near_results,
                     person_names, query_terms, query_words, snippet, _value)
 
 SCHEMA = """
@@ -60,7 +60,7 @@ def _tsquery(terms: list[str], transform) -> str:  # noqa: ANN001 (str -> str)
     return " & ".join(f"({p})" for p in parts)
 
 
-class PostgresIndex:
+class PostgresIndex(IndexWrites):
     def __init__(self, url: str) -> None:
         self.db = Database(url)
         with self.db.transaction():
@@ -70,16 +70,8 @@ class PostgresIndex:
     def close(self) -> None:
         self.db.close()
 
-    def add(self, record: Record) -> None:
-        self._add(record)
-
-    def add_many(self, records: Iterable[Record]) -> int:
-        count = 0
-        with self.db.transaction():
-            for record in records:
-                self._add(record)
-                count += record.status == "done"
-        return count
+    def _transaction(self) -> ContextManager:
+        return self.db.transaction()
 
     def _add(self, record: Record) -> None:
         if record.status != "done":
@@ -104,10 +96,7 @@ class PostgresIndex:
                sort: str = "relevance") -> Results:
         filters = filters or Filters()
         where, params = filter_conditions(filters)
-        facet_where, facet_params = list(where), list(params)
-        if filters.doc_type:
-            where.append("d.doc_type = ?")
-            params.append(filters.doc_type)
+        facet_where, facet_params = filter_conditions(filters, with_type=False)
         terms = query_terms(query)
         match = _tsquery(terms, fold)
         exact = _tsquery(terms, str) if any(fold(t) != t for t in terms) else ""
@@ -131,11 +120,10 @@ class PostgresIndex:
             [*([exact] if exact else []), *params, *order_params, limit, offset]).fetchall()
         hits = [Hit(*r[:6], snippet(r[6] or "", terms), bool(r[7])) for r in rows]
         if total == 0 and match and offset == 0:
-            return self._near_names(terms, *filter_conditions(filters), filters.doc_type, limit)
+            return self._near_names(terms, *filter_conditions(filters), limit)
         return Results(total, hits, by_type)
 
-    def _near_names(self, terms: list[str], where: list[str], params: list, doc_type: str | None,
-                    limit: int) -> Results:
+    def _near_names(self, terms: list[str], where: list[str], params: list, limit: int) -> Results:
         words = query_words(terms)
         if len(words) < 2:
             return Results(0)
@@ -146,8 +134,6 @@ class PostgresIndex:
         near = near_candidates(words, candidates)
         if not near:
             return Results(0)
-        if doc_type:
-            where, params = [*where, "d.doc_type = ?"], [*params, doc_type]
         rows = self.db.execute(
             f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, d.body FROM documents d "
             f"WHERE d.id = ANY(?) AND {' AND '.join(where)} LIMIT ?", [near, *params, limit]).fetchall()
