@@ -13,7 +13,7 @@ from typing import Callable
 
 import pymupdf as fitz
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from samples.quick import small_page_png
 
@@ -24,6 +24,7 @@ class Case:
     make: Callable[[], bytes]
     kind: str | None               # expected error kind; None: done
     pages: int | None = None       # expected page count when done
+    text: bool = True              # done with readable text (False: a page with nothing to read)
 
 
 def _page() -> Image.Image:
@@ -86,14 +87,34 @@ def _image_page(filter_dict: str, data: bytes, width: int, height: int, bpc: int
     return _raw_pdf("/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R", (head, data))
 
 
+def _bilevel() -> tuple[Image.Image, bytes]:
+    """The page in 1 bit and its CCITT G4 (MMR) code, taken from the strip of a G4 TIFF.
+    Fax codes count 0 bits as white, so the paper is written as 0 (the image inverted)."""
+    page = ImageOps.invert(_page()).point(lambda v: 255 if v > 128 else 0).convert("1")
+    raw = _save(page, "TIFF", compression="group4")
+    tiff = Image.open(io.BytesIO(raw))
+    return page, b"".join(raw[o:o + c] for o, c in zip(tiff.tag_v2[273], tiff.tag_v2[279]))
+
+
 def _g4_pdf() -> bytes:
-    image = _page().point(lambda v: 255 if v > 128 else 0).convert("1")
-    tiff = Image.open(io.BytesIO(_save(image, "TIFF", compression="group4")))
-    offsets, counts = tiff.tag_v2[273], tiff.tag_v2[279]
-    raw = _save(image, "TIFF", compression="group4")
-    strip = b"".join(raw[o:o + c] for o, c in zip(offsets, counts))
-    params = f"/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns {image.width} /Rows {image.height} /BlackIs1 false >>"
-    return _image_page(params, strip, image.width, image.height, 1, "DeviceGray")
+    page, mmr = _bilevel()
+    params = f"/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns {page.width} /Rows {page.height} >>"
+    return _image_page(params, mmr, page.width, page.height, 1, "DeviceGray")
+
+
+def _jbig2_pdf() -> bytes:
+    """JBIG2 as PDFs embed it (no file header): a page information segment and one
+    immediate generic region coded with MMR, which is the G4 code above (no encoder needed)."""
+    page, mmr = _bilevel()
+    width, height = page.size
+
+    def segment(number: int, kind: int, data: bytes) -> bytes:
+        return struct.pack(">IBBBI", number, kind, 0, 1, len(data)) + data     # page 1, no references
+
+    page_info = struct.pack(">IIIIBH", width, height, 0, 0, 0, 0)
+    region = struct.pack(">IIIIB", width, height, 0, 0, 0) + bytes([1]) + mmr   # flags: MMR
+    stream = segment(0, 48, page_info) + segment(1, 38, region) + segment(2, 49, b"")
+    return _image_page("/Filter /JBIG2Decode", stream, width, height, 1, "DeviceGray")
 
 
 def _jpx_pdf() -> bytes:
@@ -178,8 +199,8 @@ CASES = [
     Case("rc4-user-password.pdf", _encrypted(fitz.PDF_ENCRYPT_RC4_128, "mat-khau"), "encrypted_pdf"),
     Case("aes-user-password.pdf", _encrypted(fitz.PDF_ENCRYPT_AES_256, "mat-khau"), "encrypted_pdf"),
     Case("aes-owner-only.pdf", _encrypted(fitz.PDF_ENCRYPT_AES_128, ""), None, 1),
-    Case("xfa-form.pdf", _xfa_pdf, None, 1),
-    Case("no-content-stream.pdf", _no_contents_pdf, None, 1),
+    Case("xfa-form.pdf", _xfa_pdf, None, 1, text=False),
+    Case("no-content-stream.pdf", _no_contents_pdf, None, 1, text=False),
     Case("huge-30000px.png", _real_huge_png, "too_large"),
     Case("bomb.png", lambda: _bomb_png(200_000, 200_000), "too_large"),
     Case("alpha.png", _mode("RGBA"), None, 1),
@@ -190,8 +211,9 @@ CASES = [
     Case("dpi-1.png", _mode("L", dpi=(1, 1)), None, 1),
     Case("dpi-10000.png", _mode("L", dpi=(10000, 10000)), None, 1),
     Case("ccitt-g4.pdf", _g4_pdf, None, 1),
+    Case("jbig2.pdf", _jbig2_pdf, None, 1),
     Case("jpeg2000.pdf", _jpx_pdf, None, 1),
-    Case("blank.png", lambda: _save(Image.new("L", (1240, 1754), 255), "PNG", dpi=(150, 150)), None, 1),
+    Case("blank.png", lambda: _save(Image.new("L", (1240, 1754), 255), "PNG", dpi=(150, 150)), None, 1, text=False),
     Case("born-digital-300-pages.pdf", _born_digital(300), None, 300),
     Case("mixed-sizes.tiff", _mixed_tiff, None, 2),
     Case(unicodedata.normalize("NFD", "Đơn đề nghị cấp bản sao.png"), lambda: small_page_png(8), None, 1),

@@ -54,6 +54,7 @@ def test_each_bad_input_ends_recorded_with_a_reason(batch, case: Case):
         assert row["state"] in ("done", "duplicate"), row
         record = json.loads(next((data / "store" / "records").rglob(f"{row['record_id']}.json")).read_text())
         assert len(record["pages"]) == case.pages
+        assert ("thông báo" in record["text"].lower() or "thong bao" in record["text"].lower()) == case.text
         assert record["source"]["name"] == unicodedata.normalize("NFC", case.name)   # NFD names stored NFC
     else:
         assert (row["state"], row["error_kind"]) == ("failed", case.kind), row
