@@ -23,9 +23,12 @@ from samples.quick import small_page_png
 
 
 def backfill(archive: Path, data: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
-    run = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "2"],
-                         env={**os.environ, "DIGITIZER_DATA_DIR": str(data), **env},
-                         capture_output=True, text=True, timeout=600)
+    try:
+        run = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "2",
+                              "--log-every", "5"], env={**os.environ, "DIGITIZER_DATA_DIR": str(data), **env},
+                             capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"backfill did not finish: {(exc.stderr or b'')[-4000:]!r}")
     assert "report:" in run.stdout, run.stderr[-3000:]
     report = json.loads(Path(run.stdout.split()[-1]).read_text(encoding="utf-8"))
     return run, report

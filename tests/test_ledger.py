@@ -143,3 +143,31 @@ def test_reconcile_feeds_the_queue_in_rounds_and_resends_only_what_it_lost(tmp_p
     assert reconcile(ledger, huey, enqueue, lost_after=0) == 0      # all held by the queue: nothing resent
     huey.flush()                                                    # the queue loses everything
     assert reconcile(ledger, huey, enqueue, lost_after=0) == 30 and huey.pending_count() == 30
+
+
+def test_workers_starting_together_all_get_their_tables(ledger_at, tmp_path):
+    """Workers open the ledger and the index at the same moment on a fresh database; a
+    concurrent CREATE ... IF NOT EXISTS once failed one of them on PostgreSQL, and that
+    worker then ate every task it was given."""
+    import threading
+
+    from digitizer.storage import SqliteIndex
+    from digitizer.storage.pg_index import PostgresIndex
+
+    barrier, errors = threading.Barrier(6), []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            Ledger(ledger_at).close()
+            index = SqliteIndex(tmp_path / "index.sqlite") if isinstance(ledger_at, Path) else PostgresIndex(ledger_at)
+            index.close()
+        except Exception as exc:  # noqa: BLE001 (collected and shown)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors

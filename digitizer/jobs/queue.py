@@ -45,17 +45,21 @@ def open_queue(settings: Settings) -> tuple[Huey, Enqueue]:
                           timeout=60)
     context: dict[str, WorkerContext] = {}
 
-    @huey.on_startup()
-    def open_context() -> None:          # in each worker process, after the fork
-        context["worker"] = WorkerContext.open(settings)
+    def worker() -> WorkerContext:
+        """This worker process's connections, opened on its first task (after the fork)."""
+        if "worker" not in context:
+            context["worker"] = WorkerContext.open(settings)
+        return context["worker"]
 
-    @huey.task(name="process_job")
+    # A task that cannot start (the database restarting) is tried again by Huey; the
+    # ledger's claim makes any extra run a no-op.
+    @huey.task(name="process_job", retries=5, retry_delay=10)
     def process_job(job_id: int) -> None:
-        context["worker"].run(job_id)
+        worker().run(job_id)
 
     @huey.periodic_task(crontab(minute="*"), name="reconcile")
     def periodic_reconcile() -> None:     # every machine's workers keep the shared ledger honest
-        reconcile(context["worker"].ledger, huey, process_job, settings.jobs.lost_after)
+        reconcile(worker().ledger, huey, process_job, settings.jobs.lost_after)
 
     return huey, process_job
 

@@ -4,6 +4,8 @@ The child is exec'd, not forked, so no thread of this process leaks into the wor
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import signal
 import subprocess
@@ -11,6 +13,16 @@ import sys
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+def _stop_with_parent() -> None:
+    """In the child: the kernel sends SIGTERM when the parent dies (even by kill -9), so the
+    workers never outlive the service that started them and keep taking jobs unseen."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGTERM)              # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):              # not Linux: the leases still bring jobs back
+        pass
 
 
 class Workers:
@@ -21,7 +33,7 @@ class Workers:
         self.process = self._start()
 
     def _start(self) -> subprocess.Popen:
-        return subprocess.Popen(self.command)
+        return subprocess.Popen(self.command, preexec_fn=_stop_with_parent)
 
     def supervise(self) -> None:
         """Start the workers again if they died (their jobs go back by the ledger's leases)."""

@@ -43,6 +43,15 @@ class Database:
         for statement in filter(str.strip, sql.split(";")):
             self.conn.execute(statement)
 
+    def create_schema(self, sql: str) -> None:
+        """Run the schema statements once at a time across processes: workers start
+        together, and PostgreSQL's CREATE ... IF NOT EXISTS is not safe against a
+        concurrent twin (a unique violation in pg_type)."""
+        with self.transaction():
+            if self.postgres:
+                self.conn.execute("SELECT pg_advisory_xact_lock(7243)")
+            self.script(sql)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self.postgres:

@@ -173,13 +173,20 @@ class SqliteIndex(IndexWrites):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            # Derived data: an index of another layout is dropped; `digitizer reindex` refills it.
-            self.db.executescript("DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS texts; "
-                                  "DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS names;")
-            self.db.executescript(SCHEMA)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.isolation_level = None
+        self.db.execute("BEGIN IMMEDIATE")     # workers start together: one of them lays out the tables
+        try:
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                # Derived data: an index of another layout is dropped; `digitizer reindex` refills it.
+                for statement in ["DROP TABLE IF EXISTS documents", "DROP TABLE IF EXISTS texts",
+                                  "DROP TABLE IF EXISTS bodies", "DROP TABLE IF EXISTS names",
+                                  *filter(str.strip, SCHEMA.split(";")), f"PRAGMA user_version = {SCHEMA_VERSION}"]:
+                    self.db.execute(statement)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.isolation_level = ""            # back to the module's implicit transactions
 
     def close(self) -> None:
         self.db.close()

@@ -63,9 +63,7 @@ def _tsquery(terms: list[str], transform) -> str:  # noqa: ANN001 (str -> str)
 class PostgresIndex(IndexWrites):
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        with self.db.transaction():
-            self.db.execute("SELECT pg_advisory_xact_lock(4242)")    # workers start together
-            self.db.script(SCHEMA)
+        self.db.create_schema(SCHEMA)
 
     def close(self) -> None:
         self.db.close()
