@@ -165,3 +165,26 @@ def test_a_file_that_disappears_before_processing_is_recorded(tmp_path):
     WorkerContext.open(settings).run(job.id)
     finished = ledger.get(job.id)
     assert (finished.state, finished.error_kind) == ("failed", "vanished") and "disappeared" in finished.error
+
+
+def test_a_bug_in_a_job_counts_as_an_attempt_and_cannot_loop(tmp_path, monkeypatch):
+    from digitizer.jobs import worker as worker_module
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(worker_module, "run_file_job", broken)
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.jobs.max_attempts, settings.jobs.retry_seconds = 2, 0.0
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "scan.png").write_bytes(small_page_png(6))
+    ledger = open_ledger(settings)
+    job = ledger.add(inbox, "scan.png")
+    context = WorkerContext.open(settings)
+    context.run(job.id)
+    assert ledger.get(job.id).state == "queued" and ledger.get(job.id).attempts == 1    # retried...
+    context.run(job.id)
+    finished = ledger.get(job.id)                                                        # ...a bounded number of times
+    assert (finished.state, finished.error_kind) == ("failed", "internal") and "ZeroDivisionError" in finished.error
+    assert (tmp_path / "data" / "failed" / "scan.png.error.txt").exists()               # and set aside with its reason

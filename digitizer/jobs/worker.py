@@ -8,7 +8,10 @@ import threading
 from dataclasses import dataclass
 
 from ..config import Settings
+from ..errors import DigitizerError
+from ..model import Record, SourceInfo
 from ..ocr.tesseract import single_thread_env
+from ..pipeline import failed_outcome
 from ..storage import ObjectStore, open_index, open_store
 from ..storage.index import SearchIndex
 from .file_job import run_file_job, set_aside
@@ -65,9 +68,14 @@ class WorkerContext:
         try:
             record, outcome = run_file_job(job.source, self.settings, self.store, dossier=job.dossier,
                                            settle_source=job.mode == "inbox")
-        except BaseException:             # stopped (SIGINT) or a bug: the job goes back to the queue
+        except KeyboardInterrupt:         # the worker is being stopped: the job goes back, untried
             self.ledger.release(job_id, self.holder)
             raise
+        except Exception as exc:          # a bug: an attempt that counts, so it cannot loop forever
+            log.exception("job %s (%s) failed unexpectedly", job_id, job.path)
+            error = DigitizerError("internal", f"{type(exc).__name__}: {exc}"[:300])
+            record = failed_outcome(Record(id="", source=SourceInfo(job.source.name, 0, "")), error, 0.0).record
+            outcome = ""
         finally:
             heartbeat.close()
         verdict = self.ledger.finish(job_id, record, outcome)
