@@ -20,12 +20,13 @@ from .intake.inbox import dossier_of
 from .intake.mounts import needs_polling
 from .intake.watcher import watch
 from .jobs.backfill import Progress, batch_of, failed_paths, plan, write_report
-from .jobs.queue import open_ledger, open_queue, reconcile, run_consumer
+from .jobs.ledger import open_ledger
+from .jobs.queue import open_queue, reconcile, run_consumer
 from .jobs.service import Workers
-from .model import Record, SourceInfo
+from .model import Record
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
-from .pipeline import PageMap, document_id, failed_outcome, process
+from .pipeline import PageMap, document_id, failed_record, process
 from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, load_record,
                       open_index, open_store, records_in, save_outcome)
 from .storage.keys import valid_id
@@ -40,33 +41,33 @@ def _read(path: Path) -> bytes | DigitizerError:
         return DigitizerError("truncated", f"cannot read {path}: {exc.strerror}")
 
 
-def _failed_read(path: Path, error: DigitizerError) -> Record:
-    return failed_outcome(Record(id="", source=SourceInfo(path.name, 0, "")), error, 0.0).record
-
-
 def _process_and_store(path: Path, settings: Settings, store: ObjectStore | None = None,
-                       page_map: PageMap = map) -> Record:
-    """One whole document: read, process, store. In the document-level pool each worker
-    does this end to end, so storing overlaps with the other workers' OCR."""
+                       page_map: PageMap = map, force: bool = False) -> tuple[Record, bool]:
+    """One whole document: read, process, store; (record, True) when it was already stored
+    (unless `force`). In the document-level pool each worker does this end to end, so
+    storing overlaps with the other workers' OCR."""
     data = _read(path)
     if isinstance(data, DigitizerError):
-        return _failed_read(path, data)
-    outcome = process(data, path.name, settings, page_map=page_map)
-    return save_outcome(store or open_store(settings), outcome, data)
+        return failed_record(path.name, data), False
+    store = store or open_store(settings)
+    existing = None if force else load_record(store, document_id(data))
+    if existing is not None and existing.status == "done":
+        return existing, True
+    return save_outcome(store, process(data, path.name, settings, page_map=page_map), data), False
 
 
-def _records(paths: list[Path], settings: Settings, store: ObjectStore) -> Iterator[Record]:
+def _records(paths: list[Path], settings: Settings, store: ObjectStore, force: bool) -> Iterator[tuple[Record, bool]]:
     """Documents in parallel when there are enough of them, else pages in parallel."""
     workers = settings.worker_count()
     if len(paths) >= workers > 1:
         with ProcessPoolExecutor(workers, initializer=single_thread_env) as pool:
-            futures = [pool.submit(_process_and_store, p, settings) for p in paths]
+            futures = [pool.submit(_process_and_store, p, settings, force=force) for p in paths]
             for future in futures:
                 yield future.result()
         return
     with PagePool(workers) as pool:
         for path in paths:
-            yield _process_and_store(path, settings, store, pool.imap)
+            yield _process_and_store(path, settings, store, pool.imap, force)
 
 
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
@@ -81,18 +82,12 @@ def _emit(record: Record, as_json: bool, note: str = "") -> None:
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings)
-    todo: list[Path] = []
     failures = 0
-    for path in args.files:
-        data = _read(path)
-        existing = None if isinstance(data, DigitizerError) else load_record(store, document_id(data))
-        if existing is not None and existing.status == "done" and not args.force:
-            _emit(existing, args.json, "  (already stored)")
-        else:
-            todo.append(path)
     index = open_index(settings)
-    for record in _records(todo, settings, store):
+    for record, already in _records(args.files, settings, open_store(settings), args.force):
+        if already:
+            _emit(record, args.json, "  (already stored)")
+            continue
         failures += record.status != "done"
         index.add(record)
         _emit(record, args.json)
@@ -130,6 +125,13 @@ def _stop_on_signals(stop: threading.Event) -> dict[str, int]:
     return received
 
 
+def _local_workers(args: argparse.Namespace, settings: Settings) -> Workers | None:
+    """The worker processes to start beside a watch or a backfill (--workers 0: none here)."""
+    if args.workers == 0:
+        return None
+    return Workers(args.workers or settings.worker_count(), args.config, settings.jobs.shutdown_seconds)
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     """The watcher (a thread) puts complete files in the ledger; this loop hands due jobs to
     the queue; the workers (a child process, or other machines) run them."""
@@ -161,10 +163,9 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     watcher = threading.Thread(target=watch, args=(inbox, handle), daemon=True, kwargs={
         "settle_seconds": args.settle, "polling": polling, "stop": stop,
         "retry_seconds": min(settings.jobs.retry_seconds, 60.0), "empty_seconds": settings.jobs.empty_seconds})
-    workers = None if args.workers == 0 else Workers(args.workers or settings.worker_count(), args.config,
-                                                     settings.jobs.shutdown_seconds)
+    workers = _local_workers(args, settings)
     log.info("watching %s (store %s, %s worker(s) here)", inbox, settings.s3.endpoint or settings.store_dir.resolve(),
-             args.workers if args.workers is not None else settings.worker_count())
+             workers.count if workers else 0)
     watcher.start()
     try:
         while not stop.is_set():
@@ -182,6 +183,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
             workers.stop(graceful=received.get("signal") != signal.SIGINT)
         watcher.join(timeout=10)
         ledger.close()
+        watcher_ledger.close()
     return 0
 
 
@@ -201,9 +203,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     batch = batch_of(root)
     stop = threading.Event()
     received = _stop_on_signals(stop)
-    # Started first: the workers load their libraries while the archive is walked.
-    workers = None if args.workers == 0 else Workers(args.workers or settings.worker_count(), args.config,
-                                                     settings.jobs.shutdown_seconds)
+    workers = _local_workers(args, settings)     # first: they load their libraries during the walk
     progress = Progress()
     try:
         if args.retry:

@@ -112,17 +112,20 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
         steps["fields"] = round(time.perf_counter() - t_fields, 3)
     except DigitizerError as exc:
         return failed_outcome(record, exc, started)
-    except OSError as exc:
-        if exc.errno != errno.ENOSPC:
+    except Exception as exc:  # a full disk, a bug or a tool failure must not take the service down
+        full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+        if not full:
             log.exception("unexpected failure on %s", name)
-        kind = "disk_full" if exc.errno == errno.ENOSPC else "internal"
-        return failed_outcome(record, DigitizerError(kind, f"{type(exc).__name__}: {exc}"), started)
-    except Exception as exc:  # a bug or a tool failure must not take the service down
-        log.exception("unexpected failure on %s", name)
-        return failed_outcome(record, DigitizerError("internal", f"{type(exc).__name__}: {exc}"), started)
+        return failed_outcome(record, DigitizerError("disk_full" if full else "internal",
+                                                     f"{type(exc).__name__}: {exc}"), started)
     record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3),
                        "steps": steps}
     return Outcome(record, pdf, record.text)
+
+
+def failed_record(name: str, error: DigitizerError) -> Record:
+    """The record of a file that failed before its content could be read."""
+    return failed_outcome(Record(id="", source=SourceInfo(name, 0, "")), error, 0.0).record
 
 
 def failed_outcome(record: Record, error: DigitizerError, started: float) -> Outcome:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,5 @@ def new_database(server: Server) -> str:
         except psycopg.OperationalError:           # still starting up
             if attempt == 19:
                 raise
-            import time
-
             time.sleep(0.5)
     return f"{base}/{name}"

@@ -65,8 +65,11 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
 
 
 def backfill(env: dict[str, str], root: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(root), "--log-every", "1", *extra],
-                          env=env, capture_output=True, text=True, timeout=600)
+    try:
+        return subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(root), "--log-every", "1",
+                               *extra], env=env, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired as exc:                      # say what it was doing
+        pytest.fail(f"backfill did not finish: {(exc.stderr or b'')[-4000:]!r}")
 
 
 def stop(worker: subprocess.Popen) -> None:

@@ -6,32 +6,27 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from digitizer.config import Settings
-from digitizer.jobs.queue import open_ledger
+from digitizer.jobs.ledger import open_ledger
 from digitizer.jobs.worker import WorkerContext
 
 from .hostile import CASES, Case
+from .test_backfill import backfill as backfill_run
 from samples.quick import small_page_png
 
 
-def backfill(archive: Path, data: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
-    try:
-        run = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "2",
-                              "--log-every", "5"], env={**os.environ, "DIGITIZER_DATA_DIR": str(data), **env},
-                             capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"backfill did not finish: {(exc.stderr or b'')[-4000:]!r}")
+def backfill(archive: Path, data: Path, *extra: str, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
+    run = backfill_run({**os.environ, "DIGITIZER_DATA_DIR": str(data), **env}, archive, "--workers", "2", *extra)
     assert "report:" in run.stdout, run.stderr[-3000:]
-    report = json.loads(Path(run.stdout.split()[-1]).read_text(encoding="utf-8"))
-    return run, report
+    return run, json.loads(Path(run.stdout.split()[-1]).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +103,7 @@ exec {real} "$@"
 def test_tesseract_failures_are_retried_a_bounded_number_of_times(tmp_path, mode, kind, detail):
     fake = tmp_path / "bin" / "tesseract"
     fake.parent.mkdir()
-    real = subprocess.run(["which", "tesseract"], capture_output=True, text=True, check=True).stdout.strip()
+    real = shutil.which("tesseract")
     fake.write_text(FAKE_TESSERACT.format(real=real))
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     archive = tmp_path / "archive"
@@ -124,10 +119,7 @@ def test_tesseract_failures_are_retried_a_bounded_number_of_times(tmp_path, mode
     assert ledger.recent_failures()[0].attempts == 2                # tried, retried once, given up
     ledger.close()
     env["FAKE_TESSERACT"] = "none"                                  # the tool is fixed: a retry succeeds
-    run = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers", "1",
-                          "--retry", str(report_path(tmp_path))],
-                         env={**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), **env},
-                         capture_output=True, text=True, timeout=300)
+    run, _ = backfill(archive, tmp_path / "data", "--retry", str(report_path(tmp_path)), **env)
     assert run.returncode == 0, run.stderr[-2000:]
 
 

@@ -131,7 +131,8 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(tmp_path):
 
 def test_reconcile_feeds_the_queue_in_rounds_and_resends_only_what_it_lost(tmp_path):
     from digitizer.config import Settings
-    from digitizer.jobs.queue import open_ledger, open_queue, reconcile
+    from digitizer.jobs.ledger import open_ledger
+    from digitizer.jobs.queue import open_queue, reconcile
 
     settings = Settings(data_dir=tmp_path / "data")
     ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)

@@ -110,7 +110,7 @@ def test_no_path_traversal_and_unknown_ids_are_404(site, path):
 
 
 def test_failures_page_shows_each_reason_in_both_languages(site):
-    from digitizer.jobs.queue import open_ledger
+    from digitizer.jobs.ledger import open_ledger
     from digitizer.model import ErrorInfo, Record, SourceInfo
 
     settings = site[0]

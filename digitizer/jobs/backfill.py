@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..intake.inbox import candidates
-from .ledger import Job, Ledger
+from .ledger import STATES, Job, Ledger
 
 REPORT_COLUMNS = ["path", "state", "outcome", "record_id", "pages", "error_kind", "error"]
 
@@ -75,7 +75,7 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     done0: int = 0
     pages0: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("queued", "processing", "done", "failed"), 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     duplicates: int = 0
     pages: int = 0
 
@@ -89,7 +89,7 @@ class Progress:
 
     @property
     def open(self) -> int:
-        return self.counts.get("queued", 0) + self.counts.get("processing", 0)
+        return self.counts["queued"] + self.counts["processing"]
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-6)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..config import Settings
 from ..model import Record, SourceInfo
 from ..errors import DigitizerError
-from ..pipeline import PageMap, document_id, failed_outcome, process
+from ..pipeline import document_id, failed_outcome, process
 from ..storage import ObjectStore, StoreUnavailable, load_record, save_outcome
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ def set_aside(path: Path, folder: Path, reason: str | None = None) -> Path:
     return target
 
 
-def run_file_job(path: Path, settings: Settings, store: ObjectStore, page_map: PageMap = map,
-                 dossier: str | None = None, settle_source: bool = True) -> tuple[Record | None, str]:
+def run_file_job(path: Path, settings: Settings, store: ObjectStore, dossier: str | None = None,
+                 settle_source: bool = True) -> tuple[Record | None, str]:
     """(record, "stored" | "duplicate"); the record is None when the file vanished before it
     could be read. With `settle_source` (an inbox) the file then moves to done/ or failed/
     (or is deleted, per config); an archive's files are never touched."""
@@ -43,17 +43,17 @@ def run_file_job(path: Path, settings: Settings, store: ObjectStore, page_map: P
         data = path.read_bytes()
     except FileNotFoundError:
         return None, ""
-    outcome = "stored"
+    outcome, doc_id = "stored", document_id(data)
     try:
-        existing = load_record(store, document_id(data))
+        existing = load_record(store, doc_id)
     except StoreUnavailable as exc:   # the store is down: leave the file where it is, try later
-        record = Record(id=document_id(data), source=SourceInfo(path.name, len(data), ""))
+        record = Record(id=doc_id, source=SourceInfo(path.name, len(data), ""))
         return failed_outcome(record, DigitizerError("storage_unavailable", str(exc)[:300]), 0.0).record, outcome
     if existing is not None and existing.status == "done":
         record, outcome = existing, "duplicate"
         log.info("%s is already stored as %s", path.name, record.id[:12])
     else:
-        record = save_outcome(store, process(data, path.name, settings, page_map=page_map, dossier=dossier), data)
+        record = save_outcome(store, process(data, path.name, settings, dossier=dossier), data)
     if not settle_source:
         return record, outcome
     if record.status == "done":

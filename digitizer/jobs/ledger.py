@@ -11,11 +11,14 @@ store's content addressing makes a second run a no-op for documents already stor
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..config import Settings
 from ..errors import DigitizerError
 from ..model import Record
 from ..storage.database import Database
@@ -47,7 +50,7 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, next_try);
 CREATE INDEX IF NOT EXISTS jobs_path ON jobs(root, path);
 CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch)
 """
-OPEN_STATES = ("queued", "processing")
+STATES = ("queued", "processing", "done", "failed")
 
 
 @dataclass
@@ -236,17 +239,21 @@ class Ledger:
         return count
 
     def counts(self, batch: str | None = None) -> dict[str, int]:
-        counts = dict.fromkeys(("queued", "processing", "done", "failed"), 0)
+        counts = dict.fromkeys(STATES, 0)
         where, params = ("WHERE batch = ?", (batch,)) if batch else ("", ())
         counts.update(self.db.execute(f"SELECT state, count(*) FROM jobs {where} GROUP BY state", params).fetchall())
         return counts
 
     def progress(self, batch: str) -> tuple[dict[str, int], int, int]:
-        """(counts by state, duplicates among the done, pages done) of a batch."""
-        duplicates, pages = self.db.execute(
-            "SELECT count(*) FILTER (WHERE outcome = 'duplicate'), coalesce(sum(pages), 0) FROM jobs "
-            "WHERE batch = ? AND state = 'done'", (batch,)).fetchone()
-        return self.counts(batch), duplicates, pages
+        """(counts by state, duplicates among the done, pages done) of a batch, in one pass."""
+        counts, duplicates, pages = dict.fromkeys(STATES, 0), 0, 0
+        for state, n, dup, p in self.db.execute(
+                "SELECT state, count(*), count(*) FILTER (WHERE outcome = 'duplicate'), coalesce(sum(pages), 0) "
+                "FROM jobs WHERE batch = ? GROUP BY state", (batch,)).fetchall():
+            counts[state] = n
+            if state == "done":
+                duplicates, pages = dup, p
+        return counts, duplicates, pages
 
     def batch_jobs(self, batch: str) -> list[Job]:
         return self._select("batch = ?", (batch,), "ORDER BY path")
@@ -257,3 +264,27 @@ class Ledger:
 
     def recent_failures(self, limit: int = 10) -> list[Job]:
         return self._select("state = 'failed'", (), f"ORDER BY updated DESC LIMIT {int(limit)}")
+
+
+def open_ledger(settings: Settings) -> Ledger:
+    """The ledger the settings name: PostgreSQL (`database_url`) or the SQLite file."""
+    return Ledger(settings.database_url or settings.ledger_path, settings.jobs.max_attempts,
+                  settings.jobs.retry_seconds)
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_gone(holder: str) -> bool:
+    """True if `holder` ran on this host and its process no longer exists."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False                      # another machine's worker: its lease will tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

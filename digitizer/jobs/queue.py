@@ -10,30 +10,22 @@ lost by the queue, jobs of a dead worker, and transient failures whose backoff h
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
 from typing import Callable
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ..config import Settings
-from .ledger import Ledger
+from .ledger import Ledger, holder_gone
+from .worker import WorkerContext
 
 log = logging.getLogger(__name__)
 
 Enqueue = Callable[[int], object]
 
 
-def open_ledger(settings: Settings) -> Ledger:
-    return Ledger(settings.database_url or settings.ledger_path, settings.jobs.max_attempts,
-                  settings.jobs.retry_seconds)
-
-
 def open_queue(settings: Settings) -> tuple[Huey, Enqueue]:
     """The Huey instance with its tasks registered, and the function that enqueues a job."""
-    from .worker import WorkerContext
-
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
         huey: Huey = RedisHuey("digitizer", url=url, results=False, blocking=True, read_timeout=1)
@@ -62,24 +54,6 @@ def open_queue(settings: Settings) -> tuple[Huey, Enqueue]:
         reconcile(worker().ledger, huey, process_job, settings.jobs.lost_after)
 
     return huey, process_job
-
-
-def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def holder_gone(holder: str) -> bool:
-    """True if `holder` ran on this host and its process no longer exists."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False                      # another machine's worker: its lease will tell
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, most: int = 2000) -> int:

@@ -27,6 +27,7 @@ def _stop_with_parent() -> None:
 
 class Workers:
     def __init__(self, count: int, config: Path | None, shutdown_seconds: float) -> None:
+        self.count = count
         self.command = [sys.executable, "-m", "digitizer.cli", *(["--config", str(config)] if config else []),
                         "worker", "--workers", str(count)]
         self.shutdown_seconds = shutdown_seconds

@@ -9,33 +9,26 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..errors import DigitizerError
-from ..model import Record, SourceInfo
 from ..ocr.tesseract import single_thread_env
-from ..pipeline import failed_outcome
+from ..pipeline import failed_record
 from ..storage import ObjectStore, open_index, open_store
 from ..storage.index import SearchIndex
 from .file_job import run_file_job, set_aside
-from .ledger import Ledger
+from .ledger import Ledger, holder_id, open_ledger
 
 log = logging.getLogger("digitizer.worker")
 
 
 class _Heartbeat:
-    """Renews the job's lease from a thread (with its own connection) until closed."""
+    """Renews the job's lease from a thread until closed. The thread uses a connection of
+    its own (`ledger`), opened once per worker process, never at the same time as another."""
 
-    def __init__(self, settings: Settings, job_id: int, holder: str) -> None:
-        from .queue import open_ledger
-
+    def __init__(self, ledger: Ledger, job_id: int, holder: str, lease: float) -> None:
         self.stop = threading.Event()
-        lease = settings.jobs.lease_seconds
 
         def beat() -> None:
-            ledger = open_ledger(settings)
-            try:
-                while not self.stop.wait(lease / 3):
-                    ledger.renew(job_id, holder, lease)
-            finally:
-                ledger.close()
+            while not self.stop.wait(lease / 3):
+                ledger.renew(job_id, holder, lease)
 
         self.thread = threading.Thread(target=beat, daemon=True)
         self.thread.start()
@@ -49,22 +42,22 @@ class _Heartbeat:
 class WorkerContext:
     settings: Settings
     ledger: Ledger
+    lease_ledger: Ledger                  # the heartbeat thread's connection
     store: ObjectStore
     index: SearchIndex
     holder: str
 
     @classmethod
     def open(cls, settings: Settings) -> "WorkerContext":
-        from .queue import holder_id, open_ledger
-
         single_thread_env()               # one Tesseract thread per worker process
-        return cls(settings, open_ledger(settings), open_store(settings), open_index(settings), holder_id())
+        return cls(settings, open_ledger(settings), open_ledger(settings), open_store(settings),
+                   open_index(settings), holder_id())
 
     def run(self, job_id: int) -> None:
         job = self.ledger.claim(job_id, self.holder, self.settings.jobs.lease_seconds)
         if job is None:
             return                        # done already, held by another worker, or not due
-        heartbeat = _Heartbeat(self.settings, job_id, self.holder)
+        heartbeat = _Heartbeat(self.lease_ledger, job_id, self.holder, self.settings.jobs.lease_seconds)
         try:
             record, outcome = run_file_job(job.source, self.settings, self.store, dossier=job.dossier,
                                            settle_source=job.mode == "inbox")
@@ -73,8 +66,7 @@ class WorkerContext:
             raise
         except Exception as exc:          # a bug: an attempt that counts, so it cannot loop forever
             log.exception("job %s (%s) failed unexpectedly", job_id, job.path)
-            error = DigitizerError("internal", f"{type(exc).__name__}: {exc}"[:300])
-            record = failed_outcome(Record(id="", source=SourceInfo(job.source.name, 0, "")), error, 0.0).record
+            record = failed_record(job.source.name, DigitizerError("internal", f"{type(exc).__name__}: {exc}"[:300]))
             outcome = ""
         finally:
             heartbeat.close()

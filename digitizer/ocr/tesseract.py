@@ -41,7 +41,7 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
             raise DigitizerError("ocr_failed", f"Tesseract {detail}: {str(exc.message)[:200]}") from exc
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise DigitizerError("disk_full", str(exc)[:300]) from exc
+                raise                             # the pipeline tells a full disk for every stage
             raise DigitizerError("ocr_failed", str(exc)[:300]) from exc
         except subprocess.SubprocessError as exc:
             raise DigitizerError("ocr_failed", str(exc)[:300]) from exc

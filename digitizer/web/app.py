@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..config import Settings
 from ..extract.normalize import fold
+from ..jobs.ledger import open_ledger
 from ..model import Record
 from ..storage import Filters, ObjectStore, SearchIndex, open_index, open_store
 from ..storage.keys import valid_id
@@ -146,8 +147,6 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         return {"total": results.total, "by_type": results.by_type, "hits": [asdict(h) for h in results.hits]}
 
     def failures(limit: int) -> tuple[dict[str, int], list]:
-        from ..jobs.queue import open_ledger
-
         ledger = open_ledger(settings)
         try:
             return ledger.counts(), ledger.recent_failures(limit)
