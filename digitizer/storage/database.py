@@ -8,6 +8,7 @@ on its own (autocommit) unless it runs inside `transaction()`.
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -15,6 +16,24 @@ from typing import Any, Iterator, Sequence
 
 def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
+
+
+def connect_sqlite(path: Path, timeout: float = 60.0, **options: Any) -> sqlite3.Connection:
+    """A connection in WAL mode. Switching a fresh file to WAL needs its exclusive lock, and
+    SQLite does not wait for that lock (a shared lock cannot wait on another's without risking
+    deadlock: "database is locked" at once), so processes opening a new file together retry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=timeout, **options)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return conn
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                conn.close()
+                raise
+            time.sleep(0.01)
 
 
 class Database:
@@ -25,11 +44,8 @@ class Database:
 
             self.conn: Any = psycopg.connect(str(target), autocommit=True)
         else:
-            path = Path(target)
-            path.parent.mkdir(parents=True, exist_ok=True)
             # One user at a time per connection is the caller's promise (a thread may hand it on).
-            self.conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn = connect_sqlite(Path(target), isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA synchronous=FULL")     # a power cut must not lose a state change
 
     def _sql(self, sql: str) -> str:

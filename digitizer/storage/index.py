@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from ..extract.normalize import fold, nfc
 from ..model import Record
+from .database import connect_sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -170,9 +171,7 @@ class IndexWrites:
 
 class SqliteIndex(IndexWrites):
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db = connect_sqlite(path, timeout=30)
         self.db.isolation_level = None
         self.db.execute("BEGIN IMMEDIATE")     # workers start together: one of them lays out the tables
         try:
