@@ -144,15 +144,15 @@ def test_a_dossier_is_taken_only_when_all_its_files_have_settled(tmp_path):
         path.unlink()
 
     thread = threading.Thread(target=watch, args=(inbox, handle),
-                              kwargs={"settle_seconds": 0.6, "stop": stop}, daemon=True)
+                              kwargs={"settle_seconds": 1.5, "stop": stop}, daemon=True)
     thread.start()
     try:
         (inbox / "HS-7" / "a.pdf").write_bytes(b"%PDF-1.4 complete")
         with open(inbox / "HS-7" / "b.pdf", "wb") as slow:          # still being scanned
-            for _ in range(6):
+            for _ in range(8):                                      # pauses well inside the settle time
                 slow.write(b"x" * 1000)
                 slow.flush()
-                time.sleep(0.4)
+                time.sleep(0.3)
         finished = time.monotonic()
         (inbox / "single.pdf").write_bytes(b"%PDF-1.4 alone")
         assert wait_for(lambda: len(handled) == 3, 30)
