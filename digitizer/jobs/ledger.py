@@ -93,7 +93,7 @@ class Ledger:
     def __init__(self, target: str | Path, max_attempts: int = 5, retry_seconds: float = 30.0) -> None:
         self.db = Database(target)
         id_type = "BIGSERIAL" if self.db.postgres else "INTEGER"
-        self.db.create_schema(SCHEMA.format(id_type=id_type))
+        self.db.create_schema(SCHEMA.format(id_type=id_type), "jobs")
         self.max_attempts = max_attempts
         self.retry_seconds = retry_seconds
 

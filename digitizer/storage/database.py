@@ -18,7 +18,7 @@ def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def connect_sqlite(path: Path, timeout: float = 60.0, **options: Any) -> sqlite3.Connection:
+def _connect_sqlite(path: Path, timeout: float = 60.0, **options: Any) -> sqlite3.Connection:
     """A connection in WAL mode. Switching a fresh file to WAL needs its exclusive lock, and
     SQLite does not wait for that lock (a shared lock cannot wait on another's without risking
     deadlock: "database is locked" at once), so processes opening a new file together retry."""
@@ -45,7 +45,7 @@ class Database:
             self.conn: Any = psycopg.connect(str(target), autocommit=True)
         else:
             # One user at a time per connection is the caller's promise (a thread may hand it on).
-            self.conn = connect_sqlite(Path(target), isolation_level=None, check_same_thread=False)
+            self.conn = _connect_sqlite(Path(target), isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA synchronous=FULL")     # a power cut must not lose a state change
 
     def _sql(self, sql: str) -> str:
@@ -59,10 +59,19 @@ class Database:
         for statement in filter(str.strip, sql.split(";")):
             self.conn.execute(statement)
 
-    def create_schema(self, sql: str) -> None:
-        """Run the schema statements once at a time across processes: workers start
-        together, and PostgreSQL's CREATE ... IF NOT EXISTS is not safe against a
+    def has_table(self, name: str) -> bool:
+        sql = ("SELECT to_regclass(?) IS NOT NULL" if self.postgres else
+               "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        return bool(self.execute(sql, (name,)).fetchone()[0])
+
+    def create_schema(self, sql: str, table: str) -> None:
+        """Run the schema statements unless `table` (one of theirs) exists. They run in one
+        transaction, so an existing table means a whole schema, and opening costs one read,
+        no lock (the web page opens a connection per request). Workers start together: one at
+        a time lays it out, as PostgreSQL's CREATE ... IF NOT EXISTS is not safe against a
         concurrent twin (a unique violation in pg_type)."""
+        if self.has_table(table):
+            return
         with self.transaction():
             if self.postgres:
                 self.conn.execute("SELECT pg_advisory_xact_lock(7243)")

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ContextManager, Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 
 if TYPE_CHECKING:
     from ..config import Settings
 
 from ..extract.normalize import fold, nfc
 from ..model import Record
-from .database import connect_sqlite
+from .database import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -148,50 +147,55 @@ SCHEMA_VERSION = 4
 
 
 class IndexWrites:
-    """Adding records, the same for both backends: `_add` one record inside `_transaction`."""
+    """Writing records, the same for both backends: each says how to `_add` one record and
+    how to `_clear` everything, on its `db`."""
 
-    def _transaction(self) -> ContextManager: ...
+    db: Database
 
     def _add(self, record: Record) -> None: ...
 
+    def _clear(self) -> None: ...
+
+    def close(self) -> None:
+        self.db.close()
+
     def add(self, record: Record) -> None:
         """Index a done record (again: the old entry is replaced); failed ones are skipped."""
-        with self._transaction():
+        with self.db.transaction():
             self._add(record)
 
     def add_many(self, records: Iterable[Record]) -> int:
-        """Index many records in one transaction (a rebuild, a backfill)."""
+        """Index many records in one transaction (a backfill)."""
+        with self.db.transaction():
+            return self._add_all(records)
+
+    def rebuild(self, records: Iterable[Record]) -> int:
+        """Replace the whole index in one transaction: searches see the old one until the end."""
+        with self.db.transaction():
+            self._clear()
+            return self._add_all(records)
+
+    def _add_all(self, records: Iterable[Record]) -> int:
         count = 0
-        with self._transaction():
-            for record in records:
-                self._add(record)
-                count += record.status == "done"
+        for record in records:
+            self._add(record)
+            count += record.status == "done"
         return count
 
 
 class SqliteIndex(IndexWrites):
     def __init__(self, path: Path) -> None:
-        self.db = connect_sqlite(path, timeout=30)
-        self.db.isolation_level = None
-        self.db.execute("BEGIN IMMEDIATE")     # workers start together: one of them lays out the tables
-        try:
-            if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                # Derived data: an index of another layout is dropped; `digitizer reindex` refills it.
-                for statement in ["DROP TABLE IF EXISTS documents", "DROP TABLE IF EXISTS texts",
-                                  "DROP TABLE IF EXISTS bodies", "DROP TABLE IF EXISTS names",
-                                  *filter(str.strip, SCHEMA.split(";")), f"PRAGMA user_version = {SCHEMA_VERSION}"]:
-                    self.db.execute(statement)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.isolation_level = ""            # back to the module's implicit transactions
+        self.db = Database(path)
+        if self._layout() != SCHEMA_VERSION:
+            with self.db.transaction():         # workers start together: one of them lays out the tables
+                if self._layout() != SCHEMA_VERSION:
+                    # Derived data: an index of another layout is dropped; `digitizer reindex` refills it.
+                    self.db.script("DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS texts; "
+                                   "DROP TABLE IF EXISTS bodies; DROP TABLE IF EXISTS names; "
+                                   f"{SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def close(self) -> None:
-        self.db.close()
-
-    def _transaction(self) -> ContextManager:
-        return self.db
+    def _layout(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def _add(self, record: Record) -> None:
         if record.status != "done":
@@ -215,11 +219,9 @@ class SqliteIndex(IndexWrites):
         if names := person_names(record):
             self.db.execute("INSERT INTO names (rowid, folded) VALUES (?,?)", (n, names))
 
-    def rebuild(self, records: Iterable[Record]) -> int:
-        with self.db:
-            for table in ("documents", "texts", "bodies", "names"):
-                self.db.execute(f"DELETE FROM {table}")
-        return self.add_many(records)
+    def _clear(self) -> None:
+        for table in ("documents", "texts", "bodies", "names"):
+            self.db.execute(f"DELETE FROM {table}")
 
     def record(self, doc_id: str) -> Record | None:
         row = self.db.execute("SELECT b.record FROM documents d JOIN bodies b ON b.n = d.n WHERE d.id = ?",

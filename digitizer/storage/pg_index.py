@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import ContextManager, Iterable
 
 from ..extract.normalize import fold, nfc
 from ..model import Record
@@ -63,13 +62,7 @@ def _tsquery(terms: list[str], transform) -> str:  # noqa: ANN001 (str -> str)
 class PostgresIndex(IndexWrites):
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        self.db.create_schema(SCHEMA)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def _transaction(self) -> ContextManager:
-        return self.db.transaction()
+        self.db.create_schema(SCHEMA, "documents")
 
     def _add(self, record: Record) -> None:
         if record.status != "done":
@@ -82,9 +75,8 @@ class PostgresIndex(IndexWrites):
             fold(person or ""), _value(record, "id_number"), _value(record, "dossier_code"), person_names(record),
             nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False), text, fold(text)))
 
-    def rebuild(self, records: Iterable[Record]) -> int:
+    def _clear(self) -> None:
         self.db.execute("DELETE FROM documents")
-        return self.add_many(records)
 
     def record(self, doc_id: str) -> Record | None:
         row = self.db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
