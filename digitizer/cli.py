@@ -20,54 +20,45 @@ from .intake.inbox import dossier_of
 from .intake.mounts import needs_polling
 from .intake.watcher import watch
 from .jobs.backfill import Progress, batch_of, failed_paths, plan, write_report
+from .jobs.ingest import Ingested, ingest
 from .jobs.ledger import open_ledger
 from .jobs.queue import open_queue, reconcile, run_consumer
 from .jobs.service import Workers
 from .model import Record
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
-from .pipeline import PageMap, document_id, failed_record, process
-from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, load_record,
-                      open_index, open_store, records_in, save_outcome)
+from .pipeline import failed_record
+from .storage import (Filters, StoreConfigError, StoreUnavailable, load_record, open_index, open_store,
+                      records_in)
 from .storage.keys import valid_id
 
 
-def _read(path: Path) -> bytes | DigitizerError:
+def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
+    """One whole document in a worker process of the document-level pool, end to end, so that
+    storing and indexing overlap with the other workers' OCR."""
+    index = open_index(settings)
     try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        return DigitizerError("unsupported_format", f"{path} is a folder")
-    except OSError as exc:
-        return DigitizerError("truncated", f"cannot read {path}: {exc.strerror}")
+        return ingest(path, settings, open_store(settings), index, force=force)
+    finally:
+        index.close()
 
 
-def _process_and_store(path: Path, settings: Settings, store: ObjectStore | None = None,
-                       page_map: PageMap = map, force: bool = False) -> tuple[Record, bool]:
-    """One whole document: read, process, store; (record, True) when it was already stored
-    (unless `force`). In the document-level pool each worker does this end to end, so
-    storing overlaps with the other workers' OCR."""
-    data = _read(path)
-    if isinstance(data, DigitizerError):
-        return failed_record(path.name, data), False
-    store = store or open_store(settings)
-    existing = None if force else load_record(store, document_id(data))
-    if existing is not None and existing.status == "done":
-        return existing, True
-    return save_outcome(store, process(data, path.name, settings, page_map=page_map), data), False
-
-
-def _records(paths: list[Path], settings: Settings, store: ObjectStore, force: bool) -> Iterator[tuple[Record, bool]]:
+def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tuple[Path, Ingested]]:
     """Documents in parallel when there are enough of them, else pages in parallel."""
     workers = settings.worker_count()
     if len(paths) >= workers > 1:
         with ProcessPoolExecutor(workers, initializer=single_thread_env) as pool:
-            futures = [pool.submit(_process_and_store, p, settings, force=force) for p in paths]
-            for future in futures:
-                yield future.result()
+            futures = [pool.submit(_ingest_alone, p, settings, force) for p in paths]
+            for path, future in zip(paths, futures):
+                yield path, future.result()
         return
-    with PagePool(workers) as pool:
-        for path in paths:
-            yield _process_and_store(path, settings, store, pool.imap, force)
+    store, index = open_store(settings), open_index(settings)
+    try:
+        with PagePool(workers) as pool:
+            for path in paths:
+                yield path, ingest(path, settings, store, index, page_map=pool.imap, force=force)
+    finally:
+        index.close()
 
 
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
@@ -83,15 +74,10 @@ def _emit(record: Record, as_json: bool, note: str = "") -> None:
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     failures = 0
-    index = open_index(settings)
-    for record, already in _records(args.files, settings, open_store(settings), args.force):
-        if already:
-            _emit(record, args.json, "  (already stored)")
-            continue
+    for path, result in _ingested(args.files, settings, args.force):
+        record = result.record or failed_record(path.name, DigitizerError("truncated", f"no such file: {path}"))
         failures += record.status != "done"
-        index.add(record)
-        _emit(record, args.json)
-    index.close()
+        _emit(record, args.json, "  (already stored)" if result.outcome == "duplicate" else "")
     return 1 if failures else 0
 
 

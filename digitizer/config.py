@@ -18,6 +18,7 @@ DEFAULT_FILE = Path("configs/default.toml")     # relative: read when run from t
 
 @dataclass
 class OcrSettings:
+    engine: str = "api"                # "api": Tesseract's C API loaded once per process; "cli": a process per page
     lang: str = "vie"
     psm: int = 3
     page_timeout: float = 180.0        # seconds Tesseract may spend on one page

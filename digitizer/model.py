@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 1
+SCHEMA = 2          # 2: `signatures`, and a page's `layer_text`; schema 1 records read as they are
+
+Box = tuple[float, float, float, float]      # x0, y0, x1, y1
 
 
 @dataclass
@@ -33,6 +35,12 @@ class SourcePage:
     text: str | None = None              # a usable born-digital text layer, NFC
     dpi_inferred: bool = False
     words: list[Word] = field(default_factory=list)   # of the text layer, boxes in points
+    # On a scanned page, visible text laid over the scan, kept exactly (boxes in points):
+    # `overlay` is content (a page number added by software), `stamp` a digital signature's
+    # appearance (signer, agency, time). `hidden`: regions (points) OCR must not read.
+    overlay: list[Word] = field(default_factory=list)
+    stamp: list[Word] = field(default_factory=list)
+    hidden: list[Box] = field(default_factory=list)
 
 
 @dataclass
@@ -51,12 +59,20 @@ class PageResult:
     word_dpi: float = 300.0               # resolution of the image the word boxes refer to
     image: bytes | None = None            # encoded display image for the PDF (None for text pages)
     seconds: dict[str, float] = field(default_factory=dict)
+    overlay: list[Word] = field(default_factory=list)   # the source's visible text over the scan, in points
+    layer_text: str = ""                  # that text as the file carried it
+    checked: str = ""                     # what the OCR guard compared, when it ran ("kept cleaned" …)
 
     def facts(self) -> dict[str, Any]:
-        return {"number": self.number, "width_pt": round(self.width_pt, 1),
-                "height_pt": round(self.height_pt, 1), "dpi": round(self.dpi),
-                "rotated": self.rotated, "skew_deg": round(self.skew_deg, 2), "ocr": self.ocr,
-                "confidence": round(self.confidence, 3)}
+        facts = {"number": self.number, "width_pt": round(self.width_pt, 1),
+                 "height_pt": round(self.height_pt, 1), "dpi": round(self.dpi),
+                 "rotated": self.rotated, "skew_deg": round(self.skew_deg, 2), "ocr": self.ocr,
+                 "confidence": round(self.confidence, 3)}
+        if self.layer_text:
+            facts["layer_text"] = self.layer_text
+        if self.checked:
+            facts["checked"] = self.checked
+        return facts
 
 
 @dataclass
@@ -65,6 +81,19 @@ class Field:
     confidence: float
     page: int | None = None
     bbox: list[float] | None = None      # x0, y0, x1, y1 in PDF points
+
+
+@dataclass
+class SignatureInfo:
+    """A digital signature the input PDF carries (read, not trusted: no national root is configured)."""
+    field: str                      # the signature field's name
+    signer: str                     # the certificate's common name
+    organization: str | None
+    signed_at: str | None           # the time the signer's software reported, ISO 8601
+    intact: bool                    # the signed bytes are unchanged
+    valid: bool                     # intact, and the signature verifies with the certificate's key
+    covers: str                     # "whole file" | "earlier revision" (changes were added after signing)
+    modified_after: str | None = None   # what those later changes were allowed to be (pyHanko's level)
 
 
 @dataclass
@@ -95,12 +124,13 @@ class Record:
     fields: dict[str, Field] = field(default_factory=dict)
     objects: dict[str, str] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
+    signatures: list[SignatureInfo] = field(default_factory=list)
     schema: int = SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         order = ["id", "schema", "status", "error", "source", "pages", "text", "doc_type",
-                 "fields", "objects", "pipeline"]
+                 "fields", "signatures", "objects", "pipeline"]
         return {key: data[key] for key in order}
 
     @classmethod
@@ -111,4 +141,5 @@ class Record:
                    pages=data.get("pages", []), text=data.get("text", ""), doc_type=doc_type,
                    fields={k: Field(**v) for k, v in data.get("fields", {}).items()},
                    objects=data.get("objects", {}), pipeline=data.get("pipeline", {}),
+                   signatures=[SignatureInfo(**s) for s in data.get("signatures", [])],
                    schema=data.get("schema", SCHEMA))

@@ -109,7 +109,10 @@ def test_tesseract_failures_are_retried_a_bounded_number_of_times(tmp_path, mode
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "scan.png").write_bytes(small_page_png(4))
+    # The command-line engine: a process per page, so Tesseract's crash is the page's failure
+    # (in the API engine it takes the worker process, counted as an attempt: worker_died).
     env = {"PATH": f"{fake.parent}:{os.environ['PATH']}", "FAKE_TESSERACT": mode, "DIGITIZER_OCR_PAGE_TIMEOUT": "2",
+           "DIGITIZER_OCR_ENGINE": "cli",
            "DIGITIZER_JOBS_MAX_ATTEMPTS": "2", "DIGITIZER_JOBS_RETRY_SECONDS": "0.2"}
     _, report = backfill(archive, tmp_path / "data", **env)
     (row,) = report["files"]
@@ -138,7 +141,9 @@ def test_a_full_temporary_disk_is_a_transient_failure(tmp_path):
         archive = tmp_path / "archive"
         archive.mkdir()
         (archive / "scan.png").write_bytes(small_page_png(5))
-        _, report = backfill(archive, tmp_path / "data", TMPDIR=str(tmp), DIGITIZER_JOBS_MAX_ATTEMPTS="2",
+        # Only the command-line engine writes page images to the temporary folder.
+        _, report = backfill(archive, tmp_path / "data", TMPDIR=str(tmp), DIGITIZER_OCR_ENGINE="cli",
+                             DIGITIZER_JOBS_MAX_ATTEMPTS="2",
                              DIGITIZER_JOBS_RETRY_SECONDS="0.2")
         (row,) = report["files"]
         assert (row["state"], row["error_kind"]) == ("failed", "disk_full"), row
@@ -165,7 +170,7 @@ def test_a_bug_in_a_job_counts_as_an_attempt_and_cannot_loop(tmp_path, monkeypat
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(worker_module, "run_file_job", broken)
+    monkeypatch.setattr(worker_module, "ingest", broken)
     settings = Settings(data_dir=tmp_path / "data")
     settings.jobs.max_attempts, settings.jobs.retry_seconds = 2, 0.0
     inbox = tmp_path / "inbox"

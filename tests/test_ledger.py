@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from digitizer.jobs.ledger import Ledger
+from digitizer.jobs.ledger import Ledger, boot_id, holder_id, holder_state
 from digitizer.model import ErrorInfo, Record, SourceInfo
 
 from .conftest import sample
@@ -79,14 +80,32 @@ def test_jobs_of_a_dead_or_silent_worker_are_taken_back(ledger_at):
     ledger.claim(dead.id, "h:2", 60)
     ledger.claim(silent.id, "other-host:3", 0.01)                  # its lease runs out, never renewed
     time.sleep(0.05)
-    assert ledger.expire(lambda holder: holder == "h:2") == 2
+    assert ledger.expire(lambda holder: {"h:1": "alive", "h:2": "dead"}.get(holder, "unknown")) == 2
     assert [ledger.get(j.id).state for j in (alive, dead, silent)] == ["processing", "queued", "queued"]
     assert sorted(ledger.to_enqueue()) == sorted([dead.id, silent.id])
     ledger.mark_enqueued([dead.id, silent.id])
     assert ledger.to_enqueue() == [] and len(ledger.to_enqueue(stale_before=time.time() + 1)) == 2
     ledger.claim(dead.id, "h:4", 60)                               # a file that kills its worker every time
-    assert ledger.expire(lambda holder: holder == "h:4") == 1
+    assert ledger.expire(lambda holder: "dead" if holder == "h:4" else "unknown") == 1
     assert ledger.get(dead.id).state == "failed" and ledger.get(dead.id).error_kind == "worker_died"
+
+
+def test_a_power_cut_does_not_use_up_a_files_attempts(ledger_at):
+    ledger = Ledger(ledger_at, max_attempts=2)
+    job = ledger.add(ROOT, "good.pdf")
+    host = socket.gethostname()
+    for boot in ("boot0001", "boot0002", "boot0003"):              # three power cuts mid-job
+        ledger.claim(job.id, f"{host}:{boot}:4242", 60)
+        assert ledger.expire(holder_state) == 1                    # this machine booted since
+        assert (ledger.get(job.id).state, ledger.get(job.id).attempts) == ("queued", 0)
+
+
+def test_a_zombie_worker_holds_nothing():
+    zombie = subprocess.Popen(["true"])
+    wait_for(lambda: Path(f"/proc/{zombie.pid}/stat").read_text().split(") ")[1][0] == "Z", 5)
+    assert holder_state(f"{socket.gethostname()}:{boot_id()}:{zombie.pid}") == "dead"
+    zombie.wait()
+    assert holder_state(holder_id()) == "alive"
 
 
 def test_a_stopped_worker_hands_its_job_back_without_using_an_attempt(ledger_at):

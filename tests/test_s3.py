@@ -17,7 +17,8 @@ import boto3
 import pytest
 
 from digitizer.config import S3Settings, Settings
-from digitizer.jobs.file_job import run_file_job
+from digitizer.jobs.ingest import file_away, ingest
+from digitizer.storage import open_index
 from digitizer.pipeline import Outcome, process
 from digitizer.storage import StoreConfigError, load_record, save_outcome
 from digitizer.storage.s3 import S3Store
@@ -134,7 +135,9 @@ def test_store_that_stays_down_is_a_transient_failure_and_the_file_stays(s3, out
     inbox.mkdir()
     scan = write(inbox, "scan.png", sample("thong_bao", "clean", seed=64, fmt="png").data)
     settings = Settings(data_dir=tmp_path / "data", workers=1)
-    run_file_job(scan, settings, store)
+    result = ingest(scan, settings, store, open_index(settings))
+    file_away(scan, result.record, settings)
+    assert result.record.error.kind == "storage_unavailable"
     assert scan.exists() and not (tmp_path / "data" / "done").exists()
     proxy.restore()
     assert load_record(store, out.record.id) is None                # nothing partial became visible

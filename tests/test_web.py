@@ -193,3 +193,22 @@ def test_real_browser_search_filter_open_and_download(site, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_the_document_page_says_who_signed_the_received_file(tmp_path):
+    from samples.intake_cases import intake_case
+
+    settings = Settings(data_dir=tmp_path / "data", workers=1)
+    name, data, truth = intake_case("signed_scan", seed=85)
+    record = save_outcome(LocalStore(settings.store_dir), process(data, name, settings), data)
+    unsigned = sample("thong_bao", "clean", seed=86)
+    plain_record = save_outcome(LocalStore(settings.store_dir), process(unsigned.data, unsigned.name, settings),
+                                unsigned.data)
+    index = SqliteIndex(settings.index_path)
+    index.add_many([record, plain_record])
+    index.close()
+    client = TestClient(create_app(settings))
+    page = client.get(f"/doc/{record.id}").text
+    assert truth["agency"] in page and "Nguyên vẹn, phủ toàn bộ tệp" in page
+    assert client.get(f"/api/documents/{record.id}").json()["signatures"][0]["intact"] is True
+    assert "không có chữ ký số" in client.get(f"/doc/{plain_record.id}").text

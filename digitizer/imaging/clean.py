@@ -7,15 +7,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..model import SourcePage
+from ..model import Box, SourcePage
 from .binarize import binarize, despeckle, flatten, keep_ink, near_ink, remove_rules
 from .display import is_bilevel, quiet_paper
 from .geometry import resample, shrink, upright
 from .grey import reading_grey
 from .orientation import detect
+from .resolution import text_dpi
 from .page_frame import find_paper, flatten_sheet
 
-A4_LONG_INCHES = 297 / 25.4
 DETECT_DPI = 150
 
 
@@ -29,23 +29,44 @@ class CleanPage:
     turn: int                  # clockwise quarter turn applied
     skew: float                # degrees of skew removed (counter-clockwise positive)
     orientation_confidence: float
+    grey: np.ndarray           # the page before cleanup (sheet flattened), at display_dpi: see plain_reading
+    proposed: int | None = None   # a turn the ink suggested without clear evidence (not applied)
 
 
-def clean_page(page: SourcePage, target_dpi: int = 225) -> CleanPage:
+def hide(grey: np.ndarray, boxes: list[Box], scale: float) -> np.ndarray:
+    """Paint `boxes` (points) white: what lies there (a signing stamp, text the file already
+    carries) is not for OCR to read."""
+    if not boxes:
+        return grey
+    out = grey.copy()
+    pad = 2
+    for x0, y0, x1, y1 in boxes:
+        out[max(0, int(y0 * scale) - pad):int(y1 * scale) + pad, max(0, int(x0 * scale) - pad):int(x1 * scale) + pad] = 255
+    return out
+
+
+def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None) -> CleanPage:
+    """The display and reading images of a scanned page. The page is turned as its ink says
+    when that is clear; a doubtful turn is not taken but offered (`CleanPage.proposed`) for
+    the pipeline to confirm by reading. `turn` forces one."""
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
     bilevel = is_bilevel(image)
-    grey = reading_grey(image)
+    grey = hide(reading_grey(image), page.hidden, dpi / 72)
     corners = find_paper(grey)
     if corners is not None:
         image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)
-        if page.dpi_inferred:
-            dpi = max(grey.shape) / A4_LONG_INCHES
     flat = flatten(grey, dpi)
+    if page.dpi_inferred:       # no resolution in the file: take the one at which its text is body size
+        dpi = text_dpi(despeckle(binarize(flat), dpi) == 0) or dpi
 
-    f = DETECT_DPI / dpi
-    small = shrink(flat, f)
-    orientation = detect(despeckle(binarize(small), DETECT_DPI) == 0)
+    small = shrink(flat, DETECT_DPI / dpi)
+    ink = despeckle(binarize(small), DETECT_DPI) == 0
+    orientation = detect(ink, turn)
+    proposed = None
+    if not orientation.clear:
+        proposed = orientation.turn
+        orientation = detect(ink, 0)
 
     display = upright(image, orientation.turn, orientation.skew)
     reading = upright(flat, orientation.turn, orientation.skew)
@@ -58,4 +79,10 @@ def clean_page(page: SourcePage, target_dpi: int = 225) -> CleanPage:
     else:
         display = quiet_paper(display, mask)
     return CleanPage(display, bilevel, dpi, reading, float(target_dpi), orientation.turn,
-                     orientation.skew, orientation.confidence)
+                     orientation.skew, orientation.confidence, grey, proposed)
+
+
+def plain_reading(clean: CleanPage) -> np.ndarray:
+    """The page only turned, levelled and resampled, without the cleanup: what the pipeline's
+    guard reads when the cleaned reading is doubtful."""
+    return resample(upright(clean.grey, clean.turn, clean.skew), clean.reading_dpi / clean.display_dpi)

@@ -1,6 +1,7 @@
 """Which way up: quarter turns and skew from the ink alone, cheaply.
 
-Sideways pages are told by the projection profile (text lines give sharp rows only
+A turn is only proposed: the prior is upright, and a turn whose evidence is not clear is
+confirmed by reading the page both ways (pipeline). Sideways pages are told by the projection profile (text lines give sharp rows only
 when horizontal). Upside-down pages are told by where ink sits around each line's
 x-height band: Vietnamese has far more above it (capitals, ascenders, most tone marks)
 than below (descenders, the dot below).
@@ -15,8 +16,9 @@ import numpy as np
 
 from .deskew import best_angle, coarse_angle, ink_points
 
-SIDEWAYS_MARGIN = 1.25
-MIN_INK_POINTS = 200       # the other axis must be this much sharper to call a page sideways
+SIDEWAYS_MARGIN = 1.25    # the other axis must be this much sharper to call a page sideways
+CLEAR_MARGIN = 2.0        # a turn is taken unconfirmed only when its evidence is this strong
+MIN_INK_POINTS = 200
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Orientation:
     turn: int                # clockwise quarter turn that makes the page upright
     skew: float              # degrees, counter-clockwise, of the upright page's text lines
     confidence: float        # ratio of ink above to below the lines' core (upright pages > 1)
+    clear: bool = True       # the evidence for `turn` is strong; else it wants confirming by reading
 
 
 def above_below_ratio(points: np.ndarray, angle: float) -> float:
@@ -47,21 +50,30 @@ def above_below_ratio(points: np.ndarray, angle: float) -> float:
     return float(above + 1) / float(below + 1)
 
 
-def detect(ink: np.ndarray) -> Orientation:
-    """`ink`: boolean image, True where ink, at about 150 DPI."""
+def detect(ink: np.ndarray, turn: int | None = None) -> Orientation:
+    """`ink`: boolean image, True where ink, at about 150 DPI. With `turn` given, only the
+    skew of the page turned that way is measured."""
     points = ink_points(ink)
     if len(points) < MIN_INK_POINTS:          # a blank or nearly blank page: nothing to turn
-        return Orientation(0, 0.0, 0.0)
-    _, score = coarse_angle(points, ink.shape[0], step=1.5)
-    _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1], step=1.5)
-    turn = 0
-    if side_score > score * SIDEWAYS_MARGIN:
+        return Orientation(turn or 0, 0.0, 0.0)
+    clear = True
+    if turn is None:
+        _, score = coarse_angle(points, ink.shape[0], step=1.5)
+        _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1], step=1.5)
+        sideways = side_score > score * SIDEWAYS_MARGIN
+        clear = not sideways or side_score > score * CLEAR_MARGIN
+    else:
+        sideways = turn in (90, 270)
+    if sideways:
         ink = cv2.rotate(ink.astype(np.uint8), cv2.ROTATE_90_CLOCKWISE)
         points = ink_points(ink)
-        turn = 90
     angle, _ = best_angle(points, ink.shape[0])
     ratio = above_below_ratio(points, angle)
+    if turn is not None:
+        return Orientation(turn, angle, ratio if turn in (0, 90) else 1.0 / max(ratio, 1e-6))
+    turn = 90 if sideways else 0
     if ratio < 1.0:
         turn = (turn + 180) % 360
         ratio = 1.0 / ratio
-    return Orientation(turn, angle, ratio)
+        clear = clear and ratio > CLEAR_MARGIN
+    return Orientation(turn, angle, ratio, clear or turn == 0)

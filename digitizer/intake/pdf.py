@@ -1,12 +1,16 @@
 """PDF pages through PyMuPDF; poppler (pdf2image) renders what MuPDF cannot open.
 
-A page whose text layer is usable (born-digital, or already OCR'd) is taken as text and
-not rendered; any other page is rendered at the resolution of its scanned image.
+Each page is judged by what is visible on it. A page mostly covered by raster images is a
+scan and is OCR'd, whatever text it also carries: visible text laid over the scan (the stamp
+signing software writes, a page number) is kept exactly and hidden from OCR, and an invisible
+text layer (a scanner's own OCR) is dropped for ours. A page of visible, readable text and
+few images is born-digital and keeps its text. Anything else is rendered and OCR'd.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -24,6 +28,8 @@ pymupdf.TOOLS.mupdf_display_warnings(False)
 DEFAULT_DPI = 300
 MIN_SIDE_PT = 36          # half an inch: anything smaller is a broken page box, not a document
 MIN_TEXT_CHARS = 40
+SCANNED_COVER = 0.5       # a page this much covered by images is a scan
+INVISIBLE = 3             # PyMuPDF's text trace type of text drawn in render mode 3
 
 
 # Word processors encode spaces as no-break spaces and the hyphen glyph as code 0xAD.
@@ -49,6 +55,53 @@ def _layer_words(page: pymupdf.Page) -> list[Word]:
             words.append(Word(text, round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)),
                               1.0, block * 1000 + line))
     return words
+
+
+def _inside(word: Word, box: pymupdf.Rect) -> bool:
+    cx, cy = word.left + word.width / 2, word.top + word.height / 2
+    return box.x0 <= cx <= box.x1 and box.y0 <= cy <= box.y1
+
+
+def image_cover(page: pymupdf.Page) -> float:
+    """The share of the page that raster images cover (their union, on a coarse grid)."""
+    grid = np.zeros((64, 64), bool)
+    area = page.rect
+    for info in page.get_images(full=True):
+        for rect in page.get_image_rects(info[0]):
+            rect = rect & area
+            if rect.is_empty:
+                continue
+            x0, x1 = (int(64 * (v - area.x0) / area.width) for v in (rect.x0, rect.x1))
+            y0, y1 = (int(64 * (v - area.y0) / area.height) for v in (rect.y0, rect.y1))
+            grid[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
+    return float(grid.mean())
+
+
+@dataclass
+class Layers:
+    """What a page shows: its visible text, and the scan under it."""
+    visible: list[Word]             # words drawn visibly (boxes in points)
+    signature_boxes: list[pymupdf.Rect]
+    cover: float                    # share of the page under raster images
+
+    @property
+    def scanned(self) -> bool:
+        return self.cover >= SCANNED_COVER
+
+
+def page_layers(page: pymupdf.Page) -> Layers:
+    invisible = [pymupdf.Rect(span["bbox"]) for span in page.get_texttrace()
+                 if span["type"] == INVISIBLE or span.get("opacity", 1.0) == 0]
+    visible = [w for w in _layer_words(page) if not any(_inside(w, box) for box in invisible)]
+    signatures = [w.rect for w in page.widgets(types=[pymupdf.PDF_WIDGET_TYPE_SIGNATURE]) if not w.rect.is_empty]
+    return Layers(visible, signatures, image_cover(page))
+
+
+def _text_of(words: list[Word]) -> str:
+    lines: dict[int, list[str]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word.text)
+    return "\n".join(" ".join(line) for line in lines.values())
 
 
 def scan_dpi(page: pymupdf.Page) -> float:
@@ -94,15 +147,22 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     if width_pt < MIN_SIDE_PT or height_pt < MIN_SIDE_PT:
         raise DigitizerError("truncated", f"page {number} has no area ({width_pt:.0f}×{height_pt:.0f} pt)")
     try:
-        text = usable_text(page.get_text("text"))
+        layers = page_layers(page)
+        text = None if layers.scanned else usable_text(_text_of(layers.visible))
         dpi = scan_dpi(page)
     except Exception as exc:  # MuPDF raises its own error types for damaged objects
         return _poppler_page(data, page.number, width_pt, height_pt, exc)
     if text is not None:
-        return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=_layer_words(page))
+        return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=layers.visible)
     if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
         raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
-    return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt)
+    # A signature's appearance (its stamp, with any image in it) is not the paper's content.
+    stamp = [w for w in layers.visible if any(_inside(w, box) for box in layers.signature_boxes)]
+    overlay = [w for w in layers.visible if w not in stamp]
+    hidden = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in overlay] + \
+             [tuple(box) for box in layers.signature_boxes]
+    return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt, overlay=overlay, stamp=stamp,
+                      hidden=hidden)
 
 
 def _poppler_page(data: bytes, index: int, width_pt: float, height_pt: float, cause: Exception) -> SourcePage:

@@ -10,6 +10,7 @@ from ..errors import DigitizerError
 A4_LONG_INCHES = 297 / 25.4
 MIN_DPI, MAX_DPI = 50, 1200
 MIN_SIDE_PX = 32          # smaller than a postage stamp at fax resolution: not a scanned page
+PAGE_INCHES = (1.5, 20.0)  # a declared resolution that makes the long side leave this range is absurd
 
 
 def require_size(width: int, height: int, number: int) -> None:
@@ -44,10 +45,11 @@ def neutral_to_grey(rgb: np.ndarray) -> np.ndarray:
 
 
 def resolution(dpi: tuple[float, float] | None, size: tuple[int, int]) -> tuple[float, bool]:
-    """The page's DPI, and whether it was inferred (from an A4 page) rather than read."""
+    """The page's DPI, and whether it was inferred (a first guess from an A4 page, which the
+    cleanup replaces with one from the text) rather than read."""
     if dpi:
         value = float(max(dpi))
-        if MIN_DPI <= value <= MAX_DPI:
+        if MIN_DPI <= value <= MAX_DPI and PAGE_INCHES[0] <= max(size) / value <= PAGE_INCHES[1]:
             return value, False
     inferred = max(size) / A4_LONG_INCHES
     return min(max(inferred, 72.0), MAX_DPI), True

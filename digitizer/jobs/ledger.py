@@ -191,17 +191,23 @@ class Ledger:
                         "error = ?, worker = NULL, updated = ? WHERE id = ?",
                         (state, record_id, outcome, pages, error_kind, error, now, job_id))
 
-    def expire(self, holder_gone: Callable[[str], bool]) -> int:
+    def expire(self, holder_state: Callable[[str], str]) -> int:
         """Jobs whose lease ran out or whose holder is gone are queued again; one that has
         used up its attempts this way (it kills its worker: memory, a hang) fails for good.
-        Returns how many jobs were taken back."""
+        A holder whose machine has booted since (a power cut) is not the file's fault: its
+        job goes back without using an attempt. Returns how many jobs were taken back."""
         now = time.time()
         taken = 0
         for job_id, worker, attempts, lease_until in self.db.execute(
                 "SELECT id, worker, attempts, lease_until FROM jobs WHERE state = 'processing'").fetchall():
-            if (lease_until or 0) > now and not (worker and holder_gone(worker)):
+            state = holder_state(worker) if worker else "unknown"
+            if state == "alive" or (state == "unknown" and (lease_until or 0) > now):
                 continue
-            if attempts >= self.max_attempts:
+            if state == "restarted":
+                self.db.execute("UPDATE jobs SET state = 'queued', attempts = attempts - 1, worker = NULL, "
+                                "enqueued_at = NULL, updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",
+                                (now, job_id, worker))
+            elif attempts >= self.max_attempts:
                 self.db.execute(
                     "UPDATE jobs SET state = 'failed', worker = NULL, error_kind = 'worker_died', error = ?, "
                     "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",
@@ -272,19 +278,43 @@ def open_ledger(settings: Settings) -> Ledger:
                   settings.jobs.retry_seconds)
 
 
-def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def holder_gone(holder: str) -> bool:
-    """True if `holder` ran on this host and its process no longer exists."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False                      # another machine's worker: its lease will tell
+def boot_id() -> str:
+    """This boot of this machine (Linux); '' where the kernel does not say."""
     try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    except OSError:
+        return ""
+
+
+def holder_id() -> str:
+    """host:boot:pid of this worker process."""
+    return f"{socket.gethostname()}:{boot_id()}:{os.getpid()}"
+
+
+def _process_alive(pid: int) -> bool:
+    """A process that exists and is not a zombie (exited, not yet reaped: it holds nothing)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] != "Z"
+    except FileNotFoundError:
         return False
-    return False
+    except (OSError, ValueError, IndexError):          # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+
+def holder_state(holder: str) -> str:
+    """'alive'; 'dead' (its process on this machine is gone); 'restarted' (this machine has
+    booted since it took the job: a power cut); 'unknown' (another machine: its lease tells)."""
+    parts = holder.split(":")
+    host, pid = parts[0], parts[-1]
+    if host != socket.gethostname() or not pid.isdigit():
+        return "unknown"
+    if len(parts) == 3 and parts[1] != boot_id():
+        return "restarted"
+    return "alive" if _process_alive(int(pid)) else "dead"

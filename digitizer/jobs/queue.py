@@ -16,7 +16,7 @@ from typing import Callable
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ..config import Settings
-from .ledger import Ledger, holder_gone
+from .ledger import Ledger, holder_state
 from .worker import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, m
     most `most` per call (a 100k-file backfill is fed over several calls, not in one
     long pause). A job handed over long ago is only sent again when the queue is empty:
     then the queue must have lost it (a duplicate message would be harmless, a flood not)."""
-    if taken := ledger.expire(holder_gone):
+    if taken := ledger.expire(holder_state):
         log.warning("%d job(s) of a stopped worker were queued again", taken)
     stale = time.time() - lost_after if huey.pending_count() == 0 else None
     sent = 0

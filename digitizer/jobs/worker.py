@@ -1,5 +1,7 @@
 """What a worker process does with one job: claim it in the ledger, keep the lease alive
-while the pipeline runs, store, index, record the verdict."""
+while the one ingest path runs (process, store, index), record the verdict, file the input
+away. Only the ingest may be cut short by Ctrl-C (the job then goes back, untried); the
+claim and the bookkeeping after it always finish."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from ..ocr.tesseract import single_thread_env
 from ..pipeline import failed_record
 from ..storage import ObjectStore, open_index, open_store
 from ..storage.index import SearchIndex
-from .file_job import run_file_job, set_aside
+from .ingest import Ingested, file_away, ingest
+from .crash import crash_point
+from .interrupts import Interrupts
 from .ledger import Ledger, holder_id, open_ledger
 
 log = logging.getLogger("digitizer.worker")
@@ -54,28 +58,31 @@ class WorkerContext:
                    open_index(settings), holder_id())
 
     def run(self, job_id: int) -> None:
-        job = self.ledger.claim(job_id, self.holder, self.settings.jobs.lease_seconds)
-        if job is None:
-            return                        # done already, held by another worker, or not due
-        heartbeat = _Heartbeat(self.lease_ledger, job_id, self.holder, self.settings.jobs.lease_seconds)
-        try:
-            record, outcome = run_file_job(job.source, self.settings, self.store, dossier=job.dossier,
-                                           settle_source=job.mode == "inbox")
-        except KeyboardInterrupt:         # the worker is being stopped: the job goes back, untried
-            self.ledger.release(job_id, self.holder)
-            raise
-        except Exception as exc:          # a bug: an attempt that counts, so it cannot loop forever
-            log.exception("job %s (%s) failed unexpectedly", job_id, job.path)
-            record = failed_record(job.source.name, DigitizerError("internal", f"{type(exc).__name__}: {exc}"[:300]))
-            outcome = ""
-        finally:
-            heartbeat.close()
-        verdict = self.ledger.finish(job_id, record, outcome)
-        if record is None:
-            log.warning("%s disappeared before it could be read", job.path)
-            return
-        self.index.add(record)
-        if verdict.give_up and job.mode == "inbox" and job.source.exists():
-            set_aside(job.source, self.settings.data_dir / "failed", record.error.message if record.error else "")
-        reason = record.error.message if record.error else f"{record.id[:12]} ({outcome})"
-        log.info("%s %s %s", verdict.state, job.path, reason)
+        with Interrupts() as interrupts:
+            job = self.ledger.claim(job_id, self.holder, self.settings.jobs.lease_seconds)
+            if job is None:
+                return                    # done already, held by another worker, or not due
+            heartbeat = _Heartbeat(self.lease_ledger, job_id, self.holder, self.settings.jobs.lease_seconds)
+            try:
+                with interrupts.allowed():
+                    result = ingest(job.source, self.settings, self.store, self.index, dossier=job.dossier)
+            except KeyboardInterrupt:     # the worker is being stopped: the job goes back, untried
+                self.ledger.release(job_id, self.holder)
+                raise
+            except Exception as exc:      # a bug: an attempt that counts, so it cannot loop forever
+                log.exception("job %s (%s) failed unexpectedly", job_id, job.path)
+                result = Ingested(failed_record(job.source.name,
+                                                DigitizerError("internal", f"{type(exc).__name__}: {exc}"[:300])))
+            finally:
+                heartbeat.close()
+            record = result.record
+            crash_point("ingested")
+            verdict = self.ledger.finish(job_id, record, result.outcome)
+            crash_point("recorded")
+            if record is None:
+                log.warning("%s disappeared before it could be read", job.path)
+                return
+            if job.mode == "inbox":       # an archive's files are never touched
+                file_away(job.source, record, self.settings, give_up=verdict.give_up)
+            reason = record.error.message if record.error else f"{record.id[:12]} ({result.outcome})"
+            log.info("%s %s %s", verdict.state, job.path, reason)

@@ -1,5 +1,18 @@
-"""Tesseract: words with boxes and confidences."""
+"""Tesseract: words with boxes and confidences, through the engine the settings name."""
 
-from .tesseract import recognize
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import OcrSettings
+from ..model import Word
+from . import api, tesseract
+
+
+def recognize(image: np.ndarray, dpi: float, ocr: OcrSettings) -> list[Word]:
+    """`ocr.engine`: "api" (the C API, loaded once per process) or "cli" (a tesseract process per page)."""
+    engine = api.recognize if ocr.engine == "api" else tesseract.recognize
+    return engine(image, dpi, ocr.lang, ocr.psm, ocr.page_timeout)
+
 
 __all__ = ["recognize"]

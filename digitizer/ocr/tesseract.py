@@ -1,4 +1,5 @@
-"""A thin wrapper over Tesseract (through pytesseract): an image in, words with boxes out.
+"""The command-line engine: a Tesseract process per page (through pytesseract), and the
+word helpers both engines share.
 
 The image goes to Tesseract as an uncompressed PGM file, which is written and read far
 faster than the PNG pytesseract would make of an in-memory image.
@@ -81,6 +82,35 @@ def page_text(words: list[Word]) -> str:
             out.append(" ")
         out.append(word.text)
     return "".join(out)
+
+
+def merge_lines(words: list[Word], extra: list[Word]) -> list[Word]:
+    """`words` in their reading order, with each line of `extra` (same pixel space) put before
+    the first line that starts below it: text the file carried, among the text read."""
+    if not extra:
+        return list(words)
+    first = max((w.line for w in words), default=-1) + 1
+    extra_lines: dict[int, list[Word]] = {}
+    for word in extra:
+        extra_lines.setdefault(word.line, []).append(word)
+    pending = sorted(extra_lines.values(), key=lambda line: min(w.top for w in line))
+    out: list[Word] = []
+    seen: set[int] = set()
+    for word in words:
+        if word.line not in seen:
+            seen.add(word.line)
+            top = min(w.top for w in words if w.line == word.line)
+            while pending and min(w.top for w in pending[0]) < top:
+                first = _append_line(out, pending.pop(0), first)
+        out.append(word)
+    for line in pending:
+        first = _append_line(out, line, first)
+    return out
+
+
+def _append_line(out: list[Word], line: list[Word], line_id: int) -> int:
+    out.extend(Word(w.text, w.left, w.top, w.width, w.height, w.confidence, line_id) for w in line)
+    return line_id + 1
 
 
 def single_thread_env() -> None:

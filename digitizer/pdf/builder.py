@@ -81,10 +81,11 @@ def build_pdf(pages: list[PageResult], original_pdf: bytes | None = None) -> byt
             continue
         page = out.new_page(width=result.width_pt, height=result.height_pt)
         page.insert_image(page.rect, stream=result.image)
-        if result.words:
-            font_xref = font_xref or _add_font(out)
-            _append_text(out, page, font_xref, content_stream(result.words, 72 / result.word_dpi,
-                                                             result.height_pt, FONT_NAME))
+        # The words read (boxes in reading pixels), and the text the file laid over the scan (points).
+        for words, px_to_pt in ((result.words, 72 / result.word_dpi), (result.overlay, 1.0)):
+            if words:
+                font_xref = font_xref or _add_font(out)
+                _append_text(out, page, font_xref, content_stream(words, px_to_pt, result.height_pt, FONT_NAME))
     out.set_metadata({"producer": "digitizer", "creator": "digitizer"})
     data = out.tobytes(garbage=3, deflate=True)
     if source is not None:

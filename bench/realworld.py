@@ -1,0 +1,220 @@
+"""Real scans: digitizer vs raw Tesseract vs OCRmyPDF on the transcribed pages of a folder.
+
+    python bench/realworld.py [--set ../shared/realworld] [--jobs 2] [--runs 1] [--no-ocrmypdf]
+
+The set is a folder with `truth.jsonl` (one line per file: `file`, `text` per page, NFC; null
+where a page was not transcribed; `fields`) and the files it names. Scored as the project's
+hidden evaluation does: NFC, whitespace collapsed, Levenshtein distance over the truth's
+length, per page. Reading order counts (a two-column header must come left then right).
+
+digitizer's text per page is the record's `text` (pages split at form feeds) and, beside it,
+`pdftotext` of its searchable PDF. Raw Tesseract reads each image file as it is, and each PDF
+page rendered by poppler at 300 DPI. OCRmyPDF runs with `--force-ocr --rotate-pages --deskew`.
+Besides CER: pages digitizer turned (all pages of the set are upright), and key fields.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from common import ENV, ROOT, median, run_digitizer, run_parallel, tesseract_text
+from rapidfuzz.distance import Levenshtein
+
+DEFAULT_SET = ROOT.parent / "shared" / "realworld"
+FIELDS = ["doc_type", "doc_number", "issue_date", "place", "issuer", "subject", "signer"]
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def page_cer(truth: str, output: str) -> float:
+    truth, output = normalize(truth), normalize(output)
+    if not truth:
+        return float(bool(output))
+    return Levenshtein.distance(truth, output) / len(truth)
+
+
+@dataclass
+class Entry:
+    file: Path
+    pages: list[str | None]
+    fields: dict[str, str]
+    conditions: str
+
+
+def load_set(folder: Path) -> list[Entry]:
+    entries = []
+    for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            entries.append(Entry(folder / row["file"], row["text"], row.get("fields", {}), row.get("conditions", "")))
+    return entries
+
+
+def pdf_pages_text(pdf: Path, count: int) -> list[str]:
+    return [subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True).stdout for n in range(1, count + 1)]
+
+
+def raw_tesseract(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, list[str]], float]:
+    """Per file, per page: raw `tesseract IMG - -l vie` (PDF pages rendered at 300 DPI, untimed)."""
+    work.mkdir(parents=True, exist_ok=True)
+    images: dict[str, list[Path]] = {}
+    for entry in entries:
+        if entry.file.suffix.lower() == ".pdf":
+            stem = work / entry.file.stem
+            subprocess.run(["pdftoppm", "-r", "300", "-png", str(entry.file), str(stem)], check=True)
+            images[entry.file.name] = sorted(work.glob(entry.file.stem + "-*.png"))
+        else:
+            images[entry.file.name] = [entry.file]
+    flat = [image for paths in images.values() for image in paths]
+    run = run_parallel(jobs, flat, tesseract_text)
+    return {name: [run.texts.get(p.name, "") for p in paths] for name, paths in images.items()}, run.seconds
+
+
+def ocrmypdf(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, list[str]], float] | None:
+    if shutil.which("ocrmypdf") is None:
+        return None
+    work.mkdir(parents=True, exist_ok=True)
+    out: dict[str, list[str]] = {}
+    count = {e.file.name: len(e.pages) for e in entries}
+
+    def one(path: Path) -> str:
+        target = work / (path.stem + ".ocrmypdf.pdf")
+        extra = [] if path.suffix.lower() == ".pdf" else ["--image-dpi", "300"]
+        subprocess.run(["ocrmypdf", "-q", "-l", "vie", "--force-ocr", "--rotate-pages", "--deskew", "--jobs", "1",
+                        *extra, str(path), str(target)], capture_output=True, check=True, env=ENV)
+        out[path.name] = pdf_pages_text(target, count[path.name])
+        return ""
+
+    run = run_parallel(jobs, [e.file for e in entries], one)
+    for name in count:
+        out.setdefault(name, [""] * count[name])
+    return out, run.seconds
+
+
+def digitizer(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, list[str]], dict[str, list[str]],
+                                                                      dict[str, dict], float]:
+    """(record text per page, pdftotext per page, records, seconds)."""
+    run, records = run_digitizer([e.file for e in entries], jobs, work / "data")
+    by_name = {r["source"]["name"]: r for r in records}
+    texts, pdf_texts = {}, {}
+    for entry in entries:
+        record = by_name.get(entry.file.name)
+        n = len(entry.pages)
+        if record is None or record["status"] != "done":
+            texts[entry.file.name] = pdf_texts[entry.file.name] = [""] * n
+            continue
+        texts[entry.file.name] = (record["text"].split("\f") + [""] * n)[:n]
+        pdf_texts[entry.file.name] = pdf_pages_text(work / "data" / "store" / record["objects"]["pdf"], n)
+    return texts, pdf_texts, by_name, run.seconds
+
+
+def same_field(truth: str, got: str | None) -> bool:
+    return got is not None and normalize(truth).casefold() == normalize(got).casefold()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="folder with truth.jsonl")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=1, help="runs for the timing medians (accuracy is the same)")
+    parser.add_argument("--no-ocrmypdf", action="store_true")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "realworld.json")
+    args = parser.parse_args()
+
+    entries = load_set(args.set)
+    work = Path(tempfile.mkdtemp(prefix="bench-realworld-"))
+    seconds: dict[str, list[float]] = {"digitizer": [], "tesseract": [], "ocrmypdf": []}
+    engines: dict[str, dict[str, list[str]]] = {}
+    records: dict[str, dict] = {}
+    for run in range(args.runs):
+        ours, ours_pdf, records, secs = digitizer(entries, args.jobs, work / f"d{run}")
+        engines["digitizer"], engines["digitizer (pdftotext)"] = ours, ours_pdf
+        seconds["digitizer"].append(secs)
+        raw, secs = raw_tesseract(entries, args.jobs, work / f"t{run}")
+        engines["tesseract"] = raw
+        seconds["tesseract"].append(secs)
+        if not args.no_ocrmypdf:
+            result = ocrmypdf(entries, args.jobs, work / f"o{run}")
+            if result is not None:
+                engines["ocrmypdf"] = result[0]
+                seconds["ocrmypdf"].append(result[1])
+
+    names = list(engines)
+    rows, totals = [], {n: [0.0, 0] for n in names}
+    turned, blank_chars = [], {n: 0 for n in names}
+    for entry in entries:
+        record = records.get(entry.file.name, {})
+        for number, truth in enumerate(entry.pages, 1):
+            facts = (record.get("pages") or [{}] * number)[number - 1] if record.get("pages") else {}
+            if facts.get("rotated"):
+                turned.append(f"{entry.file.name} p{number} ({facts['rotated']}°)")
+            if truth is None:
+                continue
+            if not normalize(truth):
+                for n in names:
+                    blank_chars[n] += len(normalize(engines[n][entry.file.name][number - 1]))
+                continue
+            row = {"page": f"{entry.file.name} p{number}", "chars": len(normalize(truth)),
+                   "ocr": facts.get("ocr", "-"), "rotated": facts.get("rotated", 0)}
+            for n in names:
+                value = page_cer(truth, engines[n][entry.file.name][number - 1])
+                row[n] = value
+                totals[n][0] += value * row["chars"]
+                totals[n][1] += row["chars"]
+            rows.append(row)
+
+    print(f"{len(rows)} transcribed pages of {len(entries)} files in {args.set}, {args.jobs} processes\n")
+    print("| page | chars | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    for row in rows:
+        print(f"| {row['page']} | {row['chars']} | " + " | ".join(f"{100 * row[n]:.1f}%" for n in names) + " |")
+    overall = {n: totals[n][0] / max(totals[n][1], 1) for n in names}
+    means = {n: sum(r[n] for r in rows) / max(len(rows), 1) for n in names}
+    print("| **all pages (characters)** | " + f"{sum(r['chars'] for r in rows)} | " +
+          " | ".join(f"**{100 * overall[n]:.1f}%**" for n in names) + " |")
+    print("| mean of pages | | " + " | ".join(f"{100 * means[n]:.1f}%" for n in names) + " |")
+    worse = [r["page"] for r in rows if r["digitizer"] > r["tesseract"] + 0.02]
+    print(f"\npages worse than raw Tesseract by more than 2 points: {len(worse)} {worse}")
+    print(f"upright pages turned by digitizer: {len(turned)} {turned}")
+    print("characters output on blank pages: " + ", ".join(f"{n} {blank_chars[n]}" for n in names))
+
+    print("\n| field | right |")
+    print("|---|---:|")
+    field_rows = []
+    for name in FIELDS:
+        right = total = 0
+        for entry in entries:
+            if name not in entry.fields:
+                continue
+            record = records.get(entry.file.name, {})
+            got = (record.get("doc_type") or {}).get("value") if name == "doc_type" else \
+                (record.get("fields", {}).get(name) or {}).get("value")
+            total += 1
+            ok = same_field(entry.fields[name], got)
+            right += ok
+            field_rows.append({"file": entry.file.name, "field": name, "truth": entry.fields[name], "got": got,
+                               "right": ok})
+        print(f"| {name} | {right}/{total} |")
+    print("\n| engine | median seconds |\n|---|---:|")
+    for n, values in seconds.items():
+        if values:
+            print(f"| {n} | {median(values):.1f} |")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"pages": rows, "overall": overall, "mean": means, "turned": turned,
+                                     "fields": field_rows, "seconds": seconds}, ensure_ascii=False, indent=1))
+    print(f"\nper-page results: {args.json}\nfiles kept in {work}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The one ingest path every entry uses (`digitizer process`, the workers of watch, backfill
+and `digitizer worker`):
+
+    read -> already stored? -> process -> store -> index    (ingest)
+    then the caller records the verdict in its ledger, and only then the source is filed
+    away (file_away): moved to done/ or failed/, the reason written before the move.
+
+Each step's effect is durable before the next starts, so a crash anywhere leaves a state the
+next start completes: a document stored but not indexed is indexed when its file is taken
+again (it is then a duplicate); a file still in the inbox after its verdict is taken again
+and filed away; a file in failed/ always has its reason beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import DigitizerError
+from ..model import Record
+from ..pipeline import PageMap, document_id, failed_record, process
+from ..storage import ObjectStore, StoreUnavailable, load_record, save_outcome
+from ..storage.index import SearchIndex
+from .crash import crash_point
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ingested:
+    record: Record | None         # None: the file vanished before it could be read
+    outcome: str = ""             # "stored" | "duplicate" (the same content was already stored)
+
+
+def read_input(path: Path) -> bytes | DigitizerError:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        return DigitizerError("unsupported_format", f"{path} is a folder")
+    except OSError as exc:
+        return DigitizerError("truncated", f"cannot read {path}: {exc.strerror}")
+
+
+def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchIndex, dossier: str | None = None,
+           page_map: PageMap = map, force: bool = False) -> Ingested:
+    """Read, process unless already stored (or `force`), store, index. Never raises for bad
+    input or a store that is down: the record says what happened."""
+    if not path.exists():
+        return Ingested(None)
+    data = read_input(path)
+    if isinstance(data, DigitizerError):
+        return Ingested(failed_record(path.name, data))
+    doc_id = document_id(data)
+    try:
+        existing = None if force else load_record(store, doc_id)
+    except StoreUnavailable as exc:    # the store is down: the file stays where it is, tried later
+        record = failed_record(path.name, DigitizerError("storage_unavailable", str(exc)[:300]))
+        record.id = doc_id
+        return Ingested(record)
+    if existing is not None and existing.status == "done":
+        log.info("%s is already stored as %s", path.name, existing.id[:12])
+        index.add(existing)          # it may have been stored by a run that died before indexing
+        return Ingested(existing, "duplicate")
+    record = save_outcome(store, process(data, path.name, settings, page_map=page_map, dossier=dossier), data)
+    if record.status == "done":
+        crash_point("stored")
+        index.add(record)
+    return Ingested(record, "stored")
+
+
+def _unique(target: Path) -> Path:
+    n, candidate = 1, target
+    while candidate.exists():
+        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
+        n += 1
+    return candidate
+
+
+def set_aside(path: Path, folder: Path, reason: str | None = None) -> Path:
+    """Move `path` into `folder`, never overwriting; `<name>.error.txt` is written first, so a
+    file set aside always has its reason beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _unique(folder / path.name)
+    if reason is not None:
+        target.with_name(target.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
+        crash_point("reason-written")
+    shutil.move(str(path), target)
+    return target
+
+
+def file_away(path: Path, record: Record, settings: Settings, give_up: bool = False) -> None:
+    """The inbox file after its verdict is recorded: done -> done/DATE/ (or deleted, per
+    config), failed -> failed/ with its reason. A transient failure stays in the inbox to be
+    tried again, unless the ledger gave up on it (`give_up`)."""
+    if not path.exists():
+        return
+    if record.status == "done":
+        if settings.jobs.after_done == "delete":
+            path.unlink(missing_ok=True)          # it is in the store, verified
+        else:
+            set_aside(path, settings.data_dir / "done" / date.today().isoformat())
+    elif record.error is not None and (give_up or not record.error.transient):
+        set_aside(path, settings.data_dir / "failed", record.error.message)

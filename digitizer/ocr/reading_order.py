@@ -1,0 +1,160 @@
+"""Reading order of a page's words: rows top to bottom, and two-column blocks left then right.
+
+Decree 30 pages put two columns side by side at the top (the issuing body, number and
+subject on the left; the national motto, place and date on the right) and again at the
+bottom (recipients left, signature right). Tesseract often reads such a block across, one
+row at a time ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ..."); a reader takes the left column whole,
+then the right. Lines are split at wide gaps into segments; rows of segments side by side
+open a column block, which takes in the rows around them until one has a segment spanning
+the gutter between them (a paragraph's line); each segment goes to the side of its centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from statistics import median
+
+from ..model import Word
+
+GAP_HEIGHTS = 2.5        # a gap this many word heights wide separates two segments of a row
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+
+    @property
+    def x0(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def x1(self) -> int:
+        return max(w.left + w.width for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.top + w.height for w in self.words)
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def is_text(self) -> bool:
+        """Not a speck or a stray mark read as a character."""
+        return sum(c.isalnum() for w in self.words for c in w.text) >= 2
+
+
+@dataclass
+class Row:
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        return self.segments[0].centre
+
+    @property
+    def height(self) -> int:
+        return self.segments[0].bottom - self.segments[0].top
+
+
+def segments(words: list[Word]) -> list[Segment]:
+    """Tesseract's lines, each split where a gap is wider than GAP_HEIGHTS word heights."""
+    out: list[Segment] = []
+    for _, group in groupby(words, key=lambda w: w.line):
+        line = sorted(group, key=lambda w: w.left)
+        height = median(w.height for w in line)
+        current = [line[0]]
+        for before, word in zip(line, line[1:]):
+            if word.left - (before.left + before.width) > GAP_HEIGHTS * height:
+                out.append(Segment(current))
+                current = []
+            current.append(word)
+        out.append(Segment(current))
+    return out
+
+
+def rows(parts: list[Segment]) -> list[Row]:
+    """Segments whose vertical centres agree (within half a line) form one row, left to right."""
+    out: list[Row] = []
+    for seg in sorted(parts, key=lambda s: s.centre):
+        height = seg.bottom - seg.top
+        if out and abs(seg.centre - out[-1].centre) < 0.5 * min(height, out[-1].height):
+            out[-1].segments.append(seg)
+        else:
+            out.append(Row([seg]))
+    for row in out:
+        row.segments.sort(key=lambda s: s.x0)
+    return out
+
+
+def _gutter(row: Row, above: Row | None, middle: float) -> tuple[float, float] | None:
+    """Where a column block's gutter runs, if this row opens one: the widest gap between its
+    text segments; or, for a row of one segment right of the middle under a row that ends
+    before it (a signature's name under the last recipient), the gap between the two."""
+    text = [s for s in row.segments if s.is_text]
+    if len(text) >= 2:
+        _, start, end = max((b.x0 - a.x1, a.x1, b.x0) for a, b in zip(text, text[1:]))
+        return start, end
+    if len(text) == 1 and above is not None and text[0].x0 > middle:
+        ends = [s.x1 for s in above.segments if s.is_text]
+        if ends and max(ends) < text[0].x0:
+            return max(ends), text[0].x0
+    return None
+
+
+def _crosses(row: Row, start: float, end: float, centred: bool = False) -> bool:
+    """A text segment of the row spans the gutter (or, with `centred`, is centred inside it):
+    the row is not part of a column block."""
+    return any((s.x0 < start and s.x1 > end) or (centred and start < (s.x0 + s.x1) / 2 < end)
+               for s in row.segments if s.is_text)
+
+
+def ordered_segments(words: list[Word]) -> list[Segment]:
+    """The segments in reading order."""
+    out: list[Segment] = []
+    parts = segments(words)
+    text = [s for s in parts if s.is_text] or parts
+    middle = (min(s.x0 for s in text) + max(s.x1 for s in text)) / 2 if text else 0.0
+    all_rows = rows(parts)
+    before: list[Row] = []          # rows since the last block, not yet given out
+    i = 0
+    while i < len(all_rows):
+        gutter = _gutter(all_rows[i], all_rows[i - 1] if i else None, middle)
+        if gutter is None:
+            before.append(all_rows[i])
+            i += 1
+            continue
+        # A column block: the rows just above that keep off the gutter (the end of a
+        # paragraph, its indented closing line, is not part of it), this row, and the rows
+        # below until one spans the whole gutter. Each segment goes to its centre's side.
+        start, end = gutter
+        split = (start + end) / 2
+        k = len(before)
+        while k > 0 and not _crosses(before[k - 1], start, end, centred=True):
+            k -= 1
+        for row in before[:k]:
+            out.extend(row.segments)
+        block, before = before[k:] + [all_rows[i]], []
+        i += 1
+        while i < len(all_rows) and not _crosses(all_rows[i], start, end):
+            block.append(all_rows[i])
+            i += 1
+        inside = [seg for row in block for seg in row.segments]
+        out += [s for s in inside if (s.x0 + s.x1) / 2 < split] + [s for s in inside if (s.x0 + s.x1) / 2 >= split]
+    for row in before:
+        out.extend(row.segments)
+    return out
+
+
+def reading_order(words: list[Word]) -> list[Word]:
+    """The words in reading order, each segment a line of its own (new line ids)."""
+    out: list[Word] = []
+    for line_id, seg in enumerate(ordered_segments(words)):
+        out += [Word(w.text, w.left, w.top, w.width, w.height, w.confidence, line_id) for w in seg.words]
+    return out

@@ -1,0 +1,73 @@
+"""kill -9 at each step of the one ingest path, then a restart: every file ends done (searchable
+once) or failed with its reason, nothing stays held, nothing is left in the temporary folder.
+
+The service kills itself at a named point (digitizer/jobs/crash.py), and the test then kills
+everything else at once, as a power cut would; the second start runs without the crash point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samples.quick import small_page_png
+
+from .test_watch import wait_for
+
+
+def start(inbox: Path, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "digitizer.cli", "watch", str(inbox), "--settle", "0.5"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def cli(env: dict[str, str], *args: str) -> dict:
+    run = subprocess.run([sys.executable, "-m", "digitizer.cli", *args, "--json"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    return json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("point, good", [("stored", True),            # in the store, not yet in the index
+                                         ("ingested", True),          # stored and indexed, ledger not told
+                                         ("recorded", True),          # ledger says done, file still in the inbox
+                                         ("reason-written", False)])  # reason written, file not yet in failed/
+def test_a_kill_at_each_step_is_completed_by_the_next_start(tmp_path, point, good):
+    inbox, data, tmp = tmp_path / "inbox", tmp_path / "data", tmp_path / "tmp"
+    inbox.mkdir()
+    tmp.mkdir()
+    (inbox / "scan.png").write_bytes(small_page_png(31) if good else b"\x89PNG\r\n\x1a\n truncated")
+    marker = tmp_path / "crashed"
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "1", "TMPDIR": str(tmp)}
+    service = start(inbox, {**env, "DIGITIZER_CRASH_AT": f"{point}:{marker}"})
+    try:
+        assert wait_for(marker.exists, 120), "the crash point was never reached"
+    finally:
+        os.killpg(service.pid, signal.SIGKILL)              # the rest of the service goes at the same moment
+        service.wait()
+    service = start(inbox, env)
+    try:
+        target = data / ("done" if good else "failed")
+        assert wait_for(lambda: target.exists() and any(p.name == "scan.png" for p in target.rglob("*")), 120)
+    finally:
+        os.killpg(service.pid, signal.SIGTERM)
+        _, err = service.communicate(timeout=120)
+    assert not list(inbox.iterdir())
+    counts = cli(env, "status")["counts"]
+    assert counts["processing"] == 0 and counts["queued"] == 0, counts
+    records = list((data / "store" / "records").rglob("*.json")) if (data / "store").exists() else []
+    if good:
+        assert len(records) == 1
+        doc_id = records[0].stem
+        hits = cli(env, "search")["hits"]
+        assert [h["id"] for h in hits] == [doc_id], hits                       # searchable, once
+    else:
+        assert not records
+        reason = (data / "failed" / "scan.png.error.txt").read_text(encoding="utf-8")
+        assert "damaged" in reason, reason
+    assert not list(tmp.iterdir()), list(tmp.iterdir())                        # no temporary files left

@@ -1,0 +1,149 @@
+"""The kinds of page real offices send (samples/intake_cases.py): signed scans, a scanner's own
+OCR layer, receipts and cards without a resolution, seal pages with little text, 1-bit tails.
+Real Tesseract and poppler throughout; raw Tesseract is the baseline where a test compares."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+
+import cv2
+import numpy as np
+import pymupdf
+import pytest
+from PIL import Image
+
+from digitizer.config import OcrSettings
+from digitizer.errors import DigitizerError
+from digitizer.model import Word
+from digitizer.ocr import recognize
+from digitizer.ocr.reading_order import reading_order
+from digitizer.pipeline import process
+from samples.intake_cases import CASES, intake_case
+from samples.score import cer
+
+from .conftest import sample
+from .helpers import pdftotext
+
+
+def raw_tesseract(data: bytes) -> str:
+    """`tesseract IMG - -l vie` on the file as it is (the baseline the pipeline must beat)."""
+    return subprocess.run(["tesseract", "stdin", "-", "-l", "vie"], input=data, capture_output=True, check=True,
+                          env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout.decode()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_upright_inputs_stay_upright_and_read_at_least_as_well_as_raw_tesseract(case, settings):
+    name, data, truth = intake_case(case, seed=3)
+    record = process(data, name, settings).record
+    assert record.status == "done", record.error
+    assert [p["rotated"] for p in record.pages] == [0], record.pages
+    ours = cer(truth["lines"], record.text)
+    if case != "signed_scan":                   # raw Tesseract cannot read a PDF
+        assert ours <= cer(truth["lines"], raw_tesseract(data)) + 0.02
+    assert ours <= (0.2 if case == "bilevel_tail" else 0.02), record.text
+
+
+@pytest.mark.parametrize("case", ["receipt", "card"])
+def test_a_page_without_resolution_is_sized_from_its_text_not_as_a4(case, settings):
+    name, data, truth = intake_case(case, seed=4)
+    page = process(data, name, settings).record.pages[0]
+    # Smaller print than body text reads as a somewhat larger page, never as A4 (595 x 842 pt).
+    assert truth["width_pt"] * 0.8 < page["width_pt"] < truth["width_pt"] * 1.6, page
+    assert truth["height_pt"] * 0.8 < page["height_pt"] < truth["height_pt"] * 1.6, page
+
+
+def test_a_scan_signed_after_scanning_is_read_and_its_signature_recorded(settings):
+    name, data, truth = intake_case("signed_scan", seed=5)
+    outcome = process(data, name, settings)
+    record = outcome.record
+    page = record.pages[0]
+    assert page["ocr"] == "tesseract" and cer(truth["lines"], record.text) < 0.02
+    assert all(line in page["layer_text"] for line in truth["stamp"])       # the stamp's text, exactly
+    assert "Ký bởi" not in record.text                                      # ...not read as page content
+    assert "Ký bởi: " + truth["agency"] in pdftotext(outcome.pdf)           # ...but searchable in the PDF
+    (signature,) = record.signatures
+    assert (signature.signer, signature.intact, signature.valid, signature.covers) == \
+        (truth["agency"], True, True, "whole file")
+    assert record.to_dict()["signatures"][0]["signer"] == truth["agency"]
+
+
+def test_a_signed_pdf_altered_after_signing_is_reported_as_not_intact(settings):
+    name, data, _ = intake_case("signed_scan", seed=6)
+    reader = pymupdf.open(stream=data, filetype="pdf")
+    image_xref = reader[0].get_images()[0][0]
+    start = data.index(reader.xref_stream_raw(image_xref)[:64])   # inside the signed bytes: the scan itself
+    altered = data[:start + 40] + bytes([data[start + 40] ^ 0xFF]) + data[start + 41:]
+    (signature,) = process(altered, name, settings).record.signatures
+    assert not signature.intact and not signature.valid
+
+
+def test_a_scanners_invisible_ocr_layer_is_replaced_by_ours(settings):
+    s = sample("thong_bao", "clean", seed=21)            # an image-only PDF scan
+    doc = pymupdf.open(stream=s.data, filetype="pdf")
+    page = doc[0]
+    # A poor scanner OCR layer, invisible (render mode 3) over the whole page.
+    for i in range(30):
+        page.insert_text((60, 80 + 22 * i), "UBND THANH PHO DA NANG CONG Hcok xA HQI S6: 463Y", fontsize=11,
+                         render_mode=3)
+    record = process(doc.tobytes(), "scanner-ocr.pdf", settings).record
+    assert record.pages[0]["ocr"] == "tesseract"
+    assert "Hcok" not in record.text and cer(s.truth["lines"][0], record.text) < 0.01
+
+
+def test_born_digital_pages_keep_their_text(settings):
+    s = sample("quyet_dinh", "born_digital", seed=22)
+    record = process(s.data, s.name, settings).record
+    assert record.pages[0]["ocr"] == "text-layer" and cer(s.truth["lines"][0], record.text) < 0.005
+
+
+def test_a_blank_back_with_show_through_is_not_turned(settings):
+    """A duplex back: nothing printed, the reverse's ink faintly through the paper, mirrored."""
+    front = np.asarray(Image.open(io.BytesIO(sample("ke_hoach", "clean", seed=23, fmt="png").data)).convert("L"))
+    back = (255 - cv2.GaussianBlur(255 - front[:, ::-1].astype(np.float32), (0, 0), 1.5) * 0.15).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(back).save(out, "PNG", dpi=(300, 300))
+    record = process(out.getvalue(), "back.png", settings).record
+    assert record.pages[0]["rotated"] == 0 and record.text.strip() == ""
+    assert "showing through" in record.pages[0]["checked"]
+
+
+def word(text: str, left: int, top: int, line: int, width: int | None = None) -> Word:
+    return Word(text, left, top, width or 18 * len(text), 30, 0.95, line)
+
+
+def test_two_column_blocks_are_read_left_then_right():
+    # Tesseract's lines run across both header columns; the body and signature follow.
+    words = [word("ỦY BAN NHÂN DÂN", 100, 100, 0), word("CỘNG HÒA XÃ HỘI", 900, 100, 0),
+             word("XÃ SƠN ĐÔNG", 130, 140, 1), word("Độc lập - Tự do", 930, 140, 1),
+             word("Số: 12/TB-UBND", 110, 180, 2), word("Sơn Đông, ngày 3", 950, 180, 2),
+             word("Thông báo về việc tiếp nhận hồ sơ của công dân tại xã", 100, 260, 3, 1500),
+             word("Nơi nhận:", 100, 400, 4), word("CHỦ TỊCH", 1000, 400, 4),
+             word("- Như trên;", 100, 440, 5),
+             word("Nguyễn Văn An", 980, 560, 6)]
+    text = [" ".join(w.text for w in line) for line in _lines(reading_order(words))]
+    assert text == ["ỦY BAN NHÂN DÂN", "XÃ SƠN ĐÔNG", "Số: 12/TB-UBND", "CỘNG HÒA XÃ HỘI", "Độc lập - Tự do",
+                    "Sơn Đông, ngày 3", "Thông báo về việc tiếp nhận hồ sơ của công dân tại xã",
+                    "Nơi nhận:", "- Như trên;", "CHỦ TỊCH", "Nguyễn Văn An"]
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    out: list[list[Word]] = []
+    for w in words:
+        if not out or out[-1][-1].line != w.line:
+            out.append([])
+        out[-1].append(w)
+    return out
+
+
+def test_the_api_engine_reads_like_the_command_line_and_times_out_as_transient():
+    s = sample("quyet_dinh", "clean", seed=24, fmt="png")
+    image = np.asarray(Image.open(io.BytesIO(s.data)).convert("L"))
+    api = recognize(image, 300, OcrSettings(engine="api"))
+    cli = recognize(image, 300, OcrSettings(engine="cli"))
+    assert cer(s.truth["lines"][0], " ".join(w.text for w in api)) < 0.01
+    assert abs(len(api) - len(cli)) <= 0.05 * len(cli)
+    with pytest.raises(DigitizerError) as caught:
+        recognize(image, 300, OcrSettings(engine="api", page_timeout=0.001))
+    assert caught.value.kind == "ocr_timeout" and caught.value.transient
