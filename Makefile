@@ -23,13 +23,17 @@ run: venv
 	mkdir -p data/inbox
 	$(BIN)/digitizer watch data/inbox
 
-# The integration tests start their own Redis and PostgreSQL on 127.0.0.1 from these packages.
+# The lint and type gate, then the tests; the integration tests start their own Redis and
+# PostgreSQL on 127.0.0.1 from these packages.
 test: venv
 	./scripts/install-system-deps.sh redis-server postgresql
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: venv
 	./scripts/install-system-deps.sh ocrmypdf
+	$(BIN)/python bench/realworld.py
 	$(BIN)/python bench/ocr_accuracy.py --count 45
 	$(BIN)/python bench/speed.py --pages 36 --runs 3
 	$(BIN)/python bench/fields.py --count 72

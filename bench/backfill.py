@@ -94,7 +94,8 @@ def main() -> None:
     for jobs in (1, 2):
         print(f"| {jobs} | {ppm[f'raw{jobs}']:.1f} | {ppm[f'ours{jobs}']:.1f} | "
               f"{ppm[f'ours{jobs}'] / ppm[f'raw{jobs}']:.2f} |")
-    print(f"\nscaling 1 -> 2 workers: x{ppm['ours2'] / ppm['ours1']:.2f} (raw tesseract: x{ppm['raw2'] / ppm['raw1']:.2f})")
+    print(f"\nscaling 1 -> 2 workers: x{ppm['ours2'] / ppm['ours1']:.2f} "
+          f"(raw tesseract: x{ppm['raw2'] / ppm['raw1']:.2f})")
     print("\n| queue + ledger + report, per job (2 workers) | ms |")
     print("|---|---:|")
     for name, seconds in per_job.items():

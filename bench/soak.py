@@ -5,7 +5,8 @@ must end done or failed (lost = 0) and memory must level off.
 
 Good files are quick one-page scans at 100 DPI (the point is the service, not the OCR);
 bad ones cycle through empty, truncated, header-only, random-bytes and password-protected
-files (an empty file is taken after jobs.empty_seconds, set to 30 s here). The resident memory of the service and all its worker processes is sampled every
+files (an empty file is taken after jobs.empty_seconds, set to 30 s here). The resident memory
+of the service and all its worker processes is sampled every
 few seconds; the table gives it over time, and the growth over the second half.
 """
 

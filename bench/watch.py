@@ -57,7 +57,8 @@ def main() -> None:
             staging = work / sample.name
             staging.write_bytes(sample.data)
             staging.rename(inbox / sample.name)                       # lands complete, as a copy finishes
-            seconds = wait_until(lambda: searchable(data / "index.sqlite", document_id(sample.data)), 300)
+            doc_id = document_id(sample.data)
+            seconds = wait_until(lambda: searchable(data / "index.sqlite", doc_id), 300)  # noqa: B023
             if seconds is None:
                 raise SystemExit(f"{sample.name} was not searchable after 300 s")
             latencies.append(seconds)

@@ -19,6 +19,7 @@ import io
 import math
 import random
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import cv2
 import numpy as np
@@ -130,7 +131,7 @@ def _letter_runs(rng: random.Random, commune: str, signer: str) -> tuple[list[tu
     return runs, left + right + body + ["CHỦ TỊCH", signer]
 
 
-def _self_signed(name: str) -> tuple[object, object]:
+def _self_signed(name: str) -> tuple[Any, Any]:
     """A throwaway key and certificate for `name` (cryptography comes with pyHanko)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
@@ -159,9 +160,9 @@ def sign_pdf(data: bytes, agency: str, box: tuple[float, float, float, float]) -
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key, cert = _self_signed(agency)
-    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,   # type: ignore[attr-defined]
+    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    der_cert = cert.public_bytes(serialization.Encoding.DER)                                    # type: ignore[attr-defined]
+    der_cert = cert.public_bytes(serialization.Encoding.DER)
     signer = signers.SimpleSigner(signing_cert=asn1_x509.Certificate.load(der_cert),
                                   signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
                                   cert_registry=SimpleCertificateStore())
@@ -219,7 +220,8 @@ def bilevel_tail(rng: random.Random) -> tuple[bytes, list[str], dict]:
     lines = ["thực hiện Thông báo này, định kỳ báo cáo kết quả với Ủy ban nhân dân", "xã để theo dõi, chỉ đạo./.",
              "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", signer]
     runs = [(lines[0], 90, 80, 13, "regular"), (lines[1], 70, 100, 13, "regular"),
-            (lines[2], 70, 135, 11, "bolditalic"), (lines[3], 70, 150, 10, "regular"), (lines[4], 70, 164, 10, "regular"),
+            (lines[2], 70, 135, 11, "bolditalic"), (lines[3], 70, 150, 10, "regular"),
+            (lines[4], 70, 164, 10, "regular"),
             (lines[5], 380, 135, 13, "bold"), (lines[6], 376, 152, 13, "bold"), (signer, 360, 240, 13, "bold")]
     dpi = 300
     image = _seal(draw(runs, (2480, 3508), dpi), 1560, 780, 230, (0, 0, 0))

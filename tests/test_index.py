@@ -20,7 +20,8 @@ from .helpers import write
 
 def record(n: int, text: str, person: str, doc_type: str = "Đơn đề nghị", issued: str = "2025-01-01",
            id_number: str = "001090012345") -> Record:
-    r = Record(id=f"{n:064x}", source=SourceInfo(f"doc{n}.pdf", 1, "application/pdf", None, "2025-11-25T08:00:00+07:00"))
+    r = Record(id=f"{n:064x}",
+               source=SourceInfo(f"doc{n}.pdf", 1, "application/pdf", None, "2025-11-25T08:00:00+07:00"))
     r.text = text
     r.doc_type = Field(doc_type, 0.97)
     r.fields = {"person_name": Field(person, 0.9), "issue_date": Field(issued, 0.9),

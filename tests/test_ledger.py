@@ -190,7 +190,7 @@ def test_workers_starting_together_all_get_their_tables(backend, request, tmp_pa
         ledger_at, open_index = fresh(round_)
         barrier = threading.Barrier(6)
 
-        def start() -> None:
+        def start(barrier=barrier, ledger_at=ledger_at, open_index=open_index) -> None:
             barrier.wait()
             try:
                 Ledger(ledger_at).close()

@@ -86,7 +86,8 @@ def test_document_page_downloads_and_thumbnails(site):
     page = client.get(f"/doc/{r.id}")
     assert page.status_code == 200 and r.fields["id_number"].value in page.text
     pdf = client.get(f"/doc/{r.id}/pdf", params={"download": 1})
-    assert pdf.headers["content-type"] == "application/pdf" and pdf.headers["content-disposition"].startswith("attachment")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("attachment")
     assert pdf.content == LocalStore(settings.store_dir).get(r.objects["pdf"])
     assert client.get(f"/doc/{r.id}/pdf").headers["content-disposition"].startswith("inline")
     assert client.get(f"/doc/{r.id}/original").content == docs[0].data

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from typing import Callable, Iterator
 
 from ..model import Field, Word
-from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only, id_number_problem, phone_ok
+from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
 from .doctypes import CONG_VAN, DOC_TYPES, DocType
 from .lines import TextLine
 from .normalize import fold, sentence_case, squash
@@ -82,8 +82,8 @@ Span = tuple[str, int, int, float]
 
 
 def parse_name(line: TextLine, start: int, end: int) -> Span | None:
-    words, pos, out = line.text[start:end], start, []
-    for m in re.finditer(r"\S+", words):
+    raw, pos, out = line.text[start:end], start, []
+    for m in re.finditer(r"\S+", raw):
         token = m.group().strip(",.;:")
         if not NAME_WORD.match(token) or not token[0].isupper():
             break
@@ -327,7 +327,8 @@ def signer(lines: list[TextLine]) -> Field | None:
         _, right = line.split(line.page_width * 0.45)
         if right is None:
             continue
-        if re.search(r"chu tich|giam doc|truong|nguoi (lam don|tiep nhan|khai|de nghi)|\(ky|tm\.|kt\.|q\.", right.folded):
+        if re.search(r"chu tich|giam doc|truong|nguoi (lam don|tiep nhan|khai|de nghi)|\(ky|tm\.|kt\.|q\.",
+                     right.folded):
             seen_title = True
             continue
         if not seen_title or _upper_ratio(right.text) > 0.8:

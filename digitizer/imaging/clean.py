@@ -41,7 +41,8 @@ def hide(grey: np.ndarray, boxes: list[Box], scale: float) -> np.ndarray:
     out = grey.copy()
     pad = 2
     for x0, y0, x1, y1 in boxes:
-        out[max(0, int(y0 * scale) - pad):int(y1 * scale) + pad, max(0, int(x0 * scale) - pad):int(x1 * scale) + pad] = 255
+        top, left = max(0, int(y0 * scale) - pad), max(0, int(x0 * scale) - pad)
+        out[top:int(y1 * scale) + pad, left:int(x1 * scale) + pad] = 255
     return out
 
 

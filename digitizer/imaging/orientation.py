@@ -1,7 +1,8 @@
 """Which way up: quarter turns and skew from the ink alone, cheaply.
 
 A turn is only proposed: the prior is upright, and a turn whose evidence is not clear is
-confirmed by reading the page both ways (pipeline). Sideways pages are told by the projection profile (text lines give sharp rows only
+confirmed by reading the page both ways (pipeline). Sideways pages are told by the
+projection profile (text lines give sharp rows only
 when horizontal). Upside-down pages are told by where ink sits around each line's
 x-height band: Vietnamese has far more above it (capitals, ascenders, most tone marks)
 than below (descenders, the dot below).

@@ -17,7 +17,7 @@ import numpy as np
 import pymupdf
 
 from ..errors import DigitizerError
-from ..model import SourcePage, Word
+from ..model import Box, SourcePage, Word
 from .pixels import neutral_to_grey, require_size
 
 # MuPDF prints its complaints about damaged files on stdout, which would corrupt
@@ -30,6 +30,7 @@ MIN_SIDE_PT = 36          # half an inch: anything smaller is a broken page box,
 MIN_TEXT_CHARS = 40
 SCANNED_COVER = 0.5       # a page this much covered by images is a scan
 INVISIBLE = 3             # PyMuPDF's text trace type of text drawn in render mode 3
+SIGNATURE_WIDGET = 6      # pymupdf.PDF_WIDGET_TYPE_SIGNATURE (not in its type stubs)
 
 
 # Word processors encode spaces as no-break spaces and the hyphen glyph as code 0xAD.
@@ -93,7 +94,7 @@ def page_layers(page: pymupdf.Page) -> Layers:
     invisible = [pymupdf.Rect(span["bbox"]) for span in page.get_texttrace()
                  if span["type"] == INVISIBLE or span.get("opacity", 1.0) == 0]
     visible = [w for w in _layer_words(page) if not any(_inside(w, box) for box in invisible)]
-    signatures = [w.rect for w in page.widgets(types=[pymupdf.PDF_WIDGET_TYPE_SIGNATURE]) if not w.rect.is_empty]
+    signatures = [w.rect for w in page.widgets(types=[SIGNATURE_WIDGET]) if not w.rect.is_empty]
     return Layers(visible, signatures, image_cover(page))
 
 
@@ -159,8 +160,8 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     # A signature's appearance (its stamp, with any image in it) is not the paper's content.
     stamp = [w for w in layers.visible if any(_inside(w, box) for box in layers.signature_boxes)]
     overlay = [w for w in layers.visible if w not in stamp]
-    hidden = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in overlay] + \
-             [tuple(box) for box in layers.signature_boxes]
+    hidden: list[Box] = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in overlay] + \
+             [(box.x0, box.y0, box.x1, box.y1) for box in layers.signature_boxes]
     return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt, overlay=overlay, stamp=stamp,
                       hidden=hidden)
 

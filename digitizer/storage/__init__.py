@@ -5,5 +5,6 @@ from .index import Filters, SearchIndex, SqliteIndex, open_index
 from .keys import object_keys
 from .objects import LocalStore, ObjectStore, StoreConfigError, StoreUnavailable, open_store
 
-__all__ = ["Filters", "SearchIndex", "SqliteIndex", "open_index", "records_in", "LocalStore", "ObjectStore", "StoreConfigError", "StoreUnavailable", "open_store", "object_keys", "save_outcome",
+__all__ = ["Filters", "SearchIndex", "SqliteIndex", "open_index", "records_in", "LocalStore", "ObjectStore",
+           "StoreConfigError", "StoreUnavailable", "open_store", "object_keys", "save_outcome",
            "load_record"]

@@ -24,7 +24,8 @@ from .database import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT, dossier TEXT, doc_type TEXT, doc_number TEXT, issue_date TEXT,
+    n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT, dossier TEXT, doc_type TEXT, doc_number TEXT,
+    issue_date TEXT,
     received_at TEXT, person_name TEXT, person_folded TEXT, id_number TEXT, dossier_code TEXT);
 -- The bulky columns live apart, so that scanning and joining documents stays cheap.
 CREATE TABLE IF NOT EXISTS bodies (n INTEGER PRIMARY KEY, text TEXT, record TEXT NOT NULL);
@@ -302,7 +303,8 @@ def near_candidates(words: list[str], candidates: list[tuple]) -> list:
 
 def near_results(rows: list[tuple], terms: list[str]) -> Results:
     """Results of near-name hits from rows (id, name, type, number, date, person, text)."""
-    hits = [Hit(*r[:6], snippet(r[6] or "", terms), exact=False, fuzzy=True) for r in rows]
+    hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", terms), exact=False, fuzzy=True)
+            for r in rows]
     by_type: dict[str, int] = {}
     for h in hits:
         by_type[h.doc_type or ""] = by_type.get(h.doc_type or "", 0) + 1

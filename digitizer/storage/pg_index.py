@@ -108,7 +108,7 @@ class PostgresIndex(IndexWrites):
             f"{exact_sql} AS is_exact FROM documents d WHERE {' AND '.join(where)} "
             f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*([exact] if exact else []), *params, *order_params, limit, offset]).fetchall()
-        hits = [Hit(*r[:6], snippet(r[6] or "", terms), bool(r[7])) for r in rows]
+        hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", terms), bool(r[7])) for r in rows]
         if total == 0 and match and offset == 0:
             return self._near_names(terms, *filter_conditions(filters), limit)
         return Results(total, hits, by_type)

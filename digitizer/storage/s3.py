@@ -72,7 +72,8 @@ class S3Store:
             try:
                 return fn()
             except S3Error as exc:
-                if exc.code in NOT_FOUND or not exc.code.startswith(("Internal", "Service", "Slow")):
+                code = exc.code or ""
+                if code in NOT_FOUND or not code.startswith(("Internal", "Service", "Slow")):
                     raise
                 problem: Exception = exc
             except (urllib3.exceptions.HTTPError, MinioException, OSError) as exc:
@@ -106,7 +107,7 @@ class S3Store:
         for name, value in (metadata or {}).items():
             if not (name + value).isascii():
                 raise ValueError(f"object metadata must be ASCII: {name}={value!r}")
-        headers = dict(metadata or {})
+        headers: dict[str, str | list[str] | tuple[str]] = dict(metadata or {})
         retention, part_size = None, PART_SIZE
         if len(data) <= part_size or self.lock_days > 0:
             # The server checks this checksum; object lock demands one, and minio sends no

@@ -26,6 +26,7 @@ from .auth import Guard
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
+SORT = Query("relevance", pattern="^(relevance|date|processed)$")
 FIELD_LABELS = {
     "doc_number": "Số, ký hiệu", "issue_date": "Ngày ban hành", "place": "Địa danh", "issuer": "Cơ quan ban hành",
     "subject": "Trích yếu", "signer": "Người ký", "person_name": "Họ và tên", "birth_date": "Ngày sinh",
@@ -88,7 +89,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             idx.close()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = "", sort: str = Query("relevance", pattern="^(relevance|date|processed)$"),
+    def search_page(request: Request, q: str = "", sort: str = SORT,
                     page: int = Query(1, ge=1)) -> HTMLResponse:
         results = run_search(request, q, sort, page)
         return templates.TemplateResponse(request, "search.html", {
@@ -141,7 +142,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/api/search", summary="Search: words, \"phrases\", prefix*, filters; diacritics optional")
-    def api_search(request: Request, q: str = "", sort: str = Query("relevance", pattern="^(relevance|date|processed)$"),
+    def api_search(request: Request, q: str = "", sort: str = SORT,
                    page: int = Query(1, ge=1)) -> dict:
         results = run_search(request, q, sort, page)
         return {"total": results.total, "by_type": results.by_type, "hits": [asdict(h) for h in results.hits]}
