@@ -20,7 +20,7 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from digitizer.extract.normalize import fold  # noqa: E402
+from digitizer.text import fold  # noqa: E402
 from digitizer.model import Field, Record, SourceInfo  # noqa: E402
 from digitizer.storage import Filters, SqliteIndex  # noqa: E402
 from samples import KINDS  # noqa: E402

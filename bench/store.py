@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from digitizer.config import S3Settings, Settings  # noqa: E402
 from digitizer.ocr.tesseract import single_thread_env  # noqa: E402
-from digitizer.pipeline import Outcome, process  # noqa: E402
+from digitizer.model import Outcome  # noqa: E402
+from digitizer.pipeline import process  # noqa: E402
 from digitizer.storage import LocalStore, save_outcome  # noqa: E402
 from digitizer.storage.s3 import S3Store  # noqa: E402
 from samples import DEGRADATIONS, generate  # noqa: E402

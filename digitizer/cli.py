@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import signal
 import sys
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -16,14 +13,10 @@ from typing import Iterator, Sequence
 
 from .config import Settings, load_settings
 from .errors import DigitizerError
-from .intake.inbox import dossier_of
-from .intake.mounts import needs_polling
-from .intake.watcher import watch
-from .jobs.backfill import Progress, batch_of, failed_paths, plan, write_report
 from .jobs.ingest import Ingested, ingest
 from .jobs.ledger import open_ledger
-from .jobs.queue import open_queue, reconcile, run_consumer
-from .jobs.service import Workers
+from .jobs.loops import BackfillOptions, WatchOptions, run_backfill, run_watch
+from .jobs.queue import open_queue, run_consumer
 from .model import Record
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
@@ -98,79 +91,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _stop_on_signals(stop: threading.Event) -> dict[str, int]:
-    """SIGTERM/SIGINT set `stop`; which one came decides between finishing and handing back."""
-    received: dict[str, int] = {}
-
-    def handler(signum: int, _frame: object) -> None:
-        received.setdefault("signal", signum)
-        stop.set()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, handler)
-    return received
-
-
-def _local_workers(args: argparse.Namespace, settings: Settings) -> Workers | None:
-    """The worker processes to start beside a watch or a backfill (--workers 0: none here)."""
-    if args.workers == 0:
-        return None
-    return Workers(args.workers or settings.worker_count(), args.config, settings.jobs.shutdown_seconds)
-
-
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    """The watcher (a thread) puts complete files in the ledger; this loop hands due jobs to
-    the queue; the workers (a child process, or other machines) run them."""
-    inbox = (args.dir or settings.data_dir / "inbox").resolve()
-    inbox.mkdir(parents=True, exist_ok=True)
-    for folder in ("done", "failed"):
-        target = (settings.data_dir / folder).resolve()
-        if target == inbox or inbox in target.parents:
-            print(f"{folder}/ may not lie inside the watched folder {inbox}", file=sys.stderr)
-            return 2
-    open_store(settings)                      # fail now, clearly, if the store is misconfigured
     logging.getLogger().setLevel(logging.INFO)
-    log = logging.getLogger("digitizer.watch")
-    stop, wake = threading.Event(), threading.Event()
-    received = _stop_on_signals(stop)
-    ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
-    watcher_ledger = open_ledger(settings)    # the watcher thread's own connection
-
-    def handle(path: Path) -> None:
-        try:
-            watcher_ledger.add(inbox, path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
-        except Exception:                     # e.g. the database restarting: the file is offered again
-            log.exception("could not queue %s", path.name)
-        wake.set()
-
-    polling = args.polling or needs_polling(inbox)
-    if polling and not args.polling:
-        log.info("%s is on a network filesystem: polling for changes", inbox)
-    watcher = threading.Thread(target=watch, args=(inbox, handle), daemon=True, kwargs={
-        "settle_seconds": args.settle, "polling": polling, "stop": stop,
-        "retry_seconds": min(settings.jobs.retry_seconds, 60.0), "empty_seconds": settings.jobs.empty_seconds})
-    workers = _local_workers(args, settings)
-    log.info("watching %s (store %s, %s worker(s) here)", inbox, settings.s3.endpoint or settings.store_dir.resolve(),
-             workers.count if workers else 0)
-    watcher.start()
-    try:
-        while not stop.is_set():
-            wake.clear()
-            reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
-            if workers is not None:
-                workers.supervise()
-            if not watcher.is_alive():
-                log.error("the watcher stopped; exiting so that the service manager restarts the service")
-                return 1
-            wake.wait(2.0)
-    finally:
-        stop.set()
-        if workers is not None:
-            workers.stop(graceful=received.get("signal") != signal.SIGINT)
-        watcher.join(timeout=10)
-        ledger.close()
-        watcher_ledger.close()
-    return 0
+    return run_watch(settings, WatchOptions(args.dir or settings.data_dir / "inbox", args.settle, args.polling,
+                                            args.workers, args.config))
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -180,53 +104,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
-    root = args.dir.resolve()
-    if not root.is_dir():
-        print(f"not a folder: {root}", file=sys.stderr)
-        return 2
-    open_store(settings)
-    ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
-    batch = batch_of(root)
-    stop = threading.Event()
-    received = _stop_on_signals(stop)
-    workers = _local_workers(args, settings)     # first: they load their libraries during the walk
-    progress = Progress()
-    try:
-        if args.retry:
-            count = ledger.retry(root, failed_paths(args.retry))
-            print(f"{count} failed file(s) from {args.retry.name} queued again", file=sys.stderr)
-        else:
-            found = plan(ledger, root)
-            print(f"{root}: {found.new} new file(s), {found.known} done before (skipped), "
-                  f"{found.resumed} left from an interrupted run", file=sys.stderr)
-        progress.start(ledger, batch)
-        tty, last_line = sys.stderr.isatty(), 0.0
-        while not stop.is_set():
-            reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
-            if workers is not None:
-                workers.supervise()
-            progress.update(ledger, batch)
-            if progress.open == 0:
-                break
-            if tty:
-                print("\r" + progress.line(), end="", file=sys.stderr, flush=True)
-            elif time.monotonic() - last_line >= args.log_every:
-                print(progress.line(), file=sys.stderr, flush=True)
-                last_line = time.monotonic()
-            stop.wait(0.5)
-    finally:
-        if workers is not None:       # Ctrl-C: jobs in hand go back to the queue at once
-            workers.stop(graceful=received.get("signal") == signal.SIGTERM)
-        progress.update(ledger, batch)
-        print(("\r" if sys.stderr.isatty() else "") + progress.line(), file=sys.stderr)
-        csv_path, json_path = write_report(ledger, root, args.report or settings.data_dir / "reports", progress,
-                                           interrupted=stop.is_set())
-        ledger.close()
-    print(f"report: {csv_path}  {json_path}")
-    if stop.is_set():
-        print("stopped; run the same command again to resume", file=sys.stderr)
-        return 130
-    return 1 if progress.counts["failed"] else 0
+    return run_backfill(settings, BackfillOptions(args.dir, args.workers, args.config, args.report, args.retry,
+                                                  args.log_every))
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

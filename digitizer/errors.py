@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import ErrorInfo
+from .model import ErrorInfo, ErrorKind
 
 # kind -> (Vietnamese, English, transient). A transient failure may succeed if retried later.
 REASONS: dict[str, tuple[str, str, bool]] = {
@@ -27,14 +27,15 @@ REASONS: dict[str, tuple[str, str, bool]] = {
     "vanished": ("Tệp đã biến mất trước khi được đọc.", "The file disappeared before it was read.", False),
     "internal": ("Lỗi nội bộ khi xử lý tệp.", "Internal error while processing the file.", True),
 }
+assert set(REASONS) == set(ErrorKind), "every error kind has its reason"
 
 
 class DigitizerError(Exception):
     """An input or environment problem that ends one document's processing, not the service."""
 
-    def __init__(self, kind: str, detail: str = "", transient: bool | None = None) -> None:
-        vi, en, default_transient = REASONS.get(kind, REASONS["internal"])
-        self.kind = kind
+    def __init__(self, kind: ErrorKind | str, detail: str = "", transient: bool | None = None) -> None:
+        self.kind = ErrorKind(kind)          # an unknown kind is a bug: ValueError at once
+        vi, en, default_transient = REASONS[self.kind]
         self.detail = detail
         self.transient = default_transient if transient is None else transient
         self.message = f"{vi} / {en}" + (f" ({detail})" if detail else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -96,9 +97,28 @@ class SignatureInfo:
     modified_after: str | None = None   # what those later changes were allowed to be (pyHanko's level)
 
 
+class ErrorKind(StrEnum):
+    """Why a document could not be processed; errors.REASONS says it for a clerk, and whether
+    trying again later may help."""
+    EMPTY_FILE = "empty_file"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    ENCRYPTED_PDF = "encrypted_pdf"
+    TRUNCATED = "truncated"
+    NO_PAGES = "no_pages"
+    TOO_MANY_PAGES = "too_many_pages"
+    TOO_LARGE = "too_large"
+    OCR_FAILED = "ocr_failed"
+    OCR_TIMEOUT = "ocr_timeout"
+    STORAGE_UNAVAILABLE = "storage_unavailable"
+    DISK_FULL = "disk_full"
+    WORKER_DIED = "worker_died"
+    VANISHED = "vanished"
+    INTERNAL = "internal"
+
+
 @dataclass
 class ErrorInfo:
-    kind: str                 # e.g. encrypted_pdf, truncated, not_a_document
+    kind: str                 # an ErrorKind value (plain text in the record JSON)
     message: str              # for a clerk: what is wrong and what to do
     transient: bool = False
 
@@ -143,3 +163,15 @@ class Record:
                    objects=data.get("objects", {}), pipeline=data.get("pipeline", {}),
                    signatures=[SignatureInfo(**s) for s in data.get("signatures", [])],
                    schema=data.get("schema", SCHEMA))
+
+
+@dataclass
+class Outcome:
+    """A processed document: the record, and the artifacts to store beside it (None if failed)."""
+    record: Record
+    pdf: bytes | None = None
+    text: str | None = None
+
+
+# The file types intake reads, and the extension each is stored under (design §4).
+EXTENSIONS = {"application/pdf": "pdf", "image/tiff": "tif", "image/jpeg": "jpg", "image/png": "png"}

@@ -13,7 +13,6 @@ import hashlib
 import io
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from typing import Callable, Iterable, Iterator
@@ -26,11 +25,11 @@ from . import __version__
 from .config import OcrSettings, Settings
 from .errors import DigitizerError
 from .extract import extract_fields
-from .extract.normalize import nfc
+from .text import nfc
 from .imaging.clean import clean_page, plain_reading
 from .intake import load_pages
 from .intake.signatures import read_signatures
-from .model import PageResult, Record, SourceInfo, SourcePage, Word
+from .model import Outcome, PageResult, Record, SourceInfo, SourcePage, Word
 from .ocr.reading_order import reading_order
 from .ocr import recognize
 from .ocr.tesseract import merge_lines, page_text
@@ -43,14 +42,6 @@ GUARD_CONFIDENCE = 0.80    # below this mean word confidence the plain reading i
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 
 PageMap = Callable[[Callable[[SourcePage], PageResult], Iterable[SourcePage]], Iterator[PageResult]]
-
-
-@dataclass
-class Outcome:
-    """A processed document: the record, and the artifacts to store beside it (None if failed)."""
-    record: Record
-    pdf: bytes | None = None
-    text: str | None = None
 
 
 def document_id(data: bytes) -> str:

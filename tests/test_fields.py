@@ -7,7 +7,7 @@ import pytest
 from digitizer.extract import extract_from_lines
 from digitizer.extract.checks import id_number_problem, phone_ok
 from digitizer.extract.lines import TextLine, make_line
-from digitizer.extract.normalize import fold, sentence_case
+from digitizer.text import fold, sentence_case
 from digitizer.model import Word
 
 PAGE_W, PAGE_H = 595.0, 842.0

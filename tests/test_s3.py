@@ -19,7 +19,8 @@ import pytest
 from digitizer.config import S3Settings, Settings
 from digitizer.jobs.ingest import file_away, ingest
 from digitizer.storage import open_index
-from digitizer.pipeline import Outcome, process
+from digitizer.model import Outcome
+from digitizer.pipeline import process
 from digitizer.storage import StoreConfigError, load_record, save_outcome
 from digitizer.storage.s3 import S3Store
 from samples.score import cer

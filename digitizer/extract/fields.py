@@ -15,7 +15,7 @@ from ..model import Field, Word
 from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
 from .doctypes import CONG_VAN, DOC_TYPES, DocType
 from .lines import TextLine
-from .normalize import fold, sentence_case, squash
+from ..text import fold, sentence_case, squash
 
 SEP = r"\s*[:;.]?\s*"
 # Folded label patterns, most specific first. `\b` keeps "so" from matching inside words.

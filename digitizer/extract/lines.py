@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ..model import PageResult, Word
-from .normalize import fold, nfc
+from ..text import fold, nfc
 
 
 @dataclass

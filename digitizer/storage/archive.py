@@ -8,10 +8,8 @@ from typing import Iterator
 
 from .. import __version__
 from ..errors import DigitizerError
-from ..extract.normalize import fold
-from ..intake.detect import EXTENSIONS
-from ..model import Record
-from ..pipeline import Outcome
+from ..text import fold
+from ..model import EXTENSIONS, Outcome, Record
 from .keys import object_keys, record_key
 from .objects import ObjectStore, StoreUnavailable
 

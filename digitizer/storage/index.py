@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Protocol
 
 if TYPE_CHECKING:
-    from ..config import Settings
+    pass
 
-from ..extract.normalize import fold, nfc
+from ..text import fold, nfc
 from ..model import Record
 from .database import Database
 
@@ -134,14 +134,6 @@ class SearchIndex(Protocol):
     def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
                sort: str = "relevance") -> Results: ...
     def close(self) -> None: ...
-
-
-def open_index(settings: "Settings") -> SearchIndex:
-    if settings.database_url:
-        from .pg_index import PostgresIndex
-
-        return PostgresIndex(settings.database_url)
-    return SqliteIndex(settings.index_path)
 
 
 SCHEMA_VERSION = 4

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from ..config import Settings
 
 
 class StoreUnavailable(Exception):
@@ -78,11 +77,3 @@ class LocalStore:
 
     def download_url(self, key: str, seconds: int = 600) -> str | None:
         return None
-
-
-def open_store(settings: Settings) -> ObjectStore:
-    """S3 when an endpoint is configured, else the local folder under the data directory."""
-    if settings.s3.endpoint:
-        from .s3 import S3Store
-        return S3Store.from_settings(settings.s3)
-    return LocalStore(settings.store_dir)

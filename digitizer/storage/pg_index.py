@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..extract.normalize import fold, nfc
+from ..text import fold, nfc
 from ..model import Record
 from .database import Database
 from .index import (Filters, Hit, IndexWrites, Results, filter_conditions, indexed_text, near_candidates, near_results,

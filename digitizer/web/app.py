@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..config import Settings
-from ..extract.normalize import fold
+from ..text import fold
 from ..jobs.ledger import open_ledger
 from ..model import Record
 from ..storage import Filters, ObjectStore, SearchIndex, open_index, open_store
