@@ -4,7 +4,7 @@ FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        tesseract-ocr tesseract-ocr-vie poppler-utils \
+        tesseract-ocr tesseract-ocr-vie poppler-utils libtesseract-dev libleptonica-dev pkg-config g++ \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -12,7 +12,7 @@ COPY pyproject.toml README.md ./
 COPY digitizer ./digitizer
 COPY samples ./samples
 COPY configs ./configs
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-binary tesserocr .
 
 ENV DIGITIZER_DATA_DIR=/data \
     OMP_THREAD_LIMIT=1

@@ -14,7 +14,7 @@ deps:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-binary tesserocr -e '.[test]'   # tesserocr built on the system's Tesseract
 	@touch $(STAMP)
 
 venv: deps $(STAMP)
@@ -23,16 +23,16 @@ run: venv
 	mkdir -p data/inbox
 	$(BIN)/digitizer watch data/inbox
 
-# The lint and type gate, then the tests; the integration tests start their own Redis and
-# PostgreSQL on 127.0.0.1 from these packages.
+# The lint and type gate, then the tests; the integration tests start their own Redis,
+# PostgreSQL and Ceph RADOS Gateway (an S3 server) on 127.0.0.1 from these packages.
 test: venv
-	./scripts/install-system-deps.sh redis-server postgresql
+	./scripts/install-system-deps.sh redis-server postgresql radosgw ceph-mon ceph-osd
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	./scripts/install-system-deps.sh ocrmypdf
+	./scripts/install-system-deps.sh ocrmypdf unpaper
 	$(BIN)/python bench/realworld.py
 	$(BIN)/python bench/ocr_accuracy.py --count 45
 	$(BIN)/python bench/speed.py --pages 36 --runs 3

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .config import Settings, load_settings
+from .config import Settings, SettingsError, load_settings
 from .errors import DigitizerError
 from .jobs.ingest import Ingested, ingest
 from .jobs.ledger import open_ledger
@@ -249,7 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings(args.config)
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"settings: {exc}", file=sys.stderr)
+        return 2
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines() if settings.log_format == "json" else
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

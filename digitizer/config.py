@@ -1,93 +1,113 @@
-"""Settings: defaults, then configs/*.toml (or DIGITIZER_CONFIG), then DIGITIZER_* variables.
+"""Settings: defaults, then a TOML file (configs/default.toml, or DIGITIZER_CONFIG), then
+DIGITIZER_* variables, validated by pydantic at start.
 
 Every setting `key` of section `sec` is read from the TOML table `[sec]` and from the
-environment as `DIGITIZER_SEC_KEY` (top-level ones as `DIGITIZER_KEY`).
+environment as `DIGITIZER_SEC_KEY` (top-level ones as `DIGITIZER_KEY`). An unknown key in the
+file or in a known section of the environment, a value of the wrong type, or an impossible one
+(a negative timeout) is refused at start with the key named (`SettingsError`).
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict,
+                               TomlConfigSettingsSource)
 
 DEFAULT_FILE = Path("configs/default.toml")     # relative: read when run from the project folder
 
 
-@dataclass
-class OcrSettings:
-    engine: str = "api"                # "api": Tesseract's C API loaded once per process; "cli": a process per page
+class SettingsError(Exception):
+    """The settings cannot be used; the message names each bad key."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OcrSettings(Section):
+    engine: Literal["api", "cli"] = "api"   # "api": Tesseract's C API, loaded once per process; "cli": per page
     lang: str = "vie"
-    psm: int = 3
-    page_timeout: float = 180.0        # seconds Tesseract may spend on one page
-    target_dpi: int = 225              # pages are resampled to this for Tesseract (see docs/benchmarks.md)
+    psm: int = Field(3, ge=0, le=13)
+    page_timeout: float = Field(180.0, gt=0)        # seconds Tesseract may spend on one page
+    target_dpi: int = Field(225, ge=100, le=600)    # pages are resampled to this for Tesseract (docs/benchmarks.md)
 
 
-@dataclass
-class LimitSettings:
-    max_file_mb: float = 512.0
-    max_pages: int = 1000
-    max_pixels: int = 80_000_000       # per page; A3 at 400 DPI is 31 Mpx
+class LimitSettings(Section):
+    max_file_mb: float = Field(512.0, gt=0)
+    max_pages: int = Field(1000, ge=1)
+    max_pixels: int = Field(80_000_000, ge=10_000)      # per page; A3 at 400 DPI is 31 Mpx
 
 
-@dataclass
-class PdfSettings:
-    jpeg_quality: int = 60             # display image; see docs/benchmarks.md for the size trade-off
+class PdfSettings(Section):
+    jpeg_quality: int = Field(60, ge=10, le=100)     # display image; see docs/benchmarks.md for the size trade-off
 
 
-@dataclass
-class S3Settings:
+class S3Settings(Section):
     """MinIO or any S3-compatible store; unused while `endpoint` is empty (local folder)."""
     endpoint: str = ""                 # host:port, e.g. 127.0.0.1:9000
     access_key: str = ""
     secret_key: str = ""
-    bucket: str = "digitizer"
+    bucket: str = Field("digitizer", pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     secure: bool = False               # https
     region: str = ""
-    timeout: float = 10.0              # seconds to connect; reads get three times this
-    retry_seconds: float = 60.0        # keep retrying an operation this long, then fail as transient
+    timeout: float = Field(10.0, gt=0)         # seconds to connect; reads get three times this
+    retry_seconds: float = Field(60.0, ge=0)   # keep retrying an operation this long, then fail as transient
     versioning: bool = False
-    lock_days: int = 0                 # object lock retention for archives that must not change
-    lock_mode: str = "GOVERNANCE"      # or COMPLIANCE
+    lock_days: int = Field(0, ge=0)            # object lock retention for archives that must not change
+    lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
 
 
-@dataclass
-class WebSettings:
+class WebSettings(Section):
     host: str = "127.0.0.1"            # only this machine unless configured for the office LAN
-    port: int = 8000
+    port: int = Field(8000, ge=1, le=65535)
     users: str = ""                    # "name:bcrypt-hash,name2:hash2"; empty: no login
     api_token: str = ""                # bearer token for /api/ (besides the users' login)
-    link_seconds: int = 600            # lifetime of presigned S3 download links
+    link_seconds: int = Field(600, ge=1)       # lifetime of presigned S3 download links
 
 
-@dataclass
-class JobSettings:
-    max_attempts: int = 5              # tries of a transient failure before it is set aside
-    retry_seconds: float = 30.0        # first retry delay; doubles with each attempt
-    after_done: str = "move"           # the source file once stored: "move" to done/YYYY-MM-DD/, or "delete"
-    empty_seconds: float = 300.0       # a file still 0 bytes this long is taken (and fails as empty)
-    lease_seconds: float = 60.0        # a worker renews its hold on a job this often x3; silent longer: taken back
-    lost_after: float = 300.0          # a job handed to an empty queue this long ago was lost: send it again
-    shutdown_seconds: float = 120.0    # on SIGTERM, workers finish the job in hand this long, then requeue it
+class JobSettings(Section):
+    max_attempts: int = Field(5, ge=1)              # tries of a transient failure before it is set aside
+    retry_seconds: float = Field(30.0, ge=0)        # first retry delay; doubles with each attempt
+    after_done: Literal["move", "delete"] = "move"  # the source once stored: moved to done/YYYY-MM-DD/, or deleted
+    empty_seconds: float = Field(300.0, ge=0)       # a file still 0 bytes this long is taken (and fails as empty)
+    lease_seconds: float = Field(60.0, gt=0)        # a worker renews its hold this often x3; silent longer: taken back
+    lost_after: float = Field(300.0, gt=0)          # a job handed to an empty queue this long ago was lost: resend
+    shutdown_seconds: float = Field(120.0, ge=0)    # on SIGTERM, workers finish the job in hand this long
 
 
-@dataclass
-class Settings:
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DIGITIZER_", env_nested_delimiter="_", env_nested_max_split=1,
+                                      extra="forbid")
+
     data_dir: Path = Path("data")
-    workers: int = 0                   # 0: one per core
-    log_format: str = "text"           # or "json": one JSON object per line, for log collectors
+    workers: int = Field(0, ge=0)      # 0: one per core
+    log_format: Literal["text", "json"] = "text"   # json: one JSON object per line, for log collectors
     # Several machines: a PostgreSQL URL holds the ledger and the search index, a Redis URL
     # the queue. Empty: SQLite files under data_dir (one machine, no server).
-    database_url: str = ""             # postgresql://user:pass@host:5432/digitizer
-    queue_url: str = ""                # redis://host:6379/0
-    ocr: OcrSettings = field(default_factory=OcrSettings)
-    limits: LimitSettings = field(default_factory=LimitSettings)
-    pdf: PdfSettings = field(default_factory=PdfSettings)
-    s3: S3Settings = field(default_factory=S3Settings)
-    web: WebSettings = field(default_factory=WebSettings)
-    jobs: JobSettings = field(default_factory=JobSettings)
+    database_url: str = Field("", pattern=r"^$|^postgres(ql)?://")    # postgresql://user:pass@host:5432/digitizer
+    queue_url: str = Field("", pattern=r"^$|^(redis|rediss|unix)://")  # redis://host:6379/0
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    pdf: PdfSettings = Field(default_factory=PdfSettings)
+    s3: S3Settings = Field(default_factory=S3Settings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the TOML file DIGITIZER_CONFIG names (or the
+        project's own when run from its folder)."""
+        path = os.environ.get("DIGITIZER_CONFIG") or (str(DEFAULT_FILE) if DEFAULT_FILE.is_file() else "")
+        file = (TomlConfigSettingsSource(settings_cls, toml_file=path),) if path else ()
+        return (init_settings, env_settings, *file)
 
     @property
     def store_dir(self) -> Path:
@@ -105,35 +125,17 @@ class Settings:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
 
-def _coerce(value: str, current: Any) -> Any:
-    if isinstance(current, bool):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    if isinstance(current, Path):
-        return Path(value)
-    return type(current)(value)
-
-
-def _apply(target: Any, table: Mapping[str, Any], env: Mapping[str, str], prefix: str) -> None:
-    for f in fields(target):
-        current = getattr(target, f.name)
-        if is_dataclass(current):
-            _apply(current, table.get(f.name, {}), env, f"{prefix}{f.name.upper()}_")
-            continue
-        if f.name in table:
-            setattr(target, f.name, _coerce(str(table[f.name]), current))
-        name = f"{prefix}{f.name.upper()}"
-        if name in env:
-            setattr(target, f.name, _coerce(env[name], current))
-
-
-def load_settings(config: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    env = os.environ if env is None else env
-    path = config or (Path(env["DIGITIZER_CONFIG"]) if env.get("DIGITIZER_CONFIG") else None)
-    if path is None and DEFAULT_FILE.is_file():
-        path = DEFAULT_FILE
-    table: dict[str, Any] = {}
-    if path is not None:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    settings = Settings()
-    _apply(settings, table, env, "DIGITIZER_")
-    return settings
+def load_settings(config: Path | None = None) -> Settings:
+    """The settings of this run; `config` (the --config option) names the TOML file, for this
+    process and the workers it starts. SettingsError names every bad key."""
+    if config is not None:
+        if not config.is_file():
+            raise SettingsError(f"no settings file {config}")
+        os.environ["DIGITIZER_CONFIG"] = str(config)
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                                      for e in exc.errors())) from None
+    except (OSError, ValueError) as exc:        # an unreadable or malformed TOML file
+        raise SettingsError(f"settings file: {exc}") from None

@@ -37,8 +37,9 @@ class SourcePage:
     dpi_inferred: bool = False
     words: list[Word] = field(default_factory=list)   # of the text layer, boxes in points
     # On a scanned page, visible text laid over the scan, kept exactly (boxes in points):
-    # `overlay` is content (a page number added by software), `stamp` a digital signature's
-    # appearance (signer, agency, time). `hidden`: regions (points) OCR must not read.
+    # `overlay` is content (a page number added by software); `stamp` was put on the page by
+    # software and is not the paper's (a digital signature's appearance: signer, agency,
+    # time; a reader's note in an annotation). `hidden`: regions (points) OCR must not read.
     overlay: list[Word] = field(default_factory=list)
     stamp: list[Word] = field(default_factory=list)
     hidden: list[Box] = field(default_factory=list)

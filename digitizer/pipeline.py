@@ -26,7 +26,7 @@ from .config import OcrSettings, Settings
 from .errors import DigitizerError
 from .extract import extract_fields
 from .text import nfc
-from .imaging.clean import clean_page, plain_reading
+from .imaging.clean import CleanPage, clean_page, plain_reading
 from .intake import load_pages
 from .intake.signatures import read_signatures
 from .model import Outcome, PageResult, Record, SourceInfo, SourcePage, Word
@@ -80,24 +80,20 @@ def mean_confidence(words: list[Word]) -> float:
     return float(np.mean([w.confidence for w in words])) if words else 0.0
 
 
-def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageResult:
-    """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data."""
-    if page.image is None:
-        return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
-                          1.0, page.text or "", page.words, 72.0)
-    t0 = time.perf_counter()
-    clean = clean_page(page, ocr.target_dpi)
-    t1 = time.perf_counter()
+def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tuple[CleanPage, list[Word], list[str]]:
+    """Read the cleaned page, and read again only where the first reading is in doubt:
+    (clean, words, what was checked)."""
     words = read(clean.reading, clean.reading_dpi, ocr)
     checked = []
     if clean.proposed is not None:
         # The ink suggests a turn without clear evidence: the page is read both ways, and
         # turned only when the turned reading finds clearly more text (the prior is upright).
-        turned = clean_page(page, ocr.target_dpi, turn=clean.proposed)
+        proposed = clean.proposed
+        turned = clean_page(page, ocr.target_dpi, turn=proposed)
         turned_words = read(turned.reading, turned.reading_dpi, ocr)
         if reading_score(turned_words) > TURN_GAIN * reading_score(words) + 5:
             clean, words = turned, turned_words
-        checked.append(f"read at 0° and {clean.proposed}°, kept {clean.turn}°")
+        checked.append(f"read at 0° and {proposed}°, kept {clean.turn}°")
     if mean_confidence(words) < GUARD_CONFIDENCE:
         # A doubtful reading: the cleanup may have hurt (faint strokes, show-through); the
         # page as scanned is read too, and the better reading kept.
@@ -112,6 +108,18 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageRes
         if reading_score(mirrored) > 2 * reading_score(words):
             words = []
             checked.append("only the reverse side's print showing through: no text")
+    return clean, words, checked
+
+
+def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageResult:
+    """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data."""
+    if page.image is None:
+        return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
+                          1.0, page.text or "", page.words, 72.0)
+    t0 = time.perf_counter()
+    clean = clean_page(page, ocr.target_dpi)
+    t1 = time.perf_counter()
+    clean, words, checked = settle_reading(page, clean, ocr)
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()

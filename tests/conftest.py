@@ -49,11 +49,23 @@ def database_url(postgres_server) -> str:
     return new_database(postgres_server)
 
 
-@pytest.fixture(scope="session")
-def s3():
-    """An S3 server process over HTTP (moto, or MinIO when DIGITIZER_TEST_S3_ENDPOINT is set)."""
+S3_SERVERS = ["given"] if os.environ.get("DIGITIZER_TEST_S3_ENDPOINT") else ["moto", "rgw"]
+
+
+@pytest.fixture(scope="session", params=S3_SERVERS)
+def s3(request):
+    """An S3 server process over HTTP: moto's, and Ceph's RADOS Gateway (which, unlike moto,
+    checks signatures); or only the server DIGITIZER_TEST_S3_ENDPOINT names (a MinIO)."""
+    from . import rgw
     from .s3server import start_s3
 
-    server = start_s3()
+    if request.param == "rgw":
+        if not rgw.available():
+            if os.environ.get("CI"):
+                pytest.fail("radosgw, ceph-mon and ceph-osd are not installed (make test installs them)")
+            pytest.skip("radosgw, ceph-mon and ceph-osd are not installed here (make test installs them)")
+        server = rgw.RadosGateway()
+    else:
+        server = start_s3()
     yield server
     server.stop()

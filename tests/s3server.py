@@ -36,6 +36,7 @@ class S3Server:
     access_key: str
     secret_key: str
     process: subprocess.Popen | None = None
+    checks_signatures: bool = True        # moto's server accepts any secret
 
     def bucket_name(self) -> str:
         return f"test-{uuid.uuid4().hex[:12]}"
@@ -55,7 +56,7 @@ def start_s3() -> S3Server:
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(port)
-    return S3Server(f"127.0.0.1:{port}", "testing", "testing", process)
+    return S3Server(f"127.0.0.1:{port}", "testing", "testing", process, checks_signatures=False)
 
 
 class Proxy:

@@ -204,3 +204,24 @@ def test_workers_starting_together_all_get_their_tables(backend, request, tmp_pa
         for t in threads:
             t.join()
     assert not errors, errors
+
+
+def test_schema_versions_adopt_old_ledgers_migrate_once_and_refuse_newer(ledger_at, monkeypatch):
+    from digitizer.jobs import ledger as ledger_module
+    from digitizer.storage.database import Database, SchemaTooNew
+
+    old = Database(ledger_at)                 # a ledger laid out before versions were kept
+    old.script(ledger_module.SCHEMA.format(id_type="BIGSERIAL" if old.postgres else "INTEGER"))
+    old.execute("INSERT INTO jobs (root, path, state, created, updated) VALUES ('/r', 'a.pdf', 'done', 0, 0)")
+    old.close()
+    assert Ledger(ledger_at).counts()["done"] == 1                     # adopted as version 1, data kept
+    monkeypatch.setattr(ledger_module, "MIGRATIONS",
+                        [*ledger_module.MIGRATIONS, "ALTER TABLE jobs ADD COLUMN checked_by TEXT"])
+    for _ in range(2):                                                 # the new step runs once
+        ledger = Ledger(ledger_at)
+        ledger.db.execute("SELECT checked_by FROM jobs").fetchall()
+        assert ledger.db.execute("SELECT version FROM schema_versions WHERE component = 'ledger'").fetchone()[0] == 2
+        ledger.close()
+    monkeypatch.setattr(ledger_module, "MIGRATIONS", ledger_module.MIGRATIONS[:1])   # an older digitizer
+    with pytest.raises(SchemaTooNew, match="version 2, newer than this digitizer knows"):
+        Ledger(ledger_at)

@@ -187,3 +187,45 @@ def test_web_page_hands_out_presigned_links_on_s3(s3, outcome, tmp_path):
     assert answer.status_code == 307 and "X-Amz-Signature" in answer.headers["location"]
     with urllib.request.urlopen(answer.headers["location"], timeout=10) as response:
         assert response.read() == outcome[0].pdf
+
+
+def test_a_bucket_gone_while_running_is_a_transient_storage_failure_not_internal(s3, outcome):
+    bucket = s3.bucket_name()
+    store = S3Store.from_settings(s3_settings(s3, bucket))
+    boto(s3).delete_bucket(Bucket=bucket)                          # an administrator removed it
+    out, data = variant(outcome, 98)
+    record = save_outcome(store, out, data)
+    assert (record.status, record.error.kind, record.error.transient) == ("failed", "storage_unavailable", True)
+    assert "NoSuchBucket" in record.error.message and "DIGITIZER_S3_BUCKET" in record.error.message
+
+
+def test_a_wrong_secret_at_start_is_one_clear_line(s3, tmp_path):
+    if not s3.checks_signatures:
+        pytest.skip("moto's server accepts any secret")
+    doc = sample("thong_bao", "clean", seed=97, fmt="png")
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), "DIGITIZER_S3_ENDPOINT": s3.endpoint,
+           "DIGITIZER_S3_ACCESS_KEY": s3.access_key, "DIGITIZER_S3_SECRET_KEY": "not-the-secret",
+           "DIGITIZER_S3_BUCKET": s3.bucket_name(), "DIGITIZER_S3_REGION": "us-east-1",
+           "DIGITIZER_S3_RETRY_SECONDS": "1"}
+    scan = write(tmp_path, doc.name, doc.data)
+    run = subprocess.run([sys.executable, "-m", "digitizer.cli", "process", str(scan)],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    # HEAD of the bucket comes first; a refused HEAD has no body, so the code is AccessDenied.
+    assert "refused: AccessDenied" in run.stderr and "DIGITIZER_S3_SECRET_KEY" in run.stderr
+
+
+def test_a_key_rotated_while_running_is_a_transient_storage_failure(s3, outcome, tmp_path):
+    if not s3.checks_signatures:
+        pytest.skip("moto's server accepts any secret")
+    from minio import Minio
+
+    bucket = s3.bucket_name()
+    S3Store.from_settings(s3_settings(s3, bucket))                 # started with the right key...
+    rotated = Minio(s3.endpoint, access_key=s3.access_key, secret_key="rotated-away", secure=False,
+                    region="us-east-1")
+    store = S3Store(rotated, bucket, retry_seconds=1.0)            # ...which the administrator then changed
+    out, data = variant(outcome, 96)
+    record = save_outcome(store, out, data)
+    assert (record.status, record.error.kind, record.error.transient) == ("failed", "storage_unavailable", True)
+    assert "SignatureDoesNotMatch" in record.error.message

@@ -82,7 +82,7 @@ def image_cover(page: pymupdf.Page) -> float:
 class Layers:
     """What a page shows: its visible text, and the scan under it."""
     visible: list[Word]             # words drawn visibly (boxes in points)
-    signature_boxes: list[pymupdf.Rect]
+    added_boxes: list[pymupdf.Rect]  # signature appearances and annotations: put on the page by software
     cover: float                    # share of the page under raster images
 
     @property
@@ -94,8 +94,8 @@ def page_layers(page: pymupdf.Page) -> Layers:
     invisible = [pymupdf.Rect(span["bbox"]) for span in page.get_texttrace()
                  if span["type"] == INVISIBLE or span.get("opacity", 1.0) == 0]
     visible = [w for w in _layer_words(page) if not any(_inside(w, box) for box in invisible)]
-    signatures = [w.rect for w in page.widgets(types=[SIGNATURE_WIDGET]) if not w.rect.is_empty]
-    return Layers(visible, signatures, image_cover(page))
+    added = [w.rect for w in page.widgets(types=[SIGNATURE_WIDGET])] + [a.rect for a in page.annots()]
+    return Layers(visible, [box for box in added if not box.is_empty], image_cover(page))
 
 
 def _text_of(words: list[Word]) -> str:
@@ -157,11 +157,12 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
         return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=layers.visible)
     if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
         raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
-    # A signature's appearance (its stamp, with any image in it) is not the paper's content.
-    stamp = [w for w in layers.visible if any(_inside(w, box) for box in layers.signature_boxes)]
+    # A signature's appearance (its stamp, with any image in it) and a reader's note
+    # (an annotation) are not the paper's content.
+    stamp = [w for w in layers.visible if any(_inside(w, box) for box in layers.added_boxes)]
     overlay = [w for w in layers.visible if w not in stamp]
     hidden: list[Box] = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in overlay] + \
-             [(box.x0, box.y0, box.x1, box.y1) for box in layers.signature_boxes]
+             [(box.x0, box.y0, box.x1, box.y1) for box in layers.added_boxes]
     return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt, overlay=overlay, stamp=stamp,
                       hidden=hidden)
 

@@ -50,6 +50,9 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, next_try);
 CREATE INDEX IF NOT EXISTS jobs_path ON jobs(root, path);
 CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch)
 """
+# The ledger's schema, one entry per version; a new version appends a step (ALTER TABLE ...),
+# never edits an old one.
+MIGRATIONS = [SCHEMA]
 STATES = ("queued", "processing", "done", "failed")
 
 
@@ -93,7 +96,7 @@ class Ledger:
     def __init__(self, target: str | Path, max_attempts: int = 5, retry_seconds: float = 30.0) -> None:
         self.db = Database(target)
         id_type = "BIGSERIAL" if self.db.postgres else "INTEGER"
-        self.db.create_schema(SCHEMA.format(id_type=id_type), "jobs")
+        self.db.migrate("ledger", [step.format(id_type=id_type) for step in MIGRATIONS])
         self.max_attempts = max_attempts
         self.retry_seconds = retry_seconds
 

@@ -21,7 +21,7 @@ from ..errors import DigitizerError
 from ..model import Word
 from .tesseract import LOOKALIKES
 
-# Where distributions put the trained models (the wheel's own default may not exist here).
+# Where distributions put the trained models.
 TESSDATA = ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
             "/usr/local/share/tessdata"]
 

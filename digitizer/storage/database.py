@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer digitizer."""
+
+
 def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
@@ -64,18 +68,37 @@ class Database:
                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?")
         return bool(self.execute(sql, (name,)).fetchone()[0])
 
-    def create_schema(self, sql: str, table: str) -> None:
-        """Run the schema statements unless `table` (one of theirs) exists. They run in one
-        transaction, so an existing table means a whole schema, and opening costs one read,
-        no lock (the web page opens a connection per request). Workers start together: one at
-        a time lays it out, as PostgreSQL's CREATE ... IF NOT EXISTS is not safe against a
-        concurrent twin (a unique violation in pg_type)."""
-        if self.has_table(table):
-            return
+    def migrate(self, component: str, steps: list[str]) -> int:
+        """Bring `component`'s tables to version len(steps): each step's statements run once,
+        in order, recorded in `schema_versions` in the same transaction. Opening a database
+        that is up to date costs one read and no lock (the web page opens one per request).
+        Workers start together: one at a time migrates, as PostgreSQL's CREATE ... IF NOT
+        EXISTS is not safe against a concurrent twin (a unique violation in pg_type). Step 1
+        of an existing component is its layout from before versions were kept (IF NOT EXISTS),
+        so such a database is adopted as version 1. Returns the version."""
+        target = len(steps)
+        if self.has_table("schema_versions") and self._version(component) == target:
+            return target
         with self.transaction():
             if self.postgres:
                 self.conn.execute("SELECT pg_advisory_xact_lock(7243)")
-            self.script(sql)
+            self.script("CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, "
+                        "version INTEGER NOT NULL)")
+            current = self._version(component)
+            if current > target:
+                raise SchemaTooNew(f"the {component} tables are at schema version {current}, newer than this "
+                                   f"digitizer knows ({target}): upgrade digitizer on this machine")
+            for sql in steps[current:]:
+                self.script(sql)
+            self.execute("DELETE FROM schema_versions WHERE component = ?", (component,))
+            self.execute("INSERT INTO schema_versions (component, version) VALUES (?, ?)", (component, target))
+        return target
+
+    def _version(self, component: str) -> int:
+        if not self.has_table("schema_versions"):
+            return 0
+        row = self.execute("SELECT version FROM schema_versions WHERE component = ?", (component,)).fetchone()
+        return int(row[0]) if row else 0
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -32,6 +32,8 @@ CREATE INDEX IF NOT EXISTS documents_type ON documents (doc_type);
 CREATE INDEX IF NOT EXISTS documents_issue ON documents (issue_date);
 CREATE INDEX IF NOT EXISTS documents_idnum ON documents (id_number)
 """
+# One entry per schema version; a new version appends a step, never edits an old one.
+MIGRATIONS = [SCHEMA]
 
 _UPSERT = """
 INSERT INTO documents (id, name, dossier, doc_type, doc_number, issue_date, received_at, person_name,
@@ -62,7 +64,7 @@ def _tsquery(terms: list[str], transform) -> str:  # noqa: ANN001 (str -> str)
 class PostgresIndex(IndexWrites):
     def __init__(self, url: str) -> None:
         self.db = Database(url)
-        self.db.create_schema(SCHEMA, "documents")
+        self.db.migrate("pg_index", MIGRATIONS)
 
     def _add(self, record: Record) -> None:
         if record.status != "done":

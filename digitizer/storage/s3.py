@@ -33,7 +33,13 @@ from .objects import StoreConfigError, StoreUnavailable
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PART_SIZE = 16 * 1024 * 1024
-NOT_FOUND = {"NoSuchKey", "NoSuchObject", "NoSuchVersion"}
+NOT_FOUND = frozenset({"NoSuchKey", "NoSuchObject", "NoSuchVersion"})
+_KEYS = "; check DIGITIZER_S3_ACCESS_KEY and DIGITIZER_S3_SECRET_KEY"
+CHECK = {"InvalidAccessKeyId": _KEYS, "SignatureDoesNotMatch": _KEYS, "ExpiredToken": _KEYS, "InvalidToken": _KEYS,
+         # A HEAD request's refusal has no body to say why: a wrong secret reads as AccessDenied too.
+         "AccessDenied": "; check DIGITIZER_S3_ACCESS_KEY and DIGITIZER_S3_SECRET_KEY, and that the key may use "
+                         "DIGITIZER_S3_BUCKET",
+         "NoSuchBucket": "; the bucket is gone (DIGITIZER_S3_BUCKET): it is created only at start"}
 
 
 def multipart_etag(data: bytes, part_size: int = PART_SIZE) -> str:
@@ -65,7 +71,11 @@ class S3Store:
         store.prepare(versioning=s.versioning)
         return store
 
-    def _retry(self, what: str, fn: Callable[[], T]) -> T:
+    def _retry(self, what: str, fn: Callable[[], T], passthrough: frozenset[str] = NOT_FOUND) -> T:
+        """fn(), retried with backoff while the server is busy or unreachable. A refusal (bad
+        credentials, access denied, a missing bucket) is not retried: it is StoreUnavailable at
+        once, saying what to check, so a job fails as transient storage trouble, never as an
+        internal error. Codes in `passthrough` reach the caller as S3Error."""
         deadline = time.monotonic() + self.retry_seconds
         delay = 0.25
         while True:
@@ -73,8 +83,11 @@ class S3Store:
                 return fn()
             except S3Error as exc:
                 code = exc.code or ""
-                if code in NOT_FOUND or not code.startswith(("Internal", "Service", "Slow")):
+                if code in passthrough:
                     raise
+                if not code.startswith(("Internal", "Service", "Slow")):
+                    hint = CHECK.get(code, "")
+                    raise StoreUnavailable(f"{what}: the S3 server refused: {code} ({exc.message}){hint}") from exc
                 problem: Exception = exc
             except (urllib3.exceptions.HTTPError, MinioException, OSError) as exc:
                 problem = exc
@@ -95,7 +108,8 @@ class S3Store:
                         lambda: self.client.set_bucket_versioning(self.bucket, VersioningConfig(ENABLED)))
         if self.lock_days > 0:
             try:
-                config = self._retry("read object lock", lambda: self.client.get_object_lock_config(self.bucket))
+                config = self._retry("read object lock", lambda: self.client.get_object_lock_config(self.bucket),
+                                     passthrough=frozenset({"ObjectLockConfigurationNotFoundError"}))
             except S3Error as exc:
                 raise StoreConfigError(
                     f"bucket {self.bucket!r} was created without object lock, so retention of "
