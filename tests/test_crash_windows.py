@@ -71,3 +71,21 @@ def test_a_kill_at_each_step_is_completed_by_the_next_start(tmp_path, point, goo
         reason = (data / "failed" / "scan.png.error.txt").read_text(encoding="utf-8")
         assert "damaged" in reason, reason
     assert not list(tmp.iterdir()), list(tmp.iterdir())                        # no temporary files left
+
+
+def test_page_folders_of_a_killed_command_line_ocr_are_swept(tmp_path, monkeypatch):
+    import time
+
+    from digitizer.ocr.tesseract import TEMP_PREFIX, sweep_stale
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)                # re-read TMPDIR
+    stale, fresh = tmp_path / (TEMP_PREFIX + "killed"), tmp_path / (TEMP_PREFIX + "running")
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "page.pgm").write_bytes(b"P5 1 1 255 \0")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    assert sweep_stale(older_than=600) == 1
+    assert not stale.exists() and fresh.exists()

@@ -213,3 +213,10 @@ def test_the_document_page_says_who_signed_the_received_file(tmp_path):
     assert truth["agency"] in page and "Nguyên vẹn, phủ toàn bộ tệp" in page
     assert client.get(f"/api/documents/{record.id}").json()["signatures"][0]["intact"] is True
     assert "không có chữ ký số" in client.get(f"/doc/{plain_record.id}").text
+
+
+def test_the_web_server_loads_no_opencv_or_tesseract():
+    probe = ("import sys, digitizer.web.app; "
+             "print(sorted({'cv2', 'tesserocr', 'pytesseract', 'digitizer.pipeline'} & set(sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "[]", run.stdout + run.stderr

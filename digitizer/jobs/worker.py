@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..errors import DigitizerError
-from ..ocr.tesseract import single_thread_env
+from ..ocr.tesseract import single_thread_env, sweep_stale
 from ..pipeline import failed_record
 from ..storage import ObjectStore, open_index, open_store
 from ..storage.index import SearchIndex
@@ -54,6 +54,8 @@ class WorkerContext:
     @classmethod
     def open(cls, settings: Settings) -> "WorkerContext":
         single_thread_env()               # one Tesseract thread per worker process
+        # What a killed command-line OCR left behind; a page running now is younger than its timeout.
+        sweep_stale(older_than=settings.ocr.page_timeout + 60)
         return cls(settings, open_ledger(settings), open_ledger(settings), open_store(settings),
                    open_index(settings), holder_id())
 

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
@@ -23,10 +24,28 @@ from ..errors import DigitizerError
 from ..model import Word
 
 
+TEMP_PREFIX = "digitizer-ocr-"
+
+
+def sweep_stale(older_than: float) -> int:
+    """Remove the page folders of command-line OCR runs killed mid-page (kill -9, a power
+    cut: nothing else would), those untouched for `older_than` seconds. Returns how many."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(TEMP_PREFIX + "*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:                 # taken by another worker's sweep meanwhile
+            continue
+    return removed
+
+
 def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
               timeout: float = 180.0) -> list[Word]:
     """Words in reading order; boxes in pixels of `image` (8-bit grey); confidences in 0..1."""
-    with tempfile.TemporaryDirectory(prefix="digitizer-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
         path = Path(tmp) / "page.pgm"
         if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PXM_BINARY, 1]):
             full = shutil.disk_usage(tmp).free < image.nbytes + 4096
