@@ -184,7 +184,10 @@ def doc_number(lines: list[TextLine]) -> Field | None:
     return None
 
 
-PLACE_DATE = re.compile(r",\s*ngay\s*[0-9olis]{1,2}\s*(?:thang|[/.-])")
+# The day may be blank or a scrawl: offices fill it in by hand after signing, and OCR reads
+# nothing or junk ("3|", "0†") there; such a date does not parse and only the place is kept.
+# OCR may read the comma as a full stop.
+PLACE_DATE = re.compile(r"[,.]\s*ngay\s*(?:\S{1,3}?\s*)?(?:thang|[/.-])")
 
 
 def _place_before(line: TextLine, end: int) -> list[str]:
@@ -193,7 +196,7 @@ def _place_before(line: TextLine, end: int) -> list[str]:
     chosen: list[Word] = [w for w, s in zip(line.words, line.starts) if s < end]
     out: list[str] = []
     for k in range(len(chosen) - 1, max(-1, len(chosen) - 5), -1):
-        word = chosen[k].text.rstrip(",")
+        word = chosen[k].text.rstrip(",.")
         if not NAME_WORD.match(word) or not word[0].isupper() or (len(word) > 1 and word.isupper()):
             break
         if out and chosen[k + 1].left - (chosen[k].left + chosen[k].width) > 1.5 * chosen[k].height:
@@ -204,14 +207,15 @@ def _place_before(line: TextLine, end: int) -> list[str]:
 
 def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | None]:
     """`<Place>, ngày dd tháng mm năm yyyy`: the first one (the header's, or the date under
-    an application); dates inside sentences have no place and comma before them."""
+    an application); dates inside sentences have no place and comma before them. A date
+    with its day left blank (filled in by hand) gives the place and no date."""
     for line in lines:
         for m in PLACE_DATE.finditer(line.folded):
             date = parse_date(line, m.start(), len(line.text))
-            if date is None:
-                continue
             place_words = _place_before(line, m.start())
-            date_field = _field(date[0], line, date[1], date[2], date[3])
+            if date is None and not place_words:
+                continue
+            date_field = _field(date[0], line, date[1], date[2], date[3]) if date else None
             if not place_words:
                 return date_field, None
             place = " ".join(place_words)
@@ -253,6 +257,10 @@ def doc_type_and_title(lines: list[TextLine], number: Field | None) -> tuple[Fie
                 return Field(doc_type.name, round(0.75 * number.confidence, 3), number.page, number.bbox), None
         if fold(kind) in ("ubnd", "vp", "ub", "hdnd"):
             return Field(CONG_VAN.name, round(0.7 * number.confidence, 3), number.page, number.bbox), None
+    # No title: a "V/v …" trích yếu under the number is what a công văn has instead.
+    for line in lines[:12]:
+        if line.page == 1 and re.match(r"v\s*/\s*v\b", line.folded):
+            return _field(CONG_VAN.name, line, 0, len(line.text), 0.7), None
     return None, None
 
 
