@@ -37,8 +37,11 @@ from .pdf import build_pdf
 
 log = logging.getLogger(__name__)
 
-TURN_GAIN = 1.3            # a doubtful turn is taken when its reading finds this much more text
+TURN_GAIN = 1.3            # another way up is taken when its reading finds this much more text
 GUARD_CONFIDENCE = 0.80    # below this mean word confidence the plain reading is compared (real scans: 0.90-0.95)
+MIN_WORDS_TO_TURN = 8      # fewer words read than this: a blank or near-blank page, nothing to turn
+MIN_SURE_WORDS = 8         # a way up must read at least this many sure words in the square to be taken
+SURE = 0.85                # a word read with this confidence counts when telling which way is up
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 
 PageMap = Callable[[Callable[[SourcePage], PageResult], Iterable[SourcePage]], Iterator[PageResult]]
@@ -76,24 +79,74 @@ def reading_score(words: list[Word]) -> float:
     return sum(w.confidence for w in words if sum(c.isalpha() for c in w.text) >= 2)
 
 
+def sure_words(words: list[Word]) -> int:
+    """Words of two letters or more read with confidence: text read the wrong way up gives
+    letters too (u for n, digits for digits), but seldom with Tesseract sure of them."""
+    return sum(1 for w in words if w.confidence >= SURE and sum(c.isalpha() for c in w.text) >= 2)
+
+
 def mean_confidence(words: list[Word]) -> float:
     return float(np.mean([w.confidence for w in words])) if words else 0.0
+
+
+def inky_square(image: np.ndarray) -> np.ndarray:
+    """A square of half the page's shorter side around the centre of its ink: enough text to
+    tell which way up it reads, at a fraction of the page's reading time."""
+    h, w = image.shape
+    side = max(64, min(h, w) // 2)
+    ys, xs = np.nonzero(image[::8, ::8] < 128)
+    cy, cx = (int(np.mean(ys)) * 8, int(np.mean(xs)) * 8) if len(ys) else (h // 2, w // 2)
+    top, left = min(max(0, cy - side // 2), max(0, h - side)), min(max(0, cx - side // 2), max(0, w - side))
+    return np.ascontiguousarray(image[top:top + side, left:left + side])
+
+
+def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
+               every_way: bool = False) -> tuple[CleanPage, str]:
+    """A turn the ink gives (or proposes, when its evidence is not clear) is checked by reading
+    an inky square of the page as it stands, turned that way, and turned the opposite way
+    (`every_way`: all four). The page stays as it stands unless another way reads clearly
+    more text; a doubtful turn is proposed from upright, so upright is what it must beat."""
+    wanted = clean.proposed if clean.proposed is not None else clean.turn
+    square = inky_square(clean.reading)
+    # One block of horizontal lines: Tesseract's own layout would find sideways text and
+    # read it in place, so every way up but upside down would look right.
+    probe = ocr.model_copy(update={"psm": 6})
+    scores = {}
+    ways = [0, 90, 180, 270] if every_way else [wanted, (wanted + 180) % 360, 0]
+    for turn in dict.fromkeys([clean.turn, *ways]):
+        image = np.ascontiguousarray(np.rot90(square, -((turn - clean.turn) % 360) // 90))
+        scores[turn] = sure_words(read(image, clean.reading_dpi, probe))
+    best = max(scores, key=lambda turn: scores[turn])
+    note = "turn checked by reading: " + ", ".join(f"{t}° {scores[t]:.0f}" for t in scores)
+    if best == clean.turn or scores[best] < MIN_SURE_WORDS or scores[best] <= TURN_GAIN * scores[clean.turn] + 3:
+        return clean, f"{note}; kept {clean.turn}°"
+    return clean_page(page, ocr.target_dpi, turn=best), f"{note}; turned {best}°"
 
 
 def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tuple[CleanPage, list[Word], list[str]]:
     """Read the cleaned page, and read again only where the first reading is in doubt:
     (clean, words, what was checked)."""
-    words = read(clean.reading, clean.reading_dpi, ocr)
     checked = []
-    if clean.proposed is not None:
-        # The ink suggests a turn without clear evidence: the page is read both ways, and
-        # turned only when the turned reading finds clearly more text (the prior is upright).
-        proposed = clean.proposed
-        turned = clean_page(page, ocr.target_dpi, turn=proposed)
-        turned_words = read(turned.reading, turned.reading_dpi, ocr)
-        if reading_score(turned_words) > TURN_GAIN * reading_score(words) + 5:
-            clean, words = turned, turned_words
-        checked.append(f"read at 0° and {proposed}°, kept {clean.turn}°")
+    if clean.turn or clean.proposed is not None:
+        # The ink's test of which way is up fails on some pages (tables of figures, little
+        # text, seals): no page is turned, or left turned, without a reading to back it.
+        clean, note = check_turn(page, clean, ocr)
+        checked.append(note)
+    words = read(clean.reading, clean.reading_dpi, ocr)
+    if words and mean_confidence(words) < SHOW_THROUGH_CONFIDENCE:
+        # Garbage from a page with no text of its own: the reverse side's print showing through
+        # the paper reads well mirrored. The page then has no text (its image is kept).
+        mirrored = read(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi, ocr)
+        if reading_score(mirrored) > 2 * reading_score(words):
+            checked.append("only the reverse side's print showing through: no text")
+            return clean, [], checked
+    if mean_confidence(words) < GUARD_CONFIDENCE and len(words) >= MIN_WORDS_TO_TURN:
+        # A doubtful reading: the ink's test of which way is up fails on some pages (a table
+        # of figures fed sideways); every way up is tried on a square of the page.
+        turned, note = check_turn(page, clean, ocr, every_way=True)
+        checked.append(note)
+        if turned is not clean:
+            clean, words = turned, read(turned.reading, turned.reading_dpi, ocr)
     if mean_confidence(words) < GUARD_CONFIDENCE:
         # A doubtful reading: the cleanup may have hurt (faint strokes, show-through); the
         # page as scanned is read too, and the better reading kept.
@@ -101,13 +154,6 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         keep_plain = reading_score(plain_words) > reading_score(words)
         words = plain_words if keep_plain else words
         checked.append("kept the plain reading" if keep_plain else "kept the cleaned reading")
-    if words and mean_confidence(words) < SHOW_THROUGH_CONFIDENCE:
-        # Garbage from a page with no text of its own: the reverse side's print showing through
-        # the paper reads well mirrored. The page then has no text (its image is kept).
-        mirrored = read(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi, ocr)
-        if reading_score(mirrored) > 2 * reading_score(words):
-            words = []
-            checked.append("only the reverse side's print showing through: no text")
     return clean, words, checked
 
 

@@ -8,6 +8,8 @@ pipeline (../shared/realworld/ has real ones; these are invented, with ground tr
                    a throwaway self-signed certificate)
     seal_note      a short notice: a few lines, a big red seal over the signature
     bilevel_tail   the last page of a 1-bit letter: two lines, recipients, a black seal
+    fee_table      a ruled table of names, phone numbers and amounts (few lower-case
+                   letters: the ink's test of which way is up reads it inverted)
 
 Every case is upright; `truth["lines"]` are its printed lines (not the stamp's). The signed scan's
 key is made anew each time, so its bytes differ between runs; its pages do not.
@@ -31,7 +33,7 @@ from .degrade import Scan, noise, rotate
 from .encode import scanned_pdf
 from .layout import font_path, pil_font
 
-CASES = ["receipt", "card", "signed_scan", "seal_note", "bilevel_tail"]
+CASES = ["receipt", "card", "signed_scan", "seal_note", "bilevel_tail", "fee_table"]
 GIVEN = ["Văn An", "Thị Hường", "Minh Đức", "Thị Lan", "Quốc Việt", "Thị Mai", "Hữu Phước", "Ngọc Ánh"]
 
 
@@ -232,9 +234,27 @@ def bilevel_tail(rng: random.Random) -> tuple[bytes, list[str], dict]:
     return out.getvalue(), lines, {}
 
 
-EXTENSIONS = {"receipt": "png", "card": "jpg", "signed_scan": "pdf", "seal_note": "jpg", "bilevel_tail": "tif"}
+def fee_table(rng: random.Random) -> tuple[bytes, list[str], dict]:
+    """A list of fees collected, a ruled table at 200 DPI: mostly capitals and figures."""
+    dpi, rows, runs, y = 200, [], [], 60.0
+    for i in range(14):
+        cells = [str(i + 1), _person(rng), f"09{rng.randrange(10**7, 10**8)}", f"{rng.randrange(10, 99)}.000"]
+        runs += [(text, x, y, 10, "regular") for text, x in zip(cells, (48, 80, 260, 410))]
+        rows.append(" ".join(cells))
+        y += 22
+    image = draw(runs, (1654, 2339), dpi).copy()
+    px = dpi / 72
+    for x in (40, 72, 252, 402, 470):
+        cv2.line(image, (int(x * px), int(44 * px)), (int(x * px), int((y - 16) * px)), 0, 3)
+    for r in range(15):
+        cv2.line(image, (int(40 * px), int((44 + 22 * r) * px)), (int(470 * px), int((44 + 22 * r) * px)), 0, 2)
+    return _png(image, dpi), rows, {}
+
+
+EXTENSIONS = {"receipt": "png", "card": "jpg", "signed_scan": "pdf", "seal_note": "jpg", "bilevel_tail": "tif",
+              "fee_table": "png"}
 MAKERS = {"receipt": receipt, "card": card, "signed_scan": signed_scan, "seal_note": seal_note,
-          "bilevel_tail": bilevel_tail}
+          "bilevel_tail": bilevel_tail, "fee_table": fee_table}
 
 
 def intake_case(case: str, seed: int) -> tuple[str, bytes, dict]:

@@ -62,7 +62,8 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
         dpi = text_dpi(despeckle(binarize(flat), dpi) == 0) or dpi
 
     small = shrink(flat, DETECT_DPI / dpi)
-    ink = despeckle(binarize(small), DETECT_DPI) == 0
+    # Ruled lines (tables, forms) say nothing about which way is up, and fool the profile.
+    ink = remove_rules(despeckle(binarize(small), DETECT_DPI), DETECT_DPI) == 0
     orientation = detect(ink, turn)
     proposed = None
     if not orientation.clear:

@@ -94,11 +94,14 @@ def rows(parts: list[Segment]) -> list[Row]:
 
 
 def _gutter(row: Row, above: Row | None, middle: float) -> tuple[float, float] | None:
-    """Where a column block's gutter runs, if this row opens one: the widest gap between its
+    """Where a column block's gutter runs, if this row opens one: the gap between its two
     text segments; or, for a row of one segment right of the middle under a row that ends
-    before it (a signature's name under the last recipient), the gap between the two."""
+    before it (a signature's name under the last recipient), the gap between the two. A row
+    of three segments or more is a table's and opens none."""
     text = [s for s in row.segments if s.is_text]
-    if len(text) >= 2:
+    if len(text) >= 3:               # a table's row: read across, cell by cell
+        return None
+    if len(text) == 2:
         _, start, end = max((b.x0 - a.x1, a.x1, b.x0) for a, b in zip(text, text[1:]))
         return start, end
     if len(text) == 1 and above is not None and text[0].x0 > middle:
@@ -109,10 +112,11 @@ def _gutter(row: Row, above: Row | None, middle: float) -> tuple[float, float] |
 
 
 def _crosses(row: Row, start: float, end: float, centred: bool = False) -> bool:
-    """A text segment of the row spans the gutter (or, with `centred`, is centred inside it):
-    the row is not part of a column block."""
-    return any((s.x0 < start and s.x1 > end) or (centred and start < (s.x0 + s.x1) / 2 < end)
-               for s in row.segments if s.is_text)
+    """A text segment of the row spans the gutter (or, with `centred`, is centred inside it),
+    or the row is a table's: the row is not part of a column block."""
+    text = [s for s in row.segments if s.is_text]
+    return len(text) >= 3 or any((s.x0 < start and s.x1 > end) or (centred and start < (s.x0 + s.x1) / 2 < end)
+                                 for s in text)
 
 
 def ordered_segments(words: list[Word]) -> list[Segment]:
