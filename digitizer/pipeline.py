@@ -134,8 +134,12 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         checked.append(note)
     words = read(clean.reading, clean.reading_dpi, ocr)
     if words and mean_confidence(words) < SHOW_THROUGH_CONFIDENCE:
-        # Garbage from a page with no text of its own: the reverse side's print showing through
-        # the paper reads well mirrored. The page then has no text (its image is kept).
+        # Garbage from a page with no text of its own: specks and marks that make no word,
+        # or the reverse side's print showing through the paper (it reads well mirrored).
+        # The page then has no text (its image is kept).
+        if reading_score(words) == 0:
+            checked.append("only marks, no words: no text")
+            return clean, [], checked
         mirrored = read(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi, ocr)
         if reading_score(mirrored) > 2 * reading_score(words):
             checked.append("only the reverse side's print showing through: no text")

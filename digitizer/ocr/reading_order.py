@@ -18,6 +18,7 @@ from statistics import median
 from ..model import Word
 
 GAP_HEIGHTS = 2.5        # a gap this many word heights wide separates two segments of a row
+NOISE_CONFIDENCE = 0.6   # segments read with less mean confidence are marks, not text
 
 
 @dataclass
@@ -46,8 +47,10 @@ class Segment:
 
     @property
     def is_text(self) -> bool:
-        """Not a speck or a stray mark read as a character."""
-        return sum(c.isalnum() for w in self.words for c in w.text) >= 2
+        """Not a speck, a stray mark or a seal's scrawl read as characters (those are read
+        with little confidence)."""
+        return sum(c.isalnum() for w in self.words for c in w.text) >= 2 and \
+            sum(w.confidence for w in self.words) / len(self.words) >= NOISE_CONFIDENCE
 
 
 @dataclass
