@@ -25,7 +25,7 @@ from . import __version__
 from .config import OcrSettings, Settings
 from .errors import DigitizerError
 from .extract import extract_fields
-from .text import nfc
+from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import resample
 from .intake import load_pages
@@ -33,7 +33,7 @@ from .intake.signatures import read_signatures
 from .model import Outcome, PageResult, Record, SourceInfo, SourcePage, Word
 from .ocr.reading_order import reading_order
 from .ocr import recognize
-from .ocr.tesseract import merge_lines, page_text
+from .ocr.tesseract import merge_lines
 from .pdf import build_pdf
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
     ways = [0, 90, 180, 270] if every_way else [wanted, (wanted + 180) % 360, *([] if sideways_clear else [0])]
     for turn in dict.fromkeys([clean.turn, *ways]):
         image = np.ascontiguousarray(np.rot90(square, -((turn - clean.turn) % 360) // 90))
-        scores[turn] = sure_words(read(image, PROBE_DPI, probe))
+        scores[turn] = sure_words(recognize(image, PROBE_DPI, probe))   # counted: their order is no matter
     best = max(scores, key=lambda turn: scores[turn])
     note = "turn checked by reading: " + ", ".join(f"{t}° {scores[t]:.0f}" for t in scores)
     if best == clean.turn or scores[best] < MIN_SURE_WORDS or scores[best] <= TURN_GAIN * scores[clean.turn] + 3:

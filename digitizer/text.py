@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .model import Word
+
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
@@ -50,3 +52,17 @@ def sentence_case(text: str) -> str:
             place = True
         out.append(word)
     return " ".join(out)
+
+
+def page_text(words: list[Word]) -> str:
+    """Lines of words separated by spaces, lines by newlines, in Tesseract's reading order."""
+    out: list[str] = []
+    current = None
+    for word in words:
+        if word.line != current:
+            out.append("\n" if out else "")
+            current = word.line
+        elif out:
+            out.append(" ")
+        out.append(word.text)
+    return "".join(out)

@@ -18,6 +18,7 @@ import pymupdf
 
 from ..errors import DigitizerError
 from ..model import Box, SourcePage, Word
+from ..text import page_text
 from .pixels import neutral_to_grey, require_size
 
 # MuPDF prints its complaints about damaged files on stdout, which would corrupt
@@ -98,13 +99,6 @@ def page_layers(page: pymupdf.Page) -> Layers:
     return Layers(visible, [box for box in added if not box.is_empty], image_cover(page))
 
 
-def _text_of(words: list[Word]) -> str:
-    lines: dict[int, list[str]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word.text)
-    return "\n".join(" ".join(line) for line in lines.values())
-
-
 def scan_dpi(page: pymupdf.Page) -> float:
     """The resolution of the largest image on the page, as placed on it."""
     best = 0.0
@@ -149,7 +143,7 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
         raise DigitizerError("truncated", f"page {number} has no area ({width_pt:.0f}×{height_pt:.0f} pt)")
     try:
         layers = page_layers(page)
-        text = None if layers.scanned else usable_text(_text_of(layers.visible))
+        text = None if layers.scanned else usable_text(page_text(layers.visible))
         dpi = scan_dpi(page)
     except Exception as exc:  # MuPDF raises its own error types for damaged objects
         return _poppler_page(data, page.number, width_pt, height_pt, exc)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import logging
-import unicodedata
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -14,12 +13,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from ..model import SignatureInfo
+from ..text import nfc
 
 log = logging.getLogger(__name__)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 # pyHanko logs every certificate path it cannot build (all of them, without a trust root) with
 # a traceback; what matters of it is in the record.

@@ -29,9 +29,7 @@ def open_queue(settings: Settings) -> tuple[Huey, Enqueue]:
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
         huey: Huey = RedisHuey("digitizer", url=url, results=False, blocking=True, read_timeout=1)
-    elif url:
-        raise ValueError(f"queue_url must be empty (SQLite) or a redis:// URL, not {url!r}")
-    else:
+    else:                                 # settings allow only a redis URL or none
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("digitizer", filename=str(settings.data_dir / "queue.sqlite"), results=False,
                           timeout=60)

@@ -89,20 +89,6 @@ def _words(data: dict[str, list]) -> list[Word]:
     return words
 
 
-def page_text(words: list[Word]) -> str:
-    """Lines of words separated by spaces, lines by newlines, in Tesseract's reading order."""
-    out: list[str] = []
-    current = None
-    for word in words:
-        if word.line != current:
-            out.append("\n" if out else "")
-            current = word.line
-        elif out:
-            out.append(" ")
-        out.append(word.text)
-    return "".join(out)
-
-
 def merge_lines(words: list[Word], extra: list[Word]) -> list[Word]:
     """`words` in their reading order, with each line of `extra` (same pixel space) put before
     the first line that starts below it: text the file carried, among the text read."""
