@@ -10,15 +10,17 @@ No real personal data: names, numbers and places are drawn from small invented l
 from __future__ import annotations
 
 import random
+from functools import partial
 from dataclasses import dataclass, field
 
 from .content import KINDS, make_document
+from .independent import KINDS as INDEPENDENT_KINDS
 from .degrade import DEGRADATIONS, GROUPS, Scan, apply
 from .encode import FORMATS, encode
 from .layout import FAMILIES, ground_truth_lines, layout
 from .render import born_digital_pdf, rasterize
 
-__all__ = ["KINDS", "DEGRADATIONS", "GROUPS", "FORMATS", "Sample", "generate", "corpus"]
+__all__ = ["KINDS", "INDEPENDENT_KINDS", "DEGRADATIONS", "GROUPS", "FORMATS", "Sample", "generate", "corpus"]
 
 # The file type a degradation arrives as at a commune centre, unless asked otherwise.
 DEFAULT_FORMAT = {"clean": "pdf", "mild": "png", "skewed": "jpeg", "noisy": "png", "lowres": "tiff-lzw",
@@ -39,7 +41,8 @@ def generate(kind: str, degradation: str, seed: int, fmt: str | None = None,
     """One document of `kind`, damaged by `degradation` ("born_digital" for a text PDF)."""
     rng = random.Random(f"{kind}/{degradation}/{seed}")
     family = family or rng.choice(sorted(FAMILIES))
-    specs = [make_document(kind, rng) for _ in range(pages)]
+    make = INDEPENDENT_KINDS[kind] if kind in INDEPENDENT_KINDS else partial(make_document, kind)
+    specs = [make(rng) for _ in range(pages)]
     layouts = [layout(spec, family) for spec in specs]
     fmt = fmt or DEFAULT_FORMAT[degradation]
     scans: list[Scan] = []
@@ -59,10 +62,12 @@ def generate(kind: str, degradation: str, seed: int, fmt: str | None = None,
     return Sample(f"{kind}-{degradation}-{seed:04d}.{ext}", data, truth, scans)
 
 
-def corpus(count: int, seed: int = 0, degradations: list[str] | None = None) -> list[Sample]:
-    """`count` documents cycling through every degradation and every kind."""
+def corpus(count: int, seed: int = 0, degradations: list[str] | None = None,
+           independent: bool = False) -> list[Sample]:
+    """`count` documents cycling through every degradation and every kind (of the
+    independent family, which the field rules were not written on, if asked)."""
     degradations = degradations or DEGRADATIONS
-    kinds = sorted(KINDS)
+    kinds = sorted(INDEPENDENT_KINDS if independent else KINDS)
     # Step kinds on every row so each degradation meets every kind.
     return [generate(kinds[(i + i // len(degradations)) % len(kinds)], degradations[i % len(degradations)],
                      seed + i) for i in range(count)]

@@ -78,6 +78,8 @@ class DocumentSpec:
     signature: list[Line]                       # right column, signer name last
     fields: dict[str, str]
     signature_left: list[Line] = field(default_factory=list)  # e.g. "Nơi nhận:" block
+    header_split: float = 0.40                  # where the header's left column ends, of the text width
+    body_gap_pt: float = 14.0                   # space between the title block and the body
 
 
 def nfc(text: str) -> str:

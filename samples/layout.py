@@ -101,12 +101,12 @@ def _wrap(line: Line, path: str, width: float) -> list[str]:
 def layout(spec: DocumentSpec, family: str = "tinos") -> PageLayout:
     width, height = A4_PT
     text_x0, text_x1 = LEFT, width - RIGHT
-    split = text_x0 + (text_x1 - text_x0) * 0.40
+    split = text_x0 + (text_x1 - text_x0) * spec.header_split
     left, y_left = _place(spec.header_left, family, text_x0 - 20, split, TOP)
     right, y_right = _place(spec.header_right, family, split, text_x1 + 10, TOP)
     y = max(y_left, y_right) + 26
     title, y = _place(spec.title, family, text_x0, text_x1, y)
-    body, y = _place(spec.body, family, text_x0, text_x1, y + 14, leading=1.5)
+    body, y = _place(spec.body, family, text_x0, text_x1, y + spec.body_gap_pt, leading=1.5)
     sig_x0 = text_x0 + (text_x1 - text_x0) * 0.45
     sig_head, y_sig = _place(spec.signature[:-1], family, sig_x0, text_x1, y + 16)
     sign_space = 78.0

@@ -160,7 +160,7 @@ def test_header_issuer_type_subject_and_signer():
 def test_parent_agency_gives_way_to_the_issuing_unit():
     f = fields_of(("ỦY BAN NHÂN DÂN XÃ MỸ LỘC", 90), ("TRUNG TÂM PHỤC VỤ", 110), ("HÀNH CHÍNH CÔNG", 112),
                   ("PHIẾU TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 150))
-    assert f["issuer"] == "Trung tâm phục vụ hành chính công"
+    assert f["issuer"] == "Trung tâm Phục vụ hành chính công"
     assert f["doc_type"] == "Phiếu tiếp nhận hồ sơ"
 
 
@@ -207,3 +207,71 @@ def test_a_sentence_with_a_blank_date_and_no_place_gives_nothing():
 def test_a_handwritten_day_read_as_junk_is_not_a_date(line, place, date):
     got = fields_of("ỦY BAN NHÂN DÂN", (line, 300))
     assert got["place"] == place and got.get("issue_date") == date
+
+
+# Documents the rules were not written on (issue 14): labels, layout and vocabularies.
+
+def test_a_label_inside_a_sentence_is_no_label():
+    f = fields_of("Địa chỉ: thôn Gò Dài, xã Tây Sơn, tỉnh Gia Lai",
+                  "Thành phần hồ sơ: tờ khai; giấy tờ chứng minh nơi cư trú.",
+                  "Thời gian trả kết quả: ngày 5 tháng 3 năm 2025")
+    assert f["address"] == "thôn Gò Dài, xã Tây Sơn, tỉnh Gia Lai"
+
+
+def test_words_between_a_label_and_its_colon_are_part_of_the_label():
+    f = fields_of("Nơi cư trú hiện nay: xóm Bến, xã Can Lộc, tỉnh Hà Tĩnh")
+    assert f["address"] == "xóm Bến, xã Can Lộc, tỉnh Hà Tĩnh"
+
+
+def test_a_label_at_the_end_of_a_sentence_does_not_take_the_next_line():
+    f = fields_of("Người nộp mang theo giấy tờ chứng minh nơi cư trú.", "Thời gian trả kết quả: ngày 5/3/2025")
+    assert "address" not in f
+
+
+def test_the_subject_stops_where_the_body_starts_without_a_gap():
+    # Title and subject centred on the page; the body's first line is indented and full width.
+    f = fields_of(("TỜ TRÌNH", 270), ("Về việc đề nghị phê duyệt dự toán", 200), ("chi phí sửa chữa trụ sở", 230),
+                  ("Hiện nay, toàn xã đã hoàn thành việc rà soát các tiêu chí theo kế hoạch đề ra", 113))
+    assert f["subject"] == "Về việc đề nghị phê duyệt dự toán chi phí sửa chữa trụ sở"
+
+
+def test_a_cong_van_subject_under_the_number_keeps_its_lines_and_its_lost_v():
+    f = fields_of(("ỦY BAN NHÂN DÂN XÃ TÂY SƠN", 60), ("Số: 12/UBND-VP", 95), ("V/ góp ý dự thảo kế hoạch", 70),
+                  ("cải cách hành chính", 88), ("Kính gửi: Ủy ban nhân dân tỉnh Gia Lai", 200))
+    assert f["subject"] == "V/v góp ý dự thảo kế hoạch cải cách hành chính"
+    assert f["doc_type"] == "Công văn"
+
+
+def test_a_number_without_a_kind_is_a_cong_vans():
+    assert fields_of("Số: 6191/BVT-TCKT")["doc_type"] == "Công văn"
+
+
+def test_the_kind_in_a_number_comes_from_decree_30s_list():
+    assert fields_of("Số: 794/TIr-UBND")["doc_number"] == "794/TTr-UBND"
+
+
+def test_the_header_column_keeps_every_word_when_ocr_joins_it_to_the_motto():
+    f = fields_of(("ỦY BAN NHÂN DÂN XÃ TÂY SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 60),
+                  ("TỜ TRÌNH", 270))
+    assert f["issuer"] == "Ủy ban nhân dân xã Tây Sơn"
+
+
+def test_a_department_takes_its_parents_place():
+    f = fields_of(("UBND THÀNH PHÓ ĐÀ NÀNG", 70), ("SỞ GIÁO DỤC VÀ ĐẠO TẠO", 72), ("Số: 1906/SGDĐT-CTrTT", 80))
+    assert f["issuer"] == "Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
+    f = fields_of(("SỞ Y TẾ BẮC NINH", 70), ("BỆNH VIỆN ĐA KHOA TỈNH", 60), ("Số: 6191/BVT-TCKT", 80))
+    assert f["issuer"] == "Bệnh viện đa khoa tỉnh Bắc Ninh"
+
+
+def test_the_signer_is_found_where_a_seal_hides_the_title():
+    last_page = lines_of("Đề nghị các cơ quan phối hợp thực hiện./.", ("cv.”", 355), "Nơi nhận:",
+                         ("Phạm Trường Thọ", 353))
+    for line in last_page:
+        line.page = 4           # the top of a last page: the signature block of a long letter
+    _, fields = extract_from_lines(lines_of("CHỈ THỊ") + last_page)
+    assert fields["signer"].value == "Phạm Trường Thọ"
+
+
+def test_a_signer_named_truong_is_not_a_title():
+    f = fields_of(("NGƯỜI KÊ KHAI", 380), ("Trương Văn Hằng", 370))
+    assert f["signer"] == "Trương Văn Hằng"

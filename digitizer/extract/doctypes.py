@@ -52,7 +52,8 @@ DOC_TYPES = [
     DocType("Đơn đề nghị", None, ("don de nghi",)),
     DocType("Đơn", None, ("don xin", "don trinh bao")),
     DocType("Tờ khai", None, ("to khai",)),
-    DocType("Phiếu tiếp nhận hồ sơ", None, ("phieu tiep nhan ho so",)),
+    # Decree 61/2018's form is "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"; centres print either.
+    DocType("Phiếu tiếp nhận hồ sơ", None, ("phieu tiep nhan ho so", "giay tiep nhan ho so")),
 ]
 
 # Công văn has no title: its number reads like 125/UBND-VP (issuer and unit, no kind).

@@ -15,6 +15,8 @@ from ..model import Field, Word
 from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
 from .doctypes import CONG_VAN, DOC_TYPES, DocType
 from .lines import TextLine
+from .tones import fix_tones
+from .vocabulary import agency, fix_body, fix_kind, fix_places, place_name
 from ..text import fold, sentence_case, squash
 
 SEP = r"\s*[:;.]?\s*"
@@ -53,17 +55,33 @@ def _field(value: str, line: TextLine, start: int, end: int, base: float) -> Fie
 
 
 def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int, int] | None:
-    """The value after a label ending at `end` of line i: the rest of the line, or the next line."""
+    """The value after a label ending at `end` of line i: the rest of the line, or the next
+    line when the label ends its line with a colon (or alone)."""
     line = lines[i]
+    # A few words may qualify the label before its colon: "Nơi cư trú hiện nay:".
+    qualified = re.match(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:", line.folded[end:].lstrip(" "))
+    if qualified and line.folded[end - 1:end] != ":":
+        end = len(line.folded) - len(line.folded[end:].lstrip(" ")) + qualified.end()
     rest = line.text[end:]
     stripped = rest.lstrip(" :;.-")
     if stripped.strip():
         start = len(line.text) - len(stripped)
         return line, start, len(line.text.rstrip())
-    if i + 1 < len(lines) and lines[i + 1].page == line.page and not ANY_LABEL.match(lines[i + 1].folded):
+    ends_as_label = rest.strip() in ("", ":") and line.text[:end].rstrip().endswith(":") or not rest.strip()
+    if ends_as_label and i + 1 < len(lines) and lines[i + 1].page == line.page and \
+            not ANY_LABEL.match(lines[i + 1].folded):
         nxt = lines[i + 1]
         return nxt, 0, len(nxt.text)
     return None
+
+
+def _acts_as_label(line: TextLine, start: int, end: int) -> bool:
+    """A label starts its line or a clause, or is followed by a colon: "nơi cư trú." ending
+    a sentence is not one, nor "họ tên" in "(Ký, ghi rõ họ tên)"."""
+    before = line.folded[:start].rstrip()
+    after = line.folded[end:].lstrip(" ")
+    return not before or before[-1] in ";:.-" or after.startswith(":") or \
+        bool(re.match(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:", after))
 
 
 def _labelled(lines: list[TextLine], name: str) -> Iterator[tuple[TextLine, int, int]]:
@@ -72,6 +90,9 @@ def _labelled(lines: list[TextLine], name: str) -> Iterator[tuple[TextLine, int,
         regex = re.compile(pattern + SEP)
         for i, line in enumerate(lines):
             for m in regex.finditer(line.folded):
+                label_end = m.start() + len(re.match(pattern, line.folded[m.start():]).group())  # type: ignore[union-attr]
+                if not _acts_as_label(line, m.start(), label_end):
+                    continue
                 hit = _value_after(lines, i, m.end())
                 if hit is not None:
                     yield hit
@@ -169,7 +190,11 @@ NUMBER_VALUE = re.compile(r"([0-9OoIl]{1,6})\s*(/?)\s*([A-ZĐ0-9][0-9A-Za-zĐđ.
 def normalize_number(head: str, tail: str) -> str:
     """'7/QĐĐ - UBND' -> '7/QĐ-UBND': dashes unified, spaces out, Đ restored in QĐ/NĐ/…"""
     tail = re.sub(r"\s*[-–—‐]\s*", "-", tail).replace("ĐĐ", "Đ").rstrip(".-/")
-    fixed = [ABBR_WITH_D.get(fold(p), p) for p in re.split(r"([-/])", tail)]
+    parts = re.split(r"([-/])", tail)
+    # The first part names the kind when it is one of Decree 30's abbreviations: 'TIr' is 'TTr'.
+    parts[0] = fix_kind(parts[0])
+    parts[2:] = [fix_body(p) for p in parts[2:]]
+    fixed = [ABBR_WITH_D.get(fold(p), p) for p in parts]
     return f"{head.translate(DIGIT_LOOKALIKES)}/{''.join(fixed)}"
 
 
@@ -220,7 +245,7 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
                 return date_field, None
             place = " ".join(place_words)
             start = line.text.rfind(place, 0, m.start())
-            return date_field, _field(place, line, start, start + len(place), 0.9)
+            return date_field, _field(place_name(place) or place, line, start, start + len(place), 0.9)
     return None, None
 
 
@@ -255,93 +280,191 @@ def doc_type_and_title(lines: list[TextLine], number: Field | None) -> tuple[Fie
         for doc_type in DOC_TYPES:
             if doc_type.abbreviation and fold(doc_type.abbreviation) == fold(kind):
                 return Field(doc_type.name, round(0.75 * number.confidence, 3), number.page, number.bbox), None
-        if fold(kind) in ("ubnd", "vp", "ub", "hdnd"):
+        # No title and no kind: '125/UBND-VP', '6191/BVT-TCKT' number a công văn (Decree 30).
+        if kind.isalpha() and len(kind) >= 2:
             return Field(CONG_VAN.name, round(0.7 * number.confidence, 3), number.page, number.bbox), None
     # No title: a "V/v …" trích yếu under the number is what a công văn has instead.
     for line in lines[:12]:
-        if line.page == 1 and re.match(r"v\s*/\s*v\b", line.folded):
+        if line.page == 1 and ABOUT.match(line.folded + " "):
             return _field(CONG_VAN.name, line, 0, len(line.text), 0.7), None
     return None, None
 
 
-def _centred(line: TextLine, lines: list[TextLine]) -> bool:
-    """Set in the middle, clear of both edges of the text block (body lines touch one)."""
-    same_page = [other for other in lines if other.page == line.page]
-    left, right = min(o.x0 for o in same_page), max(o.x1 for o in same_page)
-    return (abs(line.centre - (left + right) / 2) < line.page_width * 0.06
-            and line.x0 > left + 15 and line.x1 < right - 15)
+# "V/v", as printed and as OCR reads it ("Vv", "V.v", "V\\v"), or "Về việc".
+ABOUT = re.compile(r"(v\s*[/\\.|]\s*v?\s|vv\s|ve\s+viec\b)")
+NOT_SUBJECT = re.compile(r"(kinh gui|can cu|so\s*:|noi nhan)")
+
+
+def _first_page_segments(lines: list[TextLine]) -> list[TextLine]:
+    """Page 1's text cut into blocks (see TextLine.segments), top to bottom."""
+    return sorted((seg for line in lines if line.page == 1 for seg in line.segments()), key=lambda g: g.top)
+
+
+def _same_column(line: TextLine, first: TextLine) -> bool:
+    """Set under `first` as a continuation is: on the same centre, or the same left edge."""
+    tolerance = max(8.0, 0.017 * first.page_width)
+    return abs(line.centre - first.centre) <= tolerance or abs(line.x0 - first.x0) <= tolerance
 
 
 def subject(lines: list[TextLine], title_index: int | None) -> Field | None:
-    """Trích yếu: 'Về việc …' / 'V/v …' under the title (or the number, for công văn), with
-    its centred continuation lines."""
-    candidates = range(title_index + 1, min(title_index + 3, len(lines))) if title_index is not None \
-        else range(min(12, len(lines)))
-    for i in candidates:
-        line = lines[i]
-        if line.page != 1 or ANY_LABEL.match(line.folded):
+    """Trích yếu: "V/v …" under the number (công văn), or the line set under the title on
+    its centre ("Về việc …" or the subject itself), with the lines that continue it: on the
+    same centre or left edge, at the same line spacing and letter size. The body starts
+    where that stops (an indented, justified first line; a wider gap; a smaller size)."""
+    segments = _first_page_segments(lines)
+    title = lines[title_index] if title_index is not None else None
+    first = None
+    for seg in segments:
+        if NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded):
             continue
-        starts_about = re.match(r"(ve\s|v\s*/\s*v\b)", line.folded)
-        if not (starts_about or (title_index is not None and _centred(line, lines) and i == title_index + 1)):
+        if title is not None:
+            if seg.top <= title.top + 0.5 * title.height:
+                continue
+            close = seg.top - title.top < 2.6 * title.height
+            if close and (ABOUT.match(seg.folded) or _same_column(seg, title)):
+                first = seg
+            break
+        if ABOUT.match(seg.folded) and seg.top < seg.page_height * 0.4:
+            first = seg
+            break
+    if first is None:
+        return None
+    parts, prev = [first], first
+    for seg in segments:
+        if seg.top <= prev.top + 0.5 * prev.height:
             continue
-        parts, height = [line.text], max(w.height for w in line.words) * line.scale
-        j = i + 1
-        while j < len(lines) and lines[j].page == 1 and title_index is not None:
-            nxt = lines[j]
-            if nxt.top - lines[j - 1].top > 2.2 * height or ANY_LABEL.match(nxt.folded) or \
-                    not _centred(nxt, lines):
-                break
-            parts.append(nxt.text)
-            j += 1
-        return _field(squash(" ".join(parts)), line, 0, len(line.text), 0.9)
-    return None
+        if seg.top - prev.top > 2.4 * max(prev.height, first.height):
+            break       # a gap: the block has ended (or the next line of this column is further down)
+        if not _same_column(seg, first) or abs(seg.height - first.height) > 0.25 * first.height or \
+                NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded):
+            continue    # another column's line at the same height
+        parts.append(seg)
+        prev = seg
+    text = squash(" ".join(p.text for p in parts))
+    text = re.sub(r"^(v\s*[/\\.|]\s*v?|vv)\s+", "V/v ", text, flags=re.IGNORECASE)
+    return _field(fix_tones(text), first, 0, len(first.text), 0.9)
+
+
+def _header_left(lines: list[TextLine], title_index: int | None) -> list[TextLine]:
+    """The header's left column on page 1: the blocks left of where the national motto
+    ("CỘNG HÒA XÃ HỘI …") starts, above the title."""
+    page = [line for line in lines if line.page == 1]
+    if not page:
+        return []
+    split = page[0].page_width * 0.45
+    for line in page[:8]:
+        m = re.search(r"cong\s*hoa\s*xa", line.folded)
+        if m:
+            words = line.words_in(m.start(), m.end())
+            split = min(w.left for w in words) * line.scale - 4
+            break
+    stop = lines[title_index].top if title_index is not None else page[0].page_height * 0.3
+    left = []
+    for line in page:
+        if line.top >= stop:
+            break
+        part, _ = line.split(split)
+        if part is not None:
+            left.append(part)
+    return left
+
+
+ABBREVIATED_BODIES = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
+
+
+def _expand(text: str) -> str:
+    return re.sub(r"\b(UBND|HĐND|HDND)\b", lambda m: ABBREVIATED_BODIES[fold(m.group())], text, flags=re.I)
+
+
+def _place_part(text: str) -> str:
+    """'TỈNH QUẢNG NGÃI' -> 'tỉnh Quảng Ngãi'; 'BẮC NINH' -> 'Bắc Ninh'."""
+    text = squash(text.strip(" -_.,"))
+    if not text:
+        return ""
+    name = place_name(text)
+    if name:
+        return name
+    cased = sentence_case(text)
+    return fix_places(cased[:1].lower() + cased[1:])
+
+
+def _unit_name(text: str) -> tuple[str, str]:
+    """(the body's name in its registered spelling, the place part after it)."""
+    # Specks read as marks ('ˆ', '_.') are no words of a name.
+    words = [t for t in text.split() if re.search(r"[a-z0-9]", fold(t))]
+    while len(words) > 1 and len(re.sub(r"\W", "", words[-1])) == 1:   # a lone letter at the end: a speck
+        words.pop()
+    text = " ".join(words)
+    text = _expand(squash(re.sub(r"^[^\w]+|[^\w]+$", "", text)))
+    found = agency(text)
+    if found is None:
+        cased = fix_places(sentence_case(text))
+        return fix_tones(cased), ""
+    return found.name, _place_part(text[found.end:])
 
 
 def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
-    """Cơ quan ban hành: the header's left column above the title; with a parent agency on
-    top (ỦY BAN NHÂN DÂN XÃ …), the last agency named is the issuer."""
-    header: list[TextLine] = []
-    stop = lines[title_index].top if title_index is not None else None
-    for line in lines:
-        if line.page != 1 or (stop is not None and line.top >= stop) or line.top > line.page_height * 0.3:
-            break
-        left, _ = line.split(line.page_width * 0.45)
-        if left is not None and not NUMBER.match(left.folded) and _upper_ratio(left.text) > 0.8:
-            header.append(left)
+    """Cơ quan ban hành: the last body named in the header's left column (the one above it
+    is its parent: ỦY BAN NHÂN DÂN TỈNH … over SỞ …). A department named without its place
+    takes its parent's ("Sở Giáo dục và Đào tạo" under "UBND thành phố Đà Nẵng")."""
+    header = [line for line in _header_left(lines, title_index)
+              if not NUMBER.match(line.folded) and not ABOUT.match(line.folded) and _upper_ratio(line.text) > 0.8]
     units: list[list[TextLine]] = []
     for line in header:
-        if AGENCY_START.match(line.folded) or not units:
+        starts = AGENCY_START.match(re.sub(r"^[^a-z]+", "", line.folded)) or agency(_expand(line.text))
+        if starts or not units:
             units.append([line])
         else:
             units[-1].append(line)
     if not units:
         return None
     unit = units[-1]
-    text = " ".join(line.text for line in unit)
+    name, place = _unit_name(" ".join(line.text for line in unit))
+    if len(units) > 1:
+        _, parent_place = _unit_name(" ".join(line.text for line in units[-2]))
+        bare = re.search(r"\b(tỉnh|huyện|thành phố)$", place or name)
+        if bare and parent_place:
+            parent_name = re.sub(r"^(tỉnh|huyện|thành phố|xã)\s+", "", parent_place)
+            place = f"{place} {parent_name}".strip()
+        elif name.startswith("Sở ") and not place:
+            place = parent_place
+    text = f"{name} {place}".strip()
     conf = sum(line.confidence(0, len(line.text)) for line in unit) / len(unit)
     first = unit[0]
-    return Field(sentence_case(text), round(0.9 * conf, 3), first.page, first.bbox(0, len(first.text)))
+    return Field(text, round(0.9 * conf, 3), first.page, first.bbox(0, len(first.text)))
+
+
+SIGNING_TITLE = re.compile(r"(tm\.|kt\.|tl\.|q\.|chu tich|giam doc|truong|chanh|nguoi\s|\(ky)")
+
+
+def _name_in(seg: TextLine) -> Field | None:
+    parsed = parse_name(seg, 0, len(seg.text))
+    if parsed and parsed[2] - parsed[1] >= len(seg.text.strip(" .")) - 1:
+        return _field(parsed[0], seg, parsed[1], parsed[2], parsed[3])
+    return None
 
 
 def signer(lines: list[TextLine]) -> Field | None:
-    """The name under the signature: the lowest name-like line in the right half of the last
-    page, below a signing title (CHỦ TỊCH, Người làm đơn, …)."""
+    """The name under the signature: on the last page's right half, the lowest name-like
+    block under a signing title (CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …). Where a seal hides
+    the title, the lowest block there that is a name with a known family name."""
     last_page = max(line.page for line in lines)
+    right_half = sorted((seg for line in lines if line.page == last_page for seg in line.segments()
+                         if seg.x0 >= seg.page_width * 0.4), key=lambda g: g.top)
     best = None
     seen_title = False
-    for line in lines:
-        if line.page != last_page:
-            continue
-        _, right = line.split(line.page_width * 0.45)
-        if right is None:
-            continue
-        if re.search(r"chu tich|giam doc|truong|nguoi (lam don|tiep nhan|khai|de nghi)|\(ky|tm\.|kt\.|q\.",
-                     right.folded):
+    for seg in right_half:
+        named = _name_in(seg)
+        if named and _upper_ratio(seg.text) < 0.8 and fold(named.value.split()[0]) in FAMILY_FOLDS:
+            pass        # "Trương Văn Hằng" is a name, not a title beginning with "trưởng"
+        elif SIGNING_TITLE.match(seg.folded) or (_upper_ratio(seg.text) > 0.8 and seg.top > seg.page_height * 0.3
+                                               and len(seg.words) <= 6 and not _name_in(seg)):
             seen_title = True
             continue
-        if not seen_title or _upper_ratio(right.text) > 0.8:
+        if _upper_ratio(seg.text) > 0.8 and not seen_title:
             continue
-        parsed = parse_name(right, 0, len(right.text))
-        if parsed and parsed[2] - parsed[1] >= len(right.text.strip(" .")) - 1:
-            best = _field(parsed[0], right, parsed[1], parsed[2], parsed[3])
+        found = _name_in(seg)
+        below_header = seg.page > 1 or seg.top > seg.page_height * 0.3
+        if found and (seen_title or (fold(found.value.split()[0]) in FAMILY_FOLDS and below_header)):
+            best = found
     return best

@@ -1,0 +1,187 @@
+"""Tone marks that Tesseract's `vie` model misreads, put right from the neighbouring words.
+
+Tesseract confuses the five tone marks (and a vowel's hat) on otherwise well-read syllables:
+"chỉ phí" for "chi phí", "chuyến đổi" for "chuyển đổi", "đạo tạo" for "đào tạo". Which one
+is meant is plain from the neighbours: Vietnamese words are mostly two syllables, and only one
+reading of the doubtful syllable makes a word with either neighbour.
+
+The words are Viet74K, the 74,000-entry word list underthesea ships (`corpus/data`); its
+spellings use the old tone placement (hoà, uỷ), so syllables are compared by their letters
+and their tone, wherever the mark sits. A syllable is changed only when it makes a word with
+neither neighbour and exactly one other reading of it does; proper nouns (capitalised in
+running text) are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib.util import find_spec
+from itertools import product
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+# Combining tone marks: grave, acute, tilde, hook above, dot below.
+TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+# Vowel shapes Tesseract also swaps on a syllable ("phó" for "phố"); the breve/horn/circumflex
+# stay part of the letters otherwise.
+SHAPES = {"o": "oôơ", "ô": "oôơ", "ơ": "oôơ", "a": "aâă", "â": "aâă", "ă": "aâă", "e": "eê", "ê": "eê",
+          "u": "uư", "ư": "uư", "d": "dđ", "đ": "dđ"}
+# Tones that look alike at scanning resolution: the small hook is taken for anything, and the
+# grave, acute and dot for each other or for nothing. A tilde is rarely confused except with
+# the hook ("tĩnh" is a misread "tỉnh", not "tình").
+LOOK_ALIKE = {frozenset(p) for p in ((0, 4), (1, 4), (2, 4), (3, 4), (5, 4), (0, 1), (0, 2), (0, 5), (1, 2),
+                                      (1, 5), (2, 5))}
+RARE = 3.0       # zipf: below this a syllable is hardly ever written (wordfreq; "khân" 0, "dịp" 4.6)
+COMMON = 4.0
+DROP = 0.6       # a common syllable is not traded for one much rarer ("tại" for "tài")
+SYLLABLE = re.compile(r"[^\W\d_]+")
+
+Key = tuple[str, int]          # (letters without tone, tone index into TONES)
+
+
+def key(syllable: str) -> Key:
+    """'Hoà', 'hòa' and 'HÒA' all give ('hoa', 1)."""
+    tone, letters = 0, []
+    for ch in unicodedata.normalize("NFD", syllable.lower()):
+        if ch in TONES[1:]:
+            tone = TONES.index(ch)
+        else:
+            letters.append(ch)
+    return unicodedata.normalize("NFC", "".join(letters)), tone
+
+
+def spell(k: Key) -> str:
+    """The syllable with its tone mark where Decree 30's templates put it (hòa, thủy, quả)."""
+    letters, tone = k
+    if not tone:
+        return letters
+    bare = [unicodedata.normalize("NFD", ch)[0] for ch in letters]
+    vowels = [i for i, ch in enumerate(bare) if ch in "aeiouy"]
+    if letters[:2] in ("qu", "gi") and len(vowels) > 1 and vowels[0] == 1:
+        vowels = vowels[1:]             # the u of qu and the i of gi belong to the consonant
+    if not vowels:
+        return letters
+    shaped = [i for i in vowels if letters[i] in "âăêôơư"]
+    if shaped:
+        at = shaped[-1]                 # ươ, uô, iê: the hatted vowel
+    elif len(vowels) == 3:
+        at = vowels[1]
+    elif len(vowels) == 2:
+        at = vowels[1] if vowels[1] < len(letters) - 1 else vowels[0]   # "toán" but "hòa", "thủy"
+    else:
+        at = vowels[0]
+    return unicodedata.normalize("NFC", letters[:at] + letters[at] + TONES[tone] + letters[at + 1:])
+
+
+@cache
+def lexicon() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
+    """(every syllable, every pair of neighbouring syllables inside a word) of Viet74K."""
+    spec = find_spec("underthesea")   # located, not imported: the package's import pulls in its NLP models
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the underthesea package is missing: run `make install`")
+    path = Path(next(iter(spec.submodule_search_locations))) / "corpus" / "data" / "Viet74K.txt"
+    syllables: set[Key] = set()
+    pairs: set[tuple[Key, Key]] = set()
+    for entry in path.read_text(encoding="utf-8").splitlines():
+        keys = [key(s) for s in re.split(r"[\s-]+", entry.strip()) if s]
+        syllables.update(keys)
+        pairs.update(zip(keys, keys[1:]))
+    return frozenset(syllables), frozenset(pairs)
+
+
+def readings(k: Key, syllables: frozenset[Key]) -> list[Key]:
+    """Other spellings of a syllable that differ only in tone or a vowel's hat, and are words."""
+    letters, tone = k
+    options = [SHAPES.get(ch, ch) for ch in letters]
+    found = []
+    for shaped in product(*options):
+        base = "".join(shaped)
+        for t in range(len(TONES)):
+            other = (base, t)
+            if other != k and other in syllables and (t == tone or frozenset((t, tone)) in LOOK_ALIKE):
+                found.append(other)
+    return found
+
+
+def _match_case(word: str, fixed: str) -> str:
+    if word.isupper() and len(word) > 1:
+        return fixed.upper()
+    return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
+
+
+def fix_tones(text: str) -> str:
+    """`text` with misread tone marks put right where the evidence leaves no doubt.
+
+    A syllable that is no common Vietnamese syllable (zipf < RARE in wordfreq: "khân",
+    "địp") takes the reading that makes a word with a neighbour, else the commonest one.
+    A common syllable ("chỉ" in "chỉ phí") is changed only when it makes a word with neither
+    neighbour and one other reading makes a word with both, neither of them already taken
+    by its other neighbour: a word list cannot tell "nhà tạm" from "nhà tắm", so one
+    neighbour is not enough (at an edge of the text, the one neighbour there is must).
+    Field values are short, so their first and last words are where this mostly applies.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return text     # capitals: headers and names, where a name cannot be told from a word
+    syllables, pairs = lexicon()
+    tokens = list(SYLLABLE.finditer(text))
+    keys = [key(t.group()) for t in tokens]
+    # Tokens must be adjacent words (only a space between them) to count as neighbours.
+    joined = [i > 0 and text[tokens[i - 1].end():tokens[i].start()] == " " for i in range(len(tokens))]
+
+    def neighbour(i: int) -> Key | None:
+        return keys[i] if 0 <= i < len(keys) and not _proper(tokens[i].group(), joined[i]) else None
+
+    out, last = [], 0
+    for i, token in enumerate(tokens):
+        word = token.group()
+        if _proper(word, joined[i]) or len(word) < 2 or not word.isalpha():
+            continue
+        left = neighbour(i - 1) if joined[i] else None
+        right = neighbour(i + 1) if i + 1 < len(tokens) and joined[i + 1] else None
+        if (left, keys[i]) in pairs or (keys[i], right) in pairs:
+            continue
+        # A neighbour already making a word on its other side is taken: not free to make one here.
+        left_free = left is not None and not (i >= 2 and joined[i - 1] and (neighbour(i - 2), left) in pairs)
+        right_free = right is not None and not (i + 2 < len(tokens) and joined[i + 2]
+                                                and (right, neighbour(i + 2)) in pairs)
+        # Both sides must agree, except at the text's own start or end: a word list without
+        # frequencies cannot tell "thu hồi đất để" from "dự toán chỉ phí" on one side alone.
+        needed = (i > 0) + (i + 1 < len(tokens))
+        choice = _choose(keys[i], (left if left_free else None, right if right_free else None), needed,
+                         syllables, pairs)
+        if choice is not None:
+            keys[i] = choice
+            out.append(text[last:token.start()])
+            out.append(_match_case(word, spell(choice)))
+            last = token.end()
+    out.append(text[last:])
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _choose(here: Key, free: tuple[Key | None, Key | None], needed: int,
+            syllables: frozenset[Key], pairs: frozenset[tuple[Key, Key]]) -> Key | None:
+    """The reading to put in place of `here`, given its free neighbours; None to keep it."""
+    left, right = free
+
+    def words_made(k: Key) -> int:
+        return (left is not None and (left, k) in pairs) + (right is not None and (k, right) in pairs)
+
+    others = readings(here, syllables)
+    if _zipf(here) < RARE:
+        ranked = sorted(others, key=lambda k: (words_made(k), _zipf(k)), reverse=True)
+        return ranked[0] if ranked and (words_made(ranked[0]) or _zipf(ranked[0]) >= COMMON) else None
+    agreed = [k for k in others if needed and words_made(k) >= needed and _zipf(k) >= _zipf(here) - DROP]
+    return agreed[0] if len(agreed) == 1 else None
+
+
+def _proper(word: str, joined: bool) -> bool:
+    """A capitalised word inside running text is a name: not ours to change."""
+    return word[:1].isupper() and not word.isupper() and joined
+
+
+def _zipf(k: Key) -> float:
+    return zipf_frequency(spell(k), "vi")
