@@ -429,6 +429,8 @@ def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
         elif name.startswith("Sở ") and not place:
             place = parent_place
     text = f"{name} {place}".strip()
+    if not re.search(r"[^\W\d_]{2}", text):
+        return None         # specks, not a name
     conf = sum(line.confidence(0, len(line.text)) for line in unit) / len(unit)
     first = unit[0]
     return Field(text, round(0.9 * conf, 3), first.page, first.bbox(0, len(first.text)))
