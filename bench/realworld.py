@@ -27,6 +27,7 @@ from pathlib import Path
 
 from common import ENV, ROOT, median, run_digitizer, run_parallel, tesseract_text
 from digitizer.extract.tones import key
+from digitizer.extract.vocabulary import expand_bodies
 from rapidfuzz.distance import Levenshtein
 
 DEFAULT_SET = ROOT.parent / "shared" / "realworld"
@@ -124,8 +125,7 @@ def _reading(text: str) -> str:
     """A person's reading, compared as the README says (case-insensitive), and also: tone
     marks wherever placed (hoà = hòa), UBND/HĐND spelled out, a parenthesised note dropped."""
     text = re.sub(r"\s*\([^)]*\)\s*$", "", normalize(text))
-    text = re.sub(r"\bUBND\b", "Ủy ban nhân dân", text, flags=re.I)
-    text = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", text, flags=re.I)
+    text = expand_bodies(text)
     return " ".join(f"{k[0]}{k[1]}" if k[1] else k[0] for k in map(key, text.split()))
 
 

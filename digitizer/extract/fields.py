@@ -16,7 +16,8 @@ from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
 from .doctypes import CONG_VAN, DOC_TYPES, DocType
 from .lines import TextLine
 from .tones import fix_tones
-from .vocabulary import agency, fix_body, fix_kind, fix_places, place_name
+from .vocabulary import (FAMILY_FOLDS, FAMILY_NAMES, agency, expand_bodies, fix_body, fix_kind, fix_places,
+                         place_name)
 from ..text import fold, sentence_case, squash
 
 SEP = r"\s*[:;.]?\s*"
@@ -36,15 +37,10 @@ LABELS: dict[str, list[str]] = {
     "procedure": [r"\bnoi\s*dung\s*yeu\s*cau\s*giai\s*quyet", r"\bten\s*thu\s*tuc(?:\s*hanh\s*chinh)?"],
 }
 ANY_LABEL = re.compile("|".join(p for ps in LABELS.values() for p in ps) + r"|\bcan\s*cu\b")
+# Up to three words that qualify a label before its colon: "Nơi cư trú hiện nay:".
+QUALIFIED = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:")
 
 NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
-# Common Vietnamese family names. Where only one of them has a given folded form, an OCR
-# misreading of its marks can be put right ('Đỉnh' can only be Đinh); Đoàn/Doãn cannot.
-_FAMILY = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lương "
-           "Mai Đào Cao Lâm Hà Tạ Chu Châu Thái Quách Tô Từ Lưu Triệu Kiều Khúc Mạc Tăng Đàm Lại "
-           "Tống Hứa Nông Lò Quàng Kim La Giang Thân Phùng Vương Trương Doãn Âu").split()
-FAMILY_FOLDS = {fold(n) for n in _FAMILY}
-FAMILY_NAMES = {fold(n): n for n in _FAMILY if sum(fold(m) == fold(n) for m in _FAMILY) == 1}
 ABBR_WITH_D = {"qd": "QĐ", "nd": "NĐ", "cd": "CĐ", "qyd": "QyĐ", "hdnd": "HĐND"}
 AGENCY_START = re.compile(r"^(uy ban|ubnd|hoi dong|trung tam|phong|van phong|ban |so |cong an|truong|tram |"
                           r"chi cuc|cuc |bo |tong cuc|dang uy|mat tran|doan |hoi )")
@@ -58,8 +54,7 @@ def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int
     """The value after a label ending at `end` of line i: the rest of the line, or the next
     line when the label ends its line with a colon (or alone)."""
     line = lines[i]
-    # A few words may qualify the label before its colon: "Nơi cư trú hiện nay:".
-    qualified = re.match(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:", line.folded[end:].lstrip(" "))
+    qualified = QUALIFIED.match(line.folded[end:].lstrip(" "))
     if qualified and line.folded[end - 1:end] != ":":
         end = len(line.folded) - len(line.folded[end:].lstrip(" ")) + qualified.end()
     rest = line.text[end:]
@@ -67,7 +62,9 @@ def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int
     if stripped.strip():
         start = len(line.text) - len(stripped)
         return line, start, len(line.text.rstrip())
-    ends_as_label = rest.strip() in ("", ":") and line.text[:end].rstrip().endswith(":") or not rest.strip()
+    # Only a label that ends its line takes the next one; a stop or dash after it ends a sentence.
+    trailing = rest.strip()
+    ends_as_label = not trailing or trailing == ":" and line.text[:end].rstrip().endswith(":")
     if ends_as_label and i + 1 < len(lines) and lines[i + 1].page == line.page and \
             not ANY_LABEL.match(lines[i + 1].folded):
         nxt = lines[i + 1]
@@ -80,18 +77,16 @@ def _acts_as_label(line: TextLine, start: int, end: int) -> bool:
     a sentence is not one, nor "họ tên" in "(Ký, ghi rõ họ tên)"."""
     before = line.folded[:start].rstrip()
     after = line.folded[end:].lstrip(" ")
-    return not before or before[-1] in ";:.-" or after.startswith(":") or \
-        bool(re.match(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:", after))
+    return not before or before[-1] in ";:.-" or after.startswith(":") or bool(QUALIFIED.match(after))
 
 
 def _labelled(lines: list[TextLine], name: str) -> Iterator[tuple[TextLine, int, int]]:
     """Values after the field's labels, the most specific label first."""
     for pattern in LABELS[name]:
-        regex = re.compile(pattern + SEP)
+        regex = re.compile(f"({pattern}){SEP}")
         for i, line in enumerate(lines):
             for m in regex.finditer(line.folded):
-                label_end = m.start() + len(re.match(pattern, line.folded[m.start():]).group())  # type: ignore[union-attr]
-                if not _acts_as_label(line, m.start(), label_end):
+                if not _acts_as_label(line, m.start(), m.end(1)):
                     continue
                 hit = _value_after(lines, i, m.end())
                 if hit is not None:
@@ -341,7 +336,9 @@ def subject(lines: list[TextLine], title_index: int | None) -> Field | None:
         parts.append(seg)
         prev = seg
     text = squash(" ".join(p.text for p in parts))
-    text = re.sub(r"^(v\s*[/\\.|]\s*v?|vv)\s+", "V/v ", text, flags=re.IGNORECASE)
+    about = ABOUT.match(fold(text))
+    if about and not about.group().startswith("ve"):
+        text = "V/v " + text[about.end():]      # "Vv", "V/", "V.v" as OCR read it
     return _field(fix_tones(text), first, 0, len(first.text), 0.9)
 
 
@@ -369,13 +366,6 @@ def _header_left(lines: list[TextLine], title_index: int | None) -> list[TextLin
     return left
 
 
-ABBREVIATED_BODIES = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
-
-
-def _expand(text: str) -> str:
-    return re.sub(r"\b(UBND|HĐND|HDND)\b", lambda m: ABBREVIATED_BODIES[fold(m.group())], text, flags=re.I)
-
-
 def _place_part(text: str) -> str:
     """'TỈNH QUẢNG NGÃI' -> 'tỉnh Quảng Ngãi'; 'BẮC NINH' -> 'Bắc Ninh'."""
     text = squash(text.strip(" -_.,"))
@@ -395,7 +385,7 @@ def _unit_name(text: str) -> tuple[str, str]:
     while len(words) > 1 and len(re.sub(r"\W", "", words[-1])) == 1:   # a lone letter at the end: a speck
         words.pop()
     text = " ".join(words)
-    text = _expand(squash(re.sub(r"^[^\w]+|[^\w]+$", "", text)))
+    text = expand_bodies(squash(re.sub(r"^[^\w]+|[^\w]+$", "", text)))
     found = agency(text)
     if found is None:
         cased = fix_places(sentence_case(text))
@@ -411,7 +401,7 @@ def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
               if not NUMBER.match(line.folded) and not ABOUT.match(line.folded) and _upper_ratio(line.text) > 0.8]
     units: list[list[TextLine]] = []
     for line in header:
-        starts = AGENCY_START.match(re.sub(r"^[^a-z]+", "", line.folded)) or agency(_expand(line.text))
+        starts = AGENCY_START.match(re.sub(r"^[^a-z]+", "", line.folded)) or agency(expand_bodies(line.text))
         if starts or not units:
             units.append([line])
         else:

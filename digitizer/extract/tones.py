@@ -8,8 +8,8 @@ reading of the doubtful syllable makes a word with either neighbour.
 The words are Viet74K, the 74,000-entry word list underthesea ships (`corpus/data`); its
 spellings use the old tone placement (hoà, uỷ), so syllables are compared by their letters
 and their tone, wherever the mark sits. A syllable is changed only when it makes a word with
-neither neighbour and exactly one other reading of it does; proper nouns (capitalised in
-running text) are never changed.
+neither neighbour and the evidence for one other reading is strong (see `fix_tones`); proper
+nouns (capitalised in running text) and text in capitals are never changed.
 """
 
 from __future__ import annotations

@@ -45,13 +45,23 @@ AGENCIES = [
 ]
 # Unit words that come before a place's name, longest first.
 UNIT_WORDS = ["thành phố", "thị trấn", "thị xã", "đặc khu", "tỉnh", "huyện", "quận", "phường", "xã"]
-FAMILY_NAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lương "
-                "Mai Đào Cao Lâm Hà Tạ Chu Châu Thái Quách Tô Từ Lưu Triệu Kiều Khúc Mạc Tăng Đàm Lại "
-                "Tống Hứa Nông Lò Quàng Kim La Giang Thân Phùng Vương Trương Doãn Âu Hạ Tôn Viên Văn "
-                "Lã Ông Khổng Mẫn Nghiêm Ninh Phó Quan Tiêu Trang Ung Vi Yên").split()
+# Common Vietnamese family names. Where only one of them has a given folded form, an OCR
+# misreading of its marks can be put right ('Đỉnh' can only be Đinh); Đoàn/Doãn cannot.
+_FAMILY = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lương "
+           "Mai Đào Cao Lâm Hà Tạ Chu Châu Thái Quách Tô Từ Lưu Triệu Kiều Khúc Mạc Tăng Đàm Lại "
+           "Tống Hứa Nông Lò Quàng Kim La Giang Thân Phùng Vương Trương Doãn Âu").split()
+FAMILY_FOLDS = {fold(n) for n in _FAMILY}
+FAMILY_NAMES = {fold(n): n for n in _FAMILY if sum(fold(m) == fold(n) for m in _FAMILY) == 1}
 ABBREVIATIONS = sorted({t.abbreviation for t in DOC_TYPES if t.abbreviation})
 # Abbreviations of issuing bodies that show up in numbers after the kind: UBND, HĐND, ...
 BODY_ABBREVIATIONS = ["UBND", "HĐND", "VP", "TTPVHCC", "CT", "MTTQ"]
+# The two a header or a reader writes for a body's name.
+SPELLED_OUT = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
+
+
+def expand_bodies(text: str) -> str:
+    """'UBND tỉnh Quảng Ngãi' -> 'Ủy ban nhân dân tỉnh Quảng Ngãi' (HĐND likewise)."""
+    return re.sub(r"\b(UBND|HĐND|HDND)\b", lambda m: SPELLED_OUT[fold(m.group())], text, flags=re.I)
 
 
 def closest(word: str, choices: list[str], max_distance: int = 1) -> str | None:
@@ -199,10 +209,3 @@ def fix_places(text: str) -> str:
 def _same_case(original: str, fixed: str) -> str:
     return fixed.upper() if original.isupper() and len(original) > 1 else fixed
 
-
-def family_name(word: str) -> str | None:
-    """'Đỉnh' -> 'Đinh' where only one family name has those letters."""
-    folded = [n for n in FAMILY_NAMES if fold(n) == fold(word)]
-    if word in folded:
-        return word
-    return folded[0] if len(folded) == 1 else None
