@@ -21,8 +21,8 @@ from .model import Record
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
 from .pipeline import failed_record
-from .storage import (Filters, StoreConfigError, StoreUnavailable, load_record, open_index, open_store,
-                      records_in)
+from .storage import (Filters, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
+                      open_store, records_in)
 from .storage.keys import valid_id
 
 
@@ -54,12 +54,26 @@ def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tu
         index.close()
 
 
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
     if as_json:
         print(json.dumps(record.to_dict(), ensure_ascii=False), flush=True)
     elif record.status == "done":
         secs = record.pipeline.get("seconds", 0)
-        print(f"done    {record.source.name}  {record.id[:12]}  {len(record.pages)} page(s)  {secs:.1f}s{note}")
+        where = f" (file pages {_ranges(record.source.pages)})" if record.source.pages else ""
+        dossier = f"  dossier {record.source.dossier}" if record.source.dossier else ""
+        print(f"done    {record.source.name}  {record.id[:12]}  {len(record.pages)} page(s){where}{dossier}"
+              f"  {secs:.1f}s{note}")
     else:
         assert record.error is not None
         print(f"failed  {record.source.name}  {record.error.message}", flush=True)
@@ -70,7 +84,9 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     for path, result in _ingested(args.files, settings, args.force):
         record = result.record or failed_record(path.name, DigitizerError("truncated", f"no such file: {path}"))
         failures += record.status != "done"
-        _emit(record, args.json, "  (already stored)" if result.outcome == "duplicate" else "")
+        # One line per document found: a stack gives several, each in its dossier.
+        for document in result.documents or [record]:
+            _emit(document, args.json, "  (already stored)" if result.outcome == "duplicate" else "")
     return 1 if failures else 0
 
 
@@ -84,10 +100,28 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         print(f"no document {args.id} in the store", file=sys.stderr)
         return 1
     args.dir.mkdir(parents=True, exist_ok=True)
-    (args.dir / f"{record.id}.pdf").write_bytes(store.get(record.objects["pdf"]))
-    (args.dir / f"{record.id}.json").write_text(
-        json.dumps(record.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-    print(args.dir / f"{record.id}.pdf")
+    if record.is_stack:      # the stack's own record, then each of its documents
+        (args.dir / f"{record.id}.json").write_text(
+            json.dumps(record.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    for document in documents_of(store, record):
+        (args.dir / f"{document.id}.pdf").write_bytes(store.get(document.objects["pdf"]))
+        (args.dir / f"{document.id}.json").write_text(
+            json.dumps(document.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        print(args.dir / f"{document.id}.pdf")
+    return 0
+
+
+def cmd_sheet(args: argparse.Namespace, settings: Settings) -> int:
+    from .stack.sheets import sheet_pdf
+
+    if args.kind == "dossier" and not args.code:
+        print("a dossier sheet needs its code: digitizer sheet dossier CODE OUT.pdf", file=sys.stderr)
+        return 2
+    if args.kind == "separator" and args.code:
+        print("a separator sheet has no code: digitizer sheet separator OUT.pdf", file=sys.stderr)
+        return 2
+    args.out.write_bytes(sheet_pdf(args.kind, args.code))
+    print(args.out)
     return 0
 
 
@@ -240,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--host")
     v.add_argument("--port", type=int)
     v.set_defaults(run=cmd_serve)
+    sh = sub.add_parser("sheet", help="print a sheet that splits a scanned stack: `sheet separator OUT.pdf` "
+                                      "ends a document, `sheet dossier CODE OUT.pdf` starts a dossier")
+    sh.add_argument("kind", choices=["separator", "dossier"])
+    sh.add_argument("code", nargs="?", help="the dossier code (dossier sheets)")
+    sh.add_argument("out", type=Path)
+    sh.set_defaults(run=cmd_sheet)
     h = sub.add_parser("hash-password", help="a users entry (name:bcrypt-hash) for DIGITIZER_WEB_USERS")
     h.add_argument("user")
     h.add_argument("password")

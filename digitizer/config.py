@@ -46,6 +46,14 @@ class PdfSettings(Section):
     jpeg_quality: int = Field(60, ge=10, le=100)     # display image; see docs/benchmarks.md for the size trade-off
 
 
+class SplitSettings(Section):
+    """A scanned stack into documents (digitizer/stack/plan.py)."""
+    sheets: bool = True            # separator and dossier sheets (`digitizer sheet`) split and file
+    slips: bool = True             # a reception slip (phiếu tiếp nhận hồ sơ) starts the dossier of its Mã hồ sơ
+    by_content: bool = True        # a page that opens a document (motto and title, a form's title) starts one
+    drop_blank: bool = True        # blank pages (duplex backs) are left out of the searchable PDF
+
+
 class S3Settings(Section):
     """MinIO or any S3-compatible store; unused while `endpoint` is empty (local folder)."""
     endpoint: str = ""                 # host:port, e.g. 127.0.0.1:9000
@@ -93,6 +101,7 @@ class Settings(BaseSettings):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     pdf: PdfSettings = Field(default_factory=PdfSettings)
+    split: SplitSettings = Field(default_factory=SplitSettings)
     s3: S3Settings = Field(default_factory=S3Settings)
     web: WebSettings = Field(default_factory=WebSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 2          # 2: `signatures`, and a page's `layer_text`; schema 1 records read as they are
+SCHEMA = 3          # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`);
+                    # 2: `signatures`, and a page's `layer_text`; older records read as they are
 
 Box = tuple[float, float, float, float]      # x0, y0, x1, y1
 
@@ -46,6 +47,14 @@ class SourcePage:
 
 
 @dataclass
+class Code:
+    """A barcode or QR code read on a page; the box is in pixels of the page as loaded."""
+    text: str
+    kind: str                             # "QR Code", "Code 128", ...
+    box: tuple[float, float, float, float]
+
+
+@dataclass
 class PageResult:
     """A page after cleanup and OCR (or text-layer extraction)."""
     number: int
@@ -64,6 +73,9 @@ class PageResult:
     overlay: list[Word] = field(default_factory=list)   # the source's visible text over the scan, in points
     layer_text: str = ""                  # that text as the file carried it
     checked: str = ""                     # what the OCR guard compared, when it ran ("kept cleaned" …)
+    codes: list[Code] = field(default_factory=list)    # barcodes and QR codes on the page
+    blank: bool = False                   # no print of its own (a duplex back): not read
+    sheet: bool = False                   # a separator or dossier sheet: neither read nor kept
 
     def facts(self) -> dict[str, Any]:
         facts = {"number": self.number, "width_pt": round(self.width_pt, 1),
@@ -74,6 +86,10 @@ class PageResult:
             facts["layer_text"] = self.layer_text
         if self.checked:
             facts["checked"] = self.checked
+        if self.codes:
+            facts["codes"] = [{"text": c.text, "kind": c.kind} for c in self.codes]
+        if self.blank:
+            facts["blank"] = True
         return facts
 
 
@@ -131,6 +147,24 @@ class SourceInfo:
     media_type: str
     dossier: str | None = None
     received_at: str | None = None
+    stack: str | None = None          # a document split from a stack: the stack file's id
+    pages: list[int] | None = None    # the source file's pages this document holds, when not all of them
+
+
+@dataclass
+class SheetInfo:
+    """A separator or dossier sheet found in the input (design §5, `digitizer sheet`)."""
+    page: int
+    kind: str                         # "separator" | "dossier"
+    dossier: str | None = None
+
+
+@dataclass
+class PartInfo:
+    """One document found in a stack: its record, the stack's pages it holds, its dossier."""
+    id: str
+    pages: list[int]
+    dossier: str | None = None
 
 
 @dataclass
@@ -146,12 +180,20 @@ class Record:
     objects: dict[str, str] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
     signatures: list[SignatureInfo] = field(default_factory=list)
+    blank_pages: list[int] = field(default_factory=list)    # source pages dropped as blank (duplex backs)
+    sheets: list[SheetInfo] = field(default_factory=list)   # separator and dossier sheets (not kept)
+    documents: list[PartInfo] = field(default_factory=list)  # a stack: the documents it was split into
     schema: int = SCHEMA
+
+    @property
+    def is_stack(self) -> bool:
+        """The record of a file split into several documents: its documents are what is searched."""
+        return bool(self.documents)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         order = ["id", "schema", "status", "error", "source", "pages", "text", "doc_type",
-                 "fields", "signatures", "objects", "pipeline"]
+                 "fields", "signatures", "blank_pages", "sheets", "documents", "objects", "pipeline"]
         return {key: data[key] for key in order}
 
     @classmethod
@@ -163,6 +205,9 @@ class Record:
                    fields={k: Field(**v) for k, v in data.get("fields", {}).items()},
                    objects=data.get("objects", {}), pipeline=data.get("pipeline", {}),
                    signatures=[SignatureInfo(**s) for s in data.get("signatures", [])],
+                   blank_pages=data.get("blank_pages", []),
+                   sheets=[SheetInfo(**s) for s in data.get("sheets", [])],
+                   documents=[PartInfo(**d) for d in data.get("documents", [])],
                    schema=data.get("schema", SCHEMA))
 
 
@@ -172,6 +217,7 @@ class Outcome:
     record: Record
     pdf: bytes | None = None
     text: str | None = None
+    parts: list[Outcome] = field(default_factory=list)   # a stack: its documents, each stored on its own
 
 
 # The file types intake reads, and the extension each is stored under (design §4).

@@ -14,6 +14,7 @@ import io
 import logging
 import time
 from datetime import datetime, timezone
+from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable, Iterator
 
@@ -22,7 +23,7 @@ import numpy as np
 from PIL import Image
 
 from . import __version__
-from .config import OcrSettings, Settings
+from .config import OcrSettings, Settings, SplitSettings
 from .errors import DigitizerError
 from .extract import extract_fields
 from .text import nfc, page_text
@@ -30,11 +31,15 @@ from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import resample
 from .intake import load_pages
 from .intake.signatures import read_signatures
-from .model import Outcome, PageResult, Record, SourceInfo, SourcePage, Word
+from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, Word
 from .ocr.reading_order import reading_order
 from .ocr import recognize
 from .ocr.tesseract import merge_lines
 from .pdf import build_pdf
+from .stack.blank import is_blank
+from .stack.codes import read_codes
+from .stack.plan import Part, Split, kept_pages, plan
+from .stack.sheets import sheet_of
 
 log = logging.getLogger(__name__)
 
@@ -167,15 +172,27 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
     return clean, words, checked
 
 
-def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageResult:
-    """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data."""
+def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: SplitSettings) -> PageResult:
+    """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data.
+    A separator sheet is only measured; a blank page is cleaned and kept, not read."""
     if page.image is None:
         return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
                           1.0, page.text or "", page.words, 72.0)
     t0 = time.perf_counter()
+    codes = read_codes(page.image, page.dpi)
+    if split.sheets and sheet_of(codes) is not None:
+        return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "sheet", 1.0, "",
+                          codes=codes, sheet=True, seconds={"split": time.perf_counter() - t0})
+    blank = split.drop_blank and is_blank(page.image, page.dpi)
+    t_split = time.perf_counter() - t0
+    t0 = time.perf_counter()
     clean = clean_page(page, ocr.target_dpi)
     t1 = time.perf_counter()
-    clean, words, checked = settle_reading(page, clean, ocr)
+    if blank:
+        words: list[Word] = []
+        checked = ["blank: not read"]
+    else:
+        clean, words, checked = settle_reading(page, clean, ocr)
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()
@@ -189,15 +206,17 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int) -> PageRes
     return PageResult(page.number, width * 72 / clean.display_dpi, height * 72 / clean.display_dpi,
                       clean.display_dpi, clean.turn, clean.skew, "tesseract", confidence,
                       page_text(words), words, clean.reading_dpi, image,
-                      {"clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
+                      {"split": t_split, "clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
                       overlay=page.stamp if upright else [], layer_text=page_text(page.overlay + page.stamp),
-                      checked="; ".join(checked))
+                      checked="; ".join(checked), codes=codes, blank=blank)
 
 
 def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
             dossier: str | None = None, received_at: str | None = None) -> Outcome:
     """Run the whole pipeline on one input file. Never raises for bad input: a failed
-    Outcome carries the reason instead."""
+    Outcome carries the reason instead. A file that holds several documents (a stack from
+    the sheet feeder) gives the file's own record, listing them, with one Outcome per document
+    in `parts`."""
     started = time.perf_counter()
     received_at = received_at or datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     # File systems hand out names as written (macOS and some scanners write NFD); text is NFC here.
@@ -206,23 +225,22 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
                     source=SourceInfo(name, len(data), "application/octet-stream", dossier, received_at))
     try:
         record.source.media_type, pages = load_pages(data, settings.limits)
-        stage = partial(page_stage, ocr=settings.ocr, jpeg_quality=settings.pdf.jpeg_quality)
+        stage = partial(page_stage, ocr=settings.ocr, jpeg_quality=settings.pdf.jpeg_quality, split=settings.split)
         results = list(page_map(stage, pages))
         if not results:
             raise DigitizerError("no_pages")
-        t_pdf = time.perf_counter()
-        is_pdf = record.source.media_type == "application/pdf"
-        pdf = build_pdf(results, data if is_pdf else None)
-        t_fields = time.perf_counter()
-        record.pages = [r.facts() for r in results]
-        record.text = "\f".join(r.text for r in results)
-        record.doc_type, record.fields = extract_fields(results)
-        if is_pdf:
+        t_plan = time.perf_counter()
+        split = plan(results, settings.split, dossier)
+        planning = time.perf_counter() - t_plan
+        if not split.parts:
+            raise DigitizerError("no_pages", "only separator or dossier sheets / chỉ có trang phân cách")
+        original_pdf = data if record.source.media_type == "application/pdf" else None
+        if original_pdf is not None:
             record.signatures = read_signatures(data)
-        steps = {key: round(sum(r.seconds.get(key, 0.0) for r in results), 3)
-                 for key in ("clean", "ocr", "encode")}
-        steps["pdf"] = round(t_fields - t_pdf, 3)
-        steps["fields"] = round(time.perf_counter() - t_fields, 3)
+        record.sheets, record.blank_pages = split.sheets, split.blank
+        if len(split.parts) == 1:
+            return _document(record, split.parts[0], len(results), original_pdf, planning, started)
+        return _stack(record, split, results, original_pdf, planning, started)
     except DigitizerError as exc:
         return failed_outcome(record, exc, started)
     except Exception as exc:  # a full disk, a bug or a tool failure must not take the service down
@@ -231,9 +249,50 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
             log.exception("unexpected failure on %s", name)
         return failed_outcome(record, DigitizerError("disk_full" if full else "internal",
                                                      f"{type(exc).__name__}: {exc}"), started)
-    record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3),
-                       "steps": steps}
+
+
+def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes | None, planning: float,
+              started: float | None) -> Outcome:
+    """`record` filled in for one document of the file: its kept pages, numbered from 1.
+    `started`: when the file's processing began (None: a document of a stack, timed by its steps)."""
+    kept = kept_pages(part)
+    t_pdf = time.perf_counter()
+    pdf = build_pdf(kept, original_pdf)       # text-layer pages are copied by their number in the file
+    t_fields = time.perf_counter()
+    numbered = [replace(page, number=i) for i, page in enumerate(kept, 1)]
+    record.pages = [r.facts() for r in numbered]
+    record.text = "\f".join(r.text for r in numbered)
+    record.doc_type, record.fields = extract_fields(numbered)
+    record.source.dossier = part.dossier
+    if len(kept) != file_pages:
+        record.source.pages = [page.number for page in kept]
+    steps = {key: round(sum(r.seconds.get(key, 0.0) for r in part.pages), 3) for key in ("clean", "ocr", "encode")}
+    steps["split"] = round(sum(r.seconds.get("split", 0.0) for r in part.pages) + planning, 3)
+    steps["pdf"] = round(t_fields - t_pdf, 3)
+    steps["fields"] = round(time.perf_counter() - t_fields, 3)
+    seconds = time.perf_counter() - started if started is not None else sum(steps.values())
+    record.pipeline = {"version": __version__, "seconds": round(seconds, 3), "steps": steps}
     return Outcome(record, pdf, record.text)
+
+
+def _stack(record: Record, split: Split, results: list[PageResult], original_pdf: bytes | None,
+           planning: float, started: float) -> Outcome:
+    """The file's own record, listing its documents, and one Outcome per document. A
+    document's id comes from the file's and its pages, so the same stack splits the same way
+    into the same ids again."""
+    parts = []
+    for part in split.parts:
+        numbers = ",".join(str(page.number) for page in kept_pages(part))
+        source = replace(record.source, stack=record.id)
+        doc = Record(id=document_id(f"{record.id}:{numbers}".encode()), source=source)
+        parts.append(_document(doc, part, len(results), original_pdf, 0.0, None))
+    record.pages = [r.facts() for r in results]
+    record.documents = [PartInfo(p.record.id, p.record.source.pages or [], p.record.source.dossier) for p in parts]
+    steps = {key: round(sum(p.record.pipeline["steps"][key] for p in parts), 3)
+             for key in ("clean", "ocr", "encode", "pdf", "fields")}
+    steps["split"] = round(sum(r.seconds.get("split", 0.0) for r in results) + planning, 3)
+    record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3), "steps": steps}
+    return Outcome(record, parts=parts)
 
 
 def failed_record(name: str, error: DigitizerError) -> Record:

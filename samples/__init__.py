@@ -13,7 +13,7 @@ import random
 from functools import partial
 from dataclasses import dataclass, field
 
-from .content import KINDS, make_document
+from .content import KINDS, continuation, make_document
 from .independent import KINDS as INDEPENDENT_KINDS
 from .degrade import DEGRADATIONS, GROUPS, Scan, apply
 from .encode import FORMATS, encode
@@ -38,11 +38,12 @@ class Sample:
 
 def generate(kind: str, degradation: str, seed: int, fmt: str | None = None,
              family: str | None = None, pages: int = 1) -> Sample:
-    """One document of `kind`, damaged by `degradation` ("born_digital" for a text PDF)."""
+    """One document of `kind`, damaged by `degradation` ("born_digital" for a text PDF);
+    its pages after the first continue the body."""
     rng = random.Random(f"{kind}/{degradation}/{seed}")
     family = family or rng.choice(sorted(FAMILIES))
     make = INDEPENDENT_KINDS[kind] if kind in INDEPENDENT_KINDS else partial(make_document, kind)
-    specs = [make(rng) for _ in range(pages)]
+    specs = [make(rng)] + [continuation(kind, rng) for _ in range(pages - 1)]
     layouts = [layout(spec, family) for spec in specs]
     fmt = fmt or DEFAULT_FORMAT[degradation]
     scans: list[Scan] = []

@@ -270,3 +270,8 @@ KINDS = {"quyet_dinh": quyet_dinh, "thong_bao": thong_bao, "ke_hoach": ke_hoach,
 
 def make_document(kind: str, rng: random.Random) -> DocumentSpec:
     return KINDS[kind](rng)
+
+
+def continuation(kind: str, rng: random.Random) -> DocumentSpec:
+    """A document's next page: body text only, no header and no title."""
+    return DocumentSpec(kind, [], [], [], _wrap_free(rng.sample(BODY, 5)), [], {})

@@ -106,6 +106,11 @@ def test_a_blank_back_with_show_through_is_not_turned(settings):
     Image.fromarray(back).save(out, "PNG", dpi=(300, 300))
     record = process(out.getvalue(), "back.png", settings).record
     assert record.pages[0]["rotated"] == 0 and record.text.strip() == ""
+    assert record.pages[0]["blank"] and "not read" in record.pages[0]["checked"]     # taken for blank: not read
+    # Read all the same (blank pages kept), the reading guard finds only the other side's print.
+    keep = settings.model_copy(update={"split": settings.split.model_copy(update={"drop_blank": False})})
+    record = process(out.getvalue(), "back.png", keep).record
+    assert record.pages[0]["rotated"] == 0 and record.text.strip() == ""
     assert "showing through" in record.pages[0]["checked"]
 
 

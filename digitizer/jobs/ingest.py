@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from ..config import Settings
 from ..errors import DigitizerError
 from ..model import Record
 from ..pipeline import PageMap, document_id, failed_record, process
-from ..storage import ObjectStore, StoreUnavailable, load_record, save_outcome
+from ..storage import ObjectStore, StoreUnavailable, documents_of, load_record, save_outcome
 from ..storage.index import SearchIndex
 from .crash import crash_point
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 class Ingested:
     record: Record | None         # None: the file vanished before it could be read
     outcome: str = ""             # "stored" | "duplicate" (the same content was already stored)
+    documents: list[Record] = field(default_factory=list)   # what was indexed: the record, or a stack's documents
 
 
 def read_input(path: Path) -> bytes | DigitizerError:
@@ -63,13 +64,19 @@ def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchInde
         return Ingested(record)
     if existing is not None and existing.status == "done":
         log.info("%s is already stored as %s", path.name, existing.id[:12])
-        index.add(existing)          # it may have been stored by a run that died before indexing
-        return Ingested(existing, "duplicate")
-    record = save_outcome(store, process(data, path.name, settings, page_map=page_map, dossier=dossier), data)
-    if record.status == "done":
-        crash_point("stored")
-        index.add(record)
-    return Ingested(record, "stored")
+        documents = documents_of(store, existing)
+        for document in documents:   # it may have been stored by a run that died before indexing
+            index.add(document)
+        return Ingested(existing, "duplicate", documents)
+    outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
+    record = save_outcome(store, outcome, data)
+    if record.status != "done":
+        return Ingested(record, "stored", [record])
+    crash_point("stored")
+    documents = [part.record for part in outcome.parts] if record.is_stack else [record]
+    for document in documents:
+        index.add(document)
+    return Ingested(record, "stored", documents)
 
 
 def _unique(target: Path) -> Path:

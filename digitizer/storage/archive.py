@@ -33,27 +33,58 @@ def ascii_metadata(record: Record) -> dict[str, str]:
 def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Record:
     """Original, PDF, text, then the record last, each verified after writing. A document
     already complete in the store is not written again. Failed outcomes write nothing;
-    a store that stays unreachable turns the record into a transient failure."""
+    a store that stays unreachable turns the record into a transient failure.
+
+    A stack: the original once, then each document's PDF, text and record (its original is
+    the stack's), then the stack's record, last: its presence means every document is stored."""
     record = outcome.record
-    if record.status != "done" or outcome.pdf is None:
+    if record.status != "done" or (outcome.pdf is None and not outcome.parts):
         return record
-    keys = object_keys(record.id, EXTENSIONS.get(record.source.media_type, "bin"))
+    ext = EXTENSIONS.get(record.source.media_type, "bin")
+    keys = object_keys(record.id, ext)
     try:
         existing = load_record(store, record.id)
         if existing is not None and existing.status == "done":
             return existing
-        meta = ascii_metadata(record)
-        _put_verified(store, keys["original"], original, record.source.media_type, meta)
-        _put_verified(store, keys["pdf"], outcome.pdf, "application/pdf", meta)
-        _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8", meta)
+        _put_verified(store, keys["original"], original, record.source.media_type, ascii_metadata(record))
+        for part in outcome.parts:
+            _save_document(store, part, keys["original"])
+        if outcome.parts:
+            keys = {"original": keys["original"], "record": keys["record"]}
+        else:
+            _save_document(store, outcome, keys["original"])
+            return record
         record.objects = keys
-        body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-        _put_verified(store, keys["record"], body, "application/json; charset=utf-8", meta)
+        _put_record(store, record)
     except StoreUnavailable as exc:
         record.status = "failed"
         record.objects = {}
         record.error = DigitizerError("storage_unavailable", str(exc)[:300]).info()
     return record
+
+
+def _save_document(store: ObjectStore, outcome: Outcome, original_key: str) -> None:
+    """A document's PDF, text and record, beside an original already stored under `original_key`."""
+    record = outcome.record
+    keys = object_keys(record.id, "bin")
+    meta = ascii_metadata(record)
+    _put_verified(store, keys["pdf"], outcome.pdf or b"", "application/pdf", meta)
+    _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8", meta)
+    record.objects = {**keys, "original": original_key}
+    _put_record(store, record)
+
+
+def _put_record(store: ObjectStore, record: Record) -> None:
+    body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+    _put_verified(store, record.objects["record"], body, "application/json; charset=utf-8", ascii_metadata(record))
+
+
+def documents_of(store: ObjectStore, record: Record) -> list[Record]:
+    """The documents a stored record stands for: a stack's own, or the record itself."""
+    if not record.is_stack:
+        return [record]
+    found = [load_record(store, part.id) for part in record.documents]
+    return [doc for doc in found if doc is not None]
 
 
 def records_in(store: ObjectStore) -> Iterator[Record]:

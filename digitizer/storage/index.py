@@ -153,7 +153,10 @@ class IndexWrites:
         self.db.close()
 
     def add(self, record: Record) -> None:
-        """Index a done record (again: the old entry is replaced); failed ones are skipped."""
+        """Index a done record (again: the old entry is replaced); failed ones are skipped, and
+        so is a stack's own record (its documents are indexed each on its own)."""
+        if record.is_stack:
+            return
         with self.db.transaction():
             self._add(record)
 
@@ -171,8 +174,9 @@ class IndexWrites:
     def _add_all(self, records: Iterable[Record]) -> int:
         count = 0
         for record in records:
-            self._add(record)
-            count += record.status == "done"
+            if not record.is_stack:
+                self._add(record)
+                count += record.status == "done"
         return count
 
 

@@ -1,0 +1,1 @@
+"""A scanned stack split into documents: barcodes and sheets, blank pages, where documents start."""
