@@ -18,9 +18,11 @@ from .jobs.ledger import open_ledger
 from .jobs.loops import BackfillOptions, WatchOptions, run_backfill, run_watch
 from .jobs.queue import open_queue, run_consumer
 from .model import Record
+from .extract import load_vocabularies
 from .ocr.tesseract import single_thread_env
 from .parallel import PagePool
 from .pipeline import failed_record
+from .text import page_ranges
 from .storage import (Filters, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
                       open_store, records_in)
 from .storage.keys import valid_id
@@ -29,6 +31,7 @@ from .storage.keys import valid_id
 def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
     """One whole document in a worker process of the document-level pool, end to end, so that
     storing and indexing overlap with the other workers' OCR."""
+    load_vocabularies()
     index = open_index(settings)
     try:
         return ingest(path, settings, open_store(settings), index, force=force)
@@ -46,6 +49,7 @@ def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tu
                 yield path, future.result()
         return
     store, index = open_store(settings), open_index(settings)
+    load_vocabularies()
     try:
         with PagePool(workers) as pool:
             for path in paths:
@@ -54,23 +58,12 @@ def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tu
         index.close()
 
 
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] -> '1-3, 5'."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
     if as_json:
         print(json.dumps(record.to_dict(), ensure_ascii=False), flush=True)
     elif record.status == "done":
         secs = record.pipeline.get("seconds", 0)
-        where = f" (file pages {_ranges(record.source.pages)})" if record.source.pages else ""
+        where = f" (file pages {page_ranges(record.source.pages)})" if record.source.pages else ""
         dossier = f"  dossier {record.source.dossier}" if record.source.dossier else ""
         print(f"done    {record.source.name}  {record.id[:12]}  {len(record.pages)} page(s){where}{dossier}"
               f"  {secs:.1f}s{note}")

@@ -48,7 +48,7 @@ class SourcePage:
 
 @dataclass
 class Code:
-    """A barcode or QR code read on a page; the box is in pixels of the page as loaded."""
+    """A barcode or QR code read on a page; the box is in points on the page as loaded."""
     text: str
     kind: str                             # "QR Code", "Code 128", ...
     box: tuple[float, float, float, float]

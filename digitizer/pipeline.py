@@ -37,7 +37,7 @@ from .ocr import recognize
 from .ocr.tesseract import merge_lines
 from .pdf import build_pdf
 from .stack.blank import is_blank
-from .stack.codes import read_codes
+from .stack.codes import probe_image, read_codes
 from .stack.plan import Part, Split, kept_pages, plan
 from .stack.sheets import sheet_of
 
@@ -179,11 +179,12 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
         return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
                           1.0, page.text or "", page.words, 72.0)
     t0 = time.perf_counter()
-    codes = read_codes(page.image, page.dpi)
+    probe, probe_dpi = probe_image(page.image, page.dpi)
+    codes = read_codes(probe, probe_dpi)
     if split.sheets and sheet_of(codes) is not None:
         return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "sheet", 1.0, "",
                           codes=codes, sheet=True, seconds={"split": time.perf_counter() - t0})
-    blank = split.drop_blank and is_blank(page.image, page.dpi)
+    blank = split.drop_blank and is_blank(probe, probe_dpi)
     t_split = time.perf_counter() - t0
     t0 = time.perf_counter()
     clean = clean_page(page, ocr.target_dpi)
@@ -264,6 +265,7 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
     record.text = "\f".join(r.text for r in numbered)
     record.doc_type, record.fields = extract_fields(numbered)
     record.source.dossier = part.dossier
+    record.blank_pages = record.blank_pages or [page.number for page in part.pages if page.blank and kept != part.pages]
     if len(kept) != file_pages:
         record.source.pages = [page.number for page in kept]
     steps = {key: round(sum(r.seconds.get(key, 0.0) for r in part.pages), 3) for key in ("clean", "ocr", "encode")}

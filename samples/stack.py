@@ -60,12 +60,11 @@ def _sheet(kind: str, code: str | None) -> np.ndarray:
     return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w).copy()
 
 
-def _back(front: np.ndarray, rng: random.Random) -> np.ndarray:
-    """A blank back: the front's print faintly through the paper (mirrored) on some."""
+def blank_back(front: np.ndarray, show_through: float) -> np.ndarray:
+    """A blank back; with `show_through` > 0, the front's print faintly through the paper, mirrored."""
     back = rasterize(EMPTY)
-    if rng.random() < 0.5 and front.shape == back.shape:
-        strength = rng.uniform(0.08, 0.2)
-        through = cv2.GaussianBlur(255 - front[:, ::-1].astype(np.float32), (0, 0), 1.5) * strength
+    if show_through > 0 and front.shape == back.shape:
+        through = cv2.GaussianBlur(255 - front[:, ::-1].astype(np.float32), (0, 0), 1.5) * show_through
         back = (255 - through).astype(np.uint8)
     return back
 
@@ -82,7 +81,8 @@ def stack(documents: int = 20, dossiers: int = 5, seed: int = 0, sheets: bool = 
 
     def add_back(front: np.ndarray) -> None:
         if duplex:
-            truth["blank"].append(add(_back(front, rng), rng.choice(["clean", "mild", "fax"])))
+            through = rng.uniform(0.08, 0.2) if rng.random() < 0.5 else 0.0
+            truth["blank"].append(add(blank_back(front, through), rng.choice(["clean", "mild", "fax"])))
 
     per = [documents // dossiers + (i < documents % dossiers) for i in range(dossiers)]
     for d, count in enumerate(per):

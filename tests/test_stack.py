@@ -11,16 +11,19 @@ import numpy as np
 import pymupdf
 import pytest
 
+from fastapi.testclient import TestClient
+
+from digitizer.config import Settings
 from digitizer.model import Code
 from digitizer.stack.blank import is_blank
-from digitizer.stack.codes import read_codes
+from digitizer.stack.codes import probe_image, read_codes
 from digitizer.stack.sheets import Sheet, sheet_of, sheet_pdf
-from samples import generate
-from samples.content import DocumentSpec, Line
+from digitizer.web import create_app
+from samples.content import DocumentSpec, Line, make_document
 from samples.degrade import DEGRADATIONS, apply
 from samples.layout import layout
 from samples.render import rasterize
-from samples.stack import EMPTY, _back, stack
+from samples.stack import EMPTY, blank_back, stack
 
 from .test_watch import wait_for
 
@@ -35,7 +38,7 @@ def test_sheets_are_read_at_any_rotation_on_1_bit_and_photographed_pages(degrada
     for seed, (kind, code) in enumerate([("separator", None), ("dossier", "H40.12.34-250101-0001")]):
         image = _render(sheet_pdf(kind, code))
         scan = apply(degradation, image, EMPTY, random.Random(seed))
-        found = sheet_of(read_codes(scan.image, scan.dpi or 300))
+        found = sheet_of(read_codes(*probe_image(scan.image, scan.dpi or 300)))
         assert found == Sheet(kind, code), (degradation, kind)
 
 
@@ -50,21 +53,17 @@ def test_a_dossier_sheet_needs_its_code_and_other_codes_are_no_sheet():
 def test_blank_backs_are_blank_and_printed_pages_are_not(degradation):
     rng = random.Random(3)
     front = rasterize(layout(DocumentSpec("x", [], [], [], [Line("Một dòng chữ in trên trang giấy")], [], {})))
-    for back in (rasterize(EMPTY), _back(rasterize(layout(generate_spec())), random.Random(0))):
+    show_through = blank_back(rasterize(layout(make_document("thong_bao", random.Random(1)))), 0.2)
+    for back in (rasterize(EMPTY), show_through):
         scan = apply("mild" if degradation == "phone" else degradation, back, EMPTY, rng)
-        assert is_blank(scan.image, scan.dpi or 300), degradation
+        assert is_blank(*probe_image(scan.image, scan.dpi or 300)), degradation
     printed = apply(degradation, front, EMPTY, rng)
-    assert not is_blank(printed.image, printed.dpi or 300), degradation
-
-
-def generate_spec():
-    from samples.content import make_document
-    return make_document("thong_bao", random.Random(1))
+    assert not is_blank(*probe_image(printed.image, printed.dpi or 300)), degradation
 
 
 def test_a_page_with_only_a_seal_is_not_blank():
     sealed = apply("sealed", rasterize(EMPTY), EMPTY, random.Random(2))
-    assert not is_blank(sealed.image, 300)
+    assert not is_blank(*probe_image(sealed.image, 300))
 
 
 def _records(data_dir):
@@ -112,6 +111,12 @@ def test_a_stack_with_sheets_through_the_watched_folder(tmp_path):
     found = subprocess.run([sys.executable, "-m", "digitizer.cli", "search", "--dossier", s.truth["dossiers"][1],
                             "--json"], env=env, capture_output=True, text=True, check=True)
     assert json.loads(found.stdout)["total"] == 2          # its dossier's two documents, not the stack's record
+    # The clerk sees where a document came from, and gets the whole stack as the original.
+    client = TestClient(create_app(Settings(data_dir=data)))
+    second = next(d for d in documents if d["source"]["pages"][0] > 1)
+    page = client.get(f"/doc/{second['id']}")
+    assert page.status_code == 200 and f"Tách từ tệp {s.name}" in page.text
+    assert client.get(f"/doc/{second['id']}/original").content == s.data
 
 
 def test_a_stack_with_only_reception_slips_gives_the_same_dossiers(tmp_path):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..errors import DigitizerError
+from ..extract import load_vocabularies
 from ..ocr.tesseract import single_thread_env, sweep_stale
 from ..pipeline import failed_record
 from ..storage import ObjectStore, open_index, open_store
@@ -56,6 +57,7 @@ class WorkerContext:
         single_thread_env()               # one Tesseract thread per worker process
         # What a killed command-line OCR left behind; a page running now is younger than its timeout.
         sweep_stale(older_than=settings.ocr.page_timeout + 60)
+        load_vocabularies()
         return cls(settings, open_ledger(settings), open_ledger(settings), open_store(settings),
                    open_index(settings), holder_id())
 

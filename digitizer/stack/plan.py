@@ -89,7 +89,8 @@ def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) 
         split.parts.append(Part(blank, part_dossier, "first page"))
         split.blank = []
     for part in split.parts:
-        split.blank.extend(p.number for p in part.pages if p not in kept_pages(part))
+        if kept_pages(part) != part.pages:
+            split.blank.extend(p.number for p in part.pages if p.blank)
     split.blank.sort()
     return split
 

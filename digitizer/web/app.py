@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..config import Settings
-from ..text import fold
+from ..text import fold, page_ranges
 from ..jobs.ledger import open_ledger
 from ..model import Record
 from ..storage import Filters, ObjectStore, SearchIndex, open_index, open_store
@@ -56,6 +56,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
                   description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["highlight"] = highlight
+    templates.env.filters["page_ranges"] = page_ranges
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def index() -> SearchIndex:
