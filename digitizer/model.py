@@ -161,10 +161,12 @@ class SheetInfo:
 
 @dataclass
 class PartInfo:
-    """One document found in a stack: its record, the stack's pages it holds, its dossier."""
+    """One document found in a stack: its record, the stack's pages it holds, its dossier, and
+    what started it ("first page", "separator sheet", "dossier sheet", "reception slip", "document start")."""
     id: str
     pages: list[int]
     dossier: str | None = None
+    started_by: str = ""
 
 
 @dataclass

@@ -38,7 +38,7 @@ from .ocr.tesseract import merge_lines
 from .pdf import build_pdf
 from .stack.blank import is_blank
 from .stack.codes import probe_image, read_codes
-from .stack.plan import Part, Split, kept_pages, plan
+from .stack.plan import Part, Split, dropped_pages, kept_pages, plan
 from .stack.sheets import sheet_of
 
 log = logging.getLogger(__name__)
@@ -233,6 +233,7 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
         t_plan = time.perf_counter()
         split = plan(results, settings.split, dossier)
         planning = time.perf_counter() - t_plan
+        split_seconds = planning + sum(r.seconds.get("split", 0.0) for r in results)
         if not split.parts:
             raise DigitizerError("no_pages", "only separator or dossier sheets / chỉ có trang phân cách")
         original_pdf = data if record.source.media_type == "application/pdf" else None
@@ -240,8 +241,8 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
             record.signatures = read_signatures(data)
         record.sheets, record.blank_pages = split.sheets, split.blank
         if len(split.parts) == 1:
-            return _document(record, split.parts[0], len(results), original_pdf, planning, started)
-        return _stack(record, split, results, original_pdf, planning, started)
+            return _document(record, split.parts[0], len(results), original_pdf, split_seconds, started)
+        return _stack(record, split, results, original_pdf, split_seconds, started)
     except DigitizerError as exc:
         return failed_outcome(record, exc, started)
     except Exception as exc:  # a full disk, a bug or a tool failure must not take the service down
@@ -252,7 +253,7 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
                                                      f"{type(exc).__name__}: {exc}"), started)
 
 
-def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes | None, planning: float,
+def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes | None, split_seconds: float,
               started: float | None) -> Outcome:
     """`record` filled in for one document of the file: its kept pages, numbered from 1.
     `started`: when the file's processing began (None: a document of a stack, timed by its steps)."""
@@ -265,11 +266,10 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
     record.text = "\f".join(r.text for r in numbered)
     record.doc_type, record.fields = extract_fields(numbered)
     record.source.dossier = part.dossier
-    record.blank_pages = record.blank_pages or [page.number for page in part.pages if page.blank and kept != part.pages]
     if len(kept) != file_pages:
         record.source.pages = [page.number for page in kept]
     steps = {key: round(sum(r.seconds.get(key, 0.0) for r in part.pages), 3) for key in ("clean", "ocr", "encode")}
-    steps["split"] = round(sum(r.seconds.get("split", 0.0) for r in part.pages) + planning, 3)
+    steps["split"] = round(split_seconds, 3)
     steps["pdf"] = round(t_fields - t_pdf, 3)
     steps["fields"] = round(time.perf_counter() - t_fields, 3)
     seconds = time.perf_counter() - started if started is not None else sum(steps.values())
@@ -278,21 +278,22 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
 
 
 def _stack(record: Record, split: Split, results: list[PageResult], original_pdf: bytes | None,
-           planning: float, started: float) -> Outcome:
+           split_seconds: float, started: float) -> Outcome:
     """The file's own record, listing its documents, and one Outcome per document. A
     document's id comes from the file's and its pages, so the same stack splits the same way
     into the same ids again."""
     parts = []
     for part in split.parts:
         numbers = ",".join(str(page.number) for page in kept_pages(part))
-        source = replace(record.source, stack=record.id)
-        doc = Record(id=document_id(f"{record.id}:{numbers}".encode()), source=source)
-        parts.append(_document(doc, part, len(results), original_pdf, 0.0, None))
+        doc = Record(id=document_id(f"{record.id}:{numbers}".encode()), source=replace(record.source, stack=record.id),
+                     blank_pages=dropped_pages(part))
+        own_split = sum(page.seconds.get("split", 0.0) for page in part.pages)
+        parts.append(_document(doc, part, len(results), original_pdf, own_split, None))
+        record.documents.append(PartInfo(doc.id, doc.source.pages or [], part.dossier, part.opened_by))
     record.pages = [r.facts() for r in results]
-    record.documents = [PartInfo(p.record.id, p.record.source.pages or [], p.record.source.dossier) for p in parts]
     steps = {key: round(sum(p.record.pipeline["steps"][key] for p in parts), 3)
              for key in ("clean", "ocr", "encode", "pdf", "fields")}
-    steps["split"] = round(sum(r.seconds.get("split", 0.0) for r in results) + planning, 3)
+    steps["split"] = round(split_seconds, 3)
     record.pipeline = {"version": __version__, "seconds": round(time.perf_counter() - started, 3), "steps": steps}
     return Outcome(record, parts=parts)
 

@@ -49,6 +49,11 @@ def kept_pages(part: Part) -> list[PageResult]:
     return printed or part.pages
 
 
+def dropped_pages(part: Part) -> list[int]:
+    """The numbers of the blank pages a document leaves out."""
+    return [p.number for p in part.pages if p.blank] if any(not p.blank for p in part.pages) else []
+
+
 def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) -> Split:
     split = Split()
     current: list[PageResult] = []
@@ -89,8 +94,7 @@ def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) 
         split.parts.append(Part(blank, part_dossier, "first page"))
         split.blank = []
     for part in split.parts:
-        if kept_pages(part) != part.pages:
-            split.blank.extend(p.number for p in part.pages if p.blank)
+        split.blank.extend(dropped_pages(part))
     split.blank.sort()
     return split
 
