@@ -185,6 +185,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from .web import create_app
 
     host = args.host or settings.web.host
+    settings = settings.model_copy(update={"web": settings.web.model_copy(update={"host": host})})
     if host not in ("127.0.0.1", "localhost", "::1") and not (settings.web.users or settings.web.api_token):
         print(f"warning: serving on {host} without a login; set DIGITIZER_WEB_USERS or "
               "DIGITIZER_WEB_API_TOKEN for an office LAN", file=sys.stderr)
@@ -195,7 +196,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
     from .web.auth import hash_password
 
-    print(f"{args.user}:{hash_password(args.password)}")
+    try:
+        print(f"{args.user}:{hash_password(args.password)}")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

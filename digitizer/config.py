@@ -71,6 +71,7 @@ class S3Settings(Section):
 
 class WebSettings(Section):
     host: str = "127.0.0.1"            # only this machine unless configured for the office LAN
+    hosts: str = ""                    # Host names the page answers to, comma-separated; empty: the bound address's
     port: int = Field(8000, ge=1, le=65535)
     users: str = ""                    # "name:bcrypt-hash,name2:hash2"; empty: no login
     api_token: str = ""                # bearer token for /api/ (besides the users' login)

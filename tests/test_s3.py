@@ -182,7 +182,7 @@ def test_web_page_hands_out_presigned_links_on_s3(s3, outcome, tmp_path):
     index = SqliteIndex(settings.index_path)
     index.add(record)
     index.close()
-    client = TestClient(create_app(settings, store=store))
+    client = TestClient(create_app(settings, store=store), base_url="http://localhost")
     answer = client.get(f"/doc/{record.id}/pdf", follow_redirects=False)
     assert answer.status_code == 307 and "X-Amz-Signature" in answer.headers["location"]
     with urllib.request.urlopen(answer.headers["location"], timeout=10) as response:

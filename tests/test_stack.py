@@ -112,7 +112,7 @@ def test_a_stack_with_sheets_through_the_watched_folder(tmp_path):
                             "--json"], env=env, capture_output=True, text=True, check=True)
     assert json.loads(found.stdout)["total"] == 2          # its dossier's two documents, not the stack's record
     # The clerk sees where a document came from, and gets the whole stack as the original.
-    client = TestClient(create_app(Settings(data_dir=data)))
+    client = TestClient(create_app(Settings(data_dir=data)), base_url="http://localhost")
     second = next(d for d in documents if d["source"]["pages"][0] > 1)
     page = client.get(f"/doc/{second['id']}")
     assert page.status_code == 200 and f"Tách từ tệp {s.name}" in page.text

@@ -50,7 +50,7 @@ def site(tmp_path_factory):
 
 def test_search_without_diacritics_and_highlight(site):
     settings, docs, records = site
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")
     name = docs[0].truth["fields"]["person_name"]
     page = client.get("/", params={"q": plain(name)})
     assert page.status_code == 200 and "1 tài liệu" in page.text
@@ -62,7 +62,7 @@ def test_search_without_diacritics_and_highlight(site):
 
 def test_filters_and_facets(site):
     settings, _, records = site
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")
     everything = client.get("/api/search").json()
     assert everything["total"] == 3 and everything["by_type"]["Quyết định"] == 1
     only = client.get("/api/search", params={"type": "Quyết định"}).json()
@@ -73,7 +73,7 @@ def test_filters_and_facets(site):
 
 def test_hostile_ocr_text_is_escaped(site):
     settings, _, records = site
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")
     for page in (client.get(f"/doc/{records[1].id}"), client.get("/", params={"q": "script alert"})):
         assert page.status_code == 200
         assert "<script>" not in page.text and "&lt;" in page.text and "alert" in page.text
@@ -81,7 +81,7 @@ def test_hostile_ocr_text_is_escaped(site):
 
 def test_document_page_downloads_and_thumbnails(site):
     settings, docs, records = site
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")
     r = records[0]
     page = client.get(f"/doc/{r.id}")
     assert page.status_code == 200 and r.fields["id_number"].value in page.text
@@ -99,7 +99,7 @@ def test_document_page_downloads_and_thumbnails(site):
 
 def test_dossier_page(site):
     settings, _, records = site
-    page = TestClient(create_app(settings)).get("/dossier/HS-2025-0042")
+    page = TestClient(create_app(settings), base_url="http://localhost").get("/dossier/HS-2025-0042")
     assert page.status_code == 200 and f"/doc/{records[2].id}" in page.text and "1 tài liệu" in page.text
 
 
@@ -107,7 +107,7 @@ def test_dossier_page(site):
                                   "/doc/" + "z" * 64 + "/pdf", "/api/documents/%2e%2e"])
 def test_no_path_traversal_and_unknown_ids_are_404(site, path):
     settings, _, _ = site
-    assert TestClient(create_app(settings)).get(path).status_code == 404
+    assert TestClient(create_app(settings), base_url="http://localhost").get(path).status_code == 404
 
 
 def test_failures_page_shows_each_reason_in_both_languages(site):
@@ -122,7 +122,7 @@ def test_failures_page_shows_each_reason_in_both_languages(site):
                     error=ErrorInfo("encrypted_pdf", "Tệp PDF có mật khẩu. / The PDF is password protected.", False))
     ledger.finish(job.id, failed)
     ledger.close()
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")
     page = client.get("/failures")
     assert page.status_code == 200 and "Tệp PDF có mật khẩu. / The PDF is password protected." in page.text
     assert "&lt;b&gt;scan&lt;/b&gt;.pdf" in page.text                       # names are escaped
@@ -132,7 +132,7 @@ def test_failures_page_shows_each_reason_in_both_languages(site):
 
 def test_openapi_docs(site):
     settings, _, _ = site
-    spec = TestClient(create_app(settings)).get("/openapi.json").json()
+    spec = TestClient(create_app(settings), base_url="http://localhost").get("/api/openapi.json").json()
     assert "/api/search" in spec["paths"] and "/api/documents/{doc_id}" in spec["paths"]
 
 
@@ -140,7 +140,7 @@ def test_login_and_api_token(site):
     settings, _, _ = site
     locked = Settings(data_dir=settings.data_dir, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}",
                                                                   api_token="s3cret-token"))
-    client = TestClient(create_app(locked))
+    client = TestClient(create_app(locked), base_url="http://localhost")
     assert client.get("/").status_code == 401
     good = base64.b64encode("thu:mật khẩu".encode()).decode()
     bad = base64.b64encode(b"thu:wrong").decode()
@@ -208,7 +208,7 @@ def test_the_document_page_says_who_signed_the_received_file(tmp_path):
     index = SqliteIndex(settings.index_path)
     index.add_many([record, plain_record])
     index.close()
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")
     page = client.get(f"/doc/{record.id}").text
     assert truth["agency"] in page and "Nguyên vẹn, phủ toàn bộ tệp" in page
     assert client.get(f"/api/documents/{record.id}").json()["signatures"][0]["intact"] is True
@@ -220,3 +220,55 @@ def test_the_web_server_loads_no_opencv_or_tesseract():
              "print(sorted({'cv2', 'tesserocr', 'pytesseract', 'digitizer.pipeline'} & set(sys.modules)))")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "[]", run.stdout + run.stderr
+
+
+def test_a_foreign_host_is_refused_and_answers_carry_security_headers(site):
+    settings, _, _ = site
+    app = create_app(settings)
+    assert TestClient(app, base_url="http://rebound.example").get("/").status_code == 400   # DNS rebinding
+    page = TestClient(app, base_url="http://localhost:8000").get("/")
+    assert page.status_code == 200
+    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["cache-control"] == "no-store"
+    lan = Settings(data_dir=settings.data_dir, web=WebSettings(host="0.0.0.0", hosts="hcc.sondong.local"))
+    assert TestClient(create_app(lan), base_url="http://hcc.sondong.local").get("/").status_code == 200
+    assert TestClient(create_app(lan), base_url="http://localhost").get("/").status_code == 400
+
+
+def test_the_login_holds(site):
+    settings, _, _ = site
+    locked = Settings(data_dir=settings.data_dir, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}",
+                                                                  api_token="s3cret-token"))
+    client = TestClient(create_app(locked), base_url="http://localhost")
+    basic = lambda creds: {"Authorization": "Basic " + base64.b64encode(creds).decode()}  # noqa: E731
+    # The schema and the removed CDN pages are behind the login like the rest.
+    assert client.get("/api/openapi.json").status_code == 401 and client.get("/docs").status_code in (401, 404)
+    # Odd credentials are refused, never a server error.
+    assert client.get("/", headers=basic("thu:".encode() + b"x" * 100)).status_code == 401
+    assert client.get("/", headers={"Authorization": "Bearer tôken".encode()}).status_code == 401
+    assert client.get("/", headers={"Authorization": "Basic %%%"}).status_code == 401
+    assert client.get("/?page=99999999999999999999").status_code in (401, 422)
+    good = basic("thu:mật khẩu".encode())
+    assert client.get("/?page=99999999999999999999", headers=good).status_code == 422
+    # Guessing: refused at the same cost, then limited for that user (and address).
+    client = TestClient(create_app(locked), base_url="http://localhost")
+    answers = [client.get("/", headers=basic(f"thu:guess{i}".encode())).status_code for i in range(12)]
+    assert answers[:10] == [401] * 10 and answers[10:] == [429, 429]
+    assert client.get("/", headers=basic(b"nobody:guess")).status_code == 429      # the address is limited too
+
+
+def test_bcrypt_runs_once_per_credential_and_for_unknown_users_too(site, monkeypatch):
+    import bcrypt
+
+    from digitizer.web import auth
+
+    settings, _, _ = site
+    guard = auth.Guard(f"thu:{hash_password('mật khẩu')}", "")
+    calls = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, hashed: calls.append(pw) or real(pw, hashed))
+    for _ in range(20):                        # a page and its thumbnails: one check
+        assert guard._check("thu", "mật khẩu".encode())
+    assert len(calls) == 1
+    assert not guard._check("nobody", b"guess") and len(calls) == 2     # no telling unknown names by speed
+    assert not guard._check("thu", b"y" * 100) and len(calls) == 3      # over 72 bytes: refused, not a crash

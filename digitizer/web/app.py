@@ -23,9 +23,11 @@ from ..model import Record
 from ..storage import Filters, ObjectStore, SearchIndex, open_index, open_store
 from ..storage.keys import valid_id
 from .auth import Guard
+from .security import Guarded, allowed_hosts
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
+MAX_PAGE = 10_000          # of results: beyond it, a clear 422 rather than an offset SQL cannot take
 SORT = Query("relevance", pattern="^(relevance|date|processed)$")
 FIELD_LABELS = {
     "doc_number": "Số, ký hiệu", "issue_date": "Ngày ban hành", "place": "Địa danh", "issuer": "Cơ quan ban hành",
@@ -52,8 +54,11 @@ def highlight(text: str, query: str) -> Markup:
 def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     store = store or open_store(settings)
     guard = Guard(settings.web.users, settings.web.api_token)
+    # No /docs or /redoc (they load their scripts from a CDN); the schema is behind the login.
     app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard)],
-                  description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents")
+                  description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents",
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(Guarded, hosts=allowed_hosts(settings.web.host, settings.web.hosts))
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["highlight"] = highlight
     templates.env.filters["page_ranges"] = page_ranges
@@ -91,7 +96,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "", sort: str = SORT,
-                    page: int = Query(1, ge=1)) -> HTMLResponse:
+                    page: int = Query(1, ge=1, le=MAX_PAGE)) -> HTMLResponse:
         results = run_search(request, q, sort, page)
         return templates.TemplateResponse(request, "search.html", {
             "q": q, "sort": sort, "page": page, "results": results, "params": request.query_params,
@@ -144,7 +149,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
 
     @app.get("/api/search", summary="Search: words, \"phrases\", prefix*, filters; diacritics optional")
     def api_search(request: Request, q: str = "", sort: str = SORT,
-                   page: int = Query(1, ge=1)) -> dict:
+                   page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict:
         results = run_search(request, q, sort, page)
         return {"total": results.total, "by_type": results.by_type, "hits": [asdict(h) for h in results.hits]}
 
@@ -167,6 +172,10 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         return {"counts": counts, "failures": [
             {"path": j.path, "dossier": j.dossier, "error_kind": j.error_kind, "error": j.error,
              "attempts": j.attempts, "updated": j.updated} for j in jobs]}
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi() -> dict:
+        return app.openapi()
 
     @app.get("/api/documents/{doc_id}", summary="A document's record (design §3)")
     def api_document(doc_id: str) -> dict:
