@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 3          # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`);
+SCHEMA = 3          # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`), clerks'
+                    # corrections (`original`, `verified`; the revisions are objects of their own);
                     # 2: `signatures`, and a page's `layer_text`; older records read as they are
 
 Box = tuple[float, float, float, float]      # x0, y0, x1, y1
@@ -152,6 +153,16 @@ class SourceInfo:
 
 
 @dataclass
+class Revision:
+    """One change a clerk made to a document's values, kept for good (design §3, issue 15)."""
+    at: str                           # ISO 8601, local time
+    user: str
+    field: str                        # a field's name, "doc_type", or "verified"
+    old: str | None
+    new: str | None
+
+
+@dataclass
 class SheetInfo:
     """A separator or dossier sheet found in the input (design §5, `digitizer sheet`)."""
     page: int
@@ -185,6 +196,8 @@ class Record:
     blank_pages: list[int] = field(default_factory=list)    # source pages dropped as blank (duplex backs)
     sheets: list[SheetInfo] = field(default_factory=list)   # separator and dossier sheets (not kept)
     documents: list[PartInfo] = field(default_factory=list)  # a stack: the documents it was split into
+    original: dict[str, str | None] = field(default_factory=dict)  # what OCR read, for each value a clerk changed
+    verified: dict[str, str] | None = None                  # {"by": user, "at": time}: checked by a person
     schema: int = SCHEMA
 
     @property
@@ -195,7 +208,8 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         order = ["id", "schema", "status", "error", "source", "pages", "text", "doc_type",
-                 "fields", "signatures", "blank_pages", "sheets", "documents", "objects", "pipeline"]
+                 "fields", "original", "verified", "signatures", "blank_pages", "sheets", "documents", "objects",
+                 "pipeline"]
         return {key: data[key] for key in order}
 
     @classmethod
@@ -210,6 +224,7 @@ class Record:
                    blank_pages=data.get("blank_pages", []),
                    sheets=[SheetInfo(**s) for s in data.get("sheets", [])],
                    documents=[PartInfo(**d) for d in data.get("documents", [])],
+                   original=data.get("original", {}), verified=data.get("verified"),
                    schema=data.get("schema", SCHEMA))
 
 

@@ -272,3 +272,39 @@ def test_bcrypt_runs_once_per_credential_and_for_unknown_users_too(site, monkeyp
     assert len(calls) == 1
     assert not guard._check("nobody", b"guess") and len(calls) == 2     # no telling unknown names by speed
     assert not guard._check("thu", b"y" * 100) and len(calls) == 3      # over 72 bytes: refused, not a crash
+
+
+def test_a_clerk_corrects_a_field_and_the_document_is_found_by_it(site, tmp_path):
+    settings, _, records = site
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    own = Settings(data_dir=data, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}"))
+    client = TestClient(create_app(own), base_url="http://localhost")
+    login = {"Authorization": "Basic " + base64.b64encode("thu:mật khẩu".encode()).decode()}
+    doc = records[0]
+    url = f"/api/documents/{doc.id}"
+    assert client.patch(url, json={"fields": {"person_name": "X"}}).status_code == 401
+    for bad in ({"fields": {"nonsense": "x"}}, {"fields": {"id_number": "12ab"}}, {"fields": {"birth_date": "1/2/90"}},
+                {"fields": {"signer": "x" * 2000}}, {"other": 1}):
+        assert client.patch(url, json=bad, headers=login).status_code == 422, bad
+    old = doc.fields["person_name"].value
+    removed = sorted(name for name in doc.fields if name != "person_name")[0]
+    answer = client.patch(url, json={"fields": {"person_name": "Lò Thị Ngoan", removed: ""}, "verified": True},
+                          headers=login)
+    assert answer.status_code == 200
+    record = answer.json()["record"]
+    assert record["original"]["person_name"] == old and record["verified"]["by"] == "thu"
+    assert removed not in record["fields"]
+    found = client.get("/api/search", params={"q": "lo thi ngoan"}, headers=login).json()
+    assert [h["id"] for h in found["hits"]] == [doc.id]
+    history = client.get(url + "/revisions", headers=login).json()
+    assert [(r["user"], r["field"], r["old"], r["new"]) for r in history] == [
+        ("thu", "person_name", old, "Lò Thị Ngoan"), ("thu", removed, doc.fields[removed].value, None),
+        ("thu", "verified", None, "thu")]
+    # The store is the truth: a rebuilt index and a restarted server see the same values and history.
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data)}
+    subprocess.run([sys.executable, "-m", "digitizer.cli", "reindex"], env=env, check=True, capture_output=True)
+    again = TestClient(create_app(own), base_url="http://localhost")
+    assert again.get(url, headers=login).json()["fields"]["person_name"]["value"] == "Lò Thị Ngoan"
+    assert again.get(url + "/revisions", headers=login).json() == history
+    assert [h["id"] for h in again.get("/api/search", params={"q": "Ngoan"}, headers=login).json()["hits"]] == [doc.id]

@@ -55,7 +55,7 @@ def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Recor
             _save_document(store, outcome, keys["original"])
             return record
         record.objects = keys
-        _put_record(store, record)
+        put_record(store, record)
     except StoreUnavailable as exc:
         record.status = "failed"
         record.objects = {}
@@ -71,10 +71,10 @@ def _save_document(store: ObjectStore, outcome: Outcome, original_key: str) -> N
     _put_verified(store, keys["pdf"], outcome.pdf or b"", "application/pdf", meta)
     _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8", meta)
     record.objects = {**keys, "original": original_key}
-    _put_record(store, record)
+    put_record(store, record)
 
 
-def _put_record(store: ObjectStore, record: Record) -> None:
+def put_record(store: ObjectStore, record: Record) -> None:
     body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
     _put_verified(store, record.objects["record"], body, "application/json; charset=utf-8", ascii_metadata(record))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -20,9 +21,11 @@ from ..config import Settings
 from ..text import fold, page_ranges
 from ..jobs.ledger import open_ledger
 from ..model import Record
-from ..storage import Filters, ObjectStore, SearchIndex, open_index, open_store
+from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
+                       revisions_of)
 from ..storage.keys import valid_id
 from .auth import Guard
+from .corrections import Correction, normalised, problems
 from .security import Guarded, allowed_hosts
 
 HERE = Path(__file__).parent
@@ -54,6 +57,7 @@ def highlight(text: str, query: str) -> Markup:
 def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     store = store or open_store(settings)
     guard = Guard(settings.web.users, settings.web.api_token)
+    corrections = threading.Lock()
     # No /docs or /redoc (they load their scripts from a CDN); the schema is behind the login.
     app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard)],
                   description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents",
@@ -180,5 +184,25 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     @app.get("/api/documents/{doc_id}", summary="A document's record (design §3)")
     def api_document(doc_id: str) -> dict:
         return record_or_404(doc_id).to_dict()
+
+    @app.patch("/api/documents/{doc_id}", summary="Correct fields and/or mark the document checked by a person")
+    def api_correct(request: Request, doc_id: str, correction: Correction) -> dict:
+        record = record_or_404(doc_id)
+        wrong = problems(correction.fields)
+        if wrong:
+            raise HTTPException(422, wrong)
+        with corrections:       # one correction at a time: no change lost between reading and writing
+            stored = load_record(store, record.id) or record       # the store is the source of truth
+            made = revise(store, stored, normalised(correction.fields), request.state.user, correction.verified)
+            idx = index()
+            try:
+                idx.add(stored)                                      # searchable by its corrected values at once
+            finally:
+                idx.close()
+        return {"record": stored.to_dict(), "revisions": [asdict(r) for r in made]}
+
+    @app.get("/api/documents/{doc_id}/revisions", summary="Every correction made to the document, oldest first")
+    def api_revisions(doc_id: str) -> list[dict]:
+        return [asdict(r) for r in revisions_of(store, record_or_404(doc_id).id)]
 
     return app

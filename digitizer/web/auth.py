@@ -82,11 +82,14 @@ class Guard:
         return not self.users and not self.token
 
     def __call__(self, request: Request) -> None:
+        """Let the request through, with `request.state.user` saying who it is, or refuse it."""
         if self.open:
+            request.state.user = "local"           # no login configured: this machine only
             return
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer" and self.token and hmac.compare_digest(value.encode(), self.token):
+            request.state.user = "api-token"
             return
         if scheme.lower() == "basic" and self.users:
             name, password = _basic(value)
@@ -95,6 +98,7 @@ class Guard:
                 raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
                                          "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
             if self._check(name, password):
+                request.state.user = name
                 return
             self.failures.add("user:" + name, "address:" + address)
         raise HTTPException(401, "Cần đăng nhập / Login required",

@@ -1,0 +1,72 @@
+"""Clerks' corrections: each change an append-only revision object in the store, then the
+record's current values (and, by the caller, the search index) follow.
+
+    revisions/<id[:2]>/<id>/<time>-<random>.json     one revision: who, when, field, old, new
+
+Revisions are written before the record, so a crash between them leaves the history whole;
+what OCR read is kept in the record's `original` the first time a value changes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from ..model import Field, Record, Revision
+from .archive import put_record
+from .keys import object_keys
+from .objects import ObjectStore
+
+DOC_TYPE = "doc_type"
+
+
+def _prefix(doc_id: str) -> str:
+    object_keys(doc_id, "bin")        # refuses anything that is not a document id
+    return f"revisions/{doc_id[:2]}/{doc_id}/"
+
+
+def current(record: Record, name: str) -> str | None:
+    value = record.doc_type if name == DOC_TYPE else record.fields.get(name)
+    return value.value if value is not None else None
+
+
+def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], user: str,
+           verified: bool = False) -> list[Revision]:
+    """Apply `changes` (None or "" removes a value) to the stored record, as `user`; mark it
+    checked by a person if `verified`. Returns the revisions written (none for no change)."""
+    now = datetime.now(timezone.utc).astimezone()
+    at = now.isoformat(timespec="seconds")
+    made = []
+    for name, new in changes.items():
+        new = new or None
+        old = current(record, name)
+        if new == old:
+            continue
+        made.append(Revision(at, user, name, old, new))
+        record.original.setdefault(name, old)
+        value = Field(new, 1.0) if new is not None else None
+        if name == DOC_TYPE:
+            record.doc_type = value
+        elif value is None:
+            record.fields.pop(name, None)
+        else:
+            record.fields[name] = value
+    if verified:
+        made.append(Revision(at, user, "verified", None, user))
+        record.verified = {"by": user, "at": at}
+    if not made:
+        return []
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    for i, revision in enumerate(made):
+        key = f"{_prefix(record.id)}{stamp}-{i:03d}-{uuid.uuid4().hex[:8]}.json"
+        store.put(key, json.dumps(asdict(revision), ensure_ascii=False).encode(), "application/json; charset=utf-8")
+    put_record(store, record)
+    return made
+
+
+def revisions_of(store: ObjectStore, doc_id: str) -> list[Revision]:
+    """The document's whole history of corrections, oldest first."""
+    keys = sorted(store.keys(_prefix(doc_id)))
+    return [Revision(**json.loads(store.get(key))) for key in keys]
