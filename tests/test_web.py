@@ -308,3 +308,28 @@ def test_a_clerk_corrects_a_field_and_the_document_is_found_by_it(site, tmp_path
     assert again.get(url, headers=login).json()["fields"]["person_name"]["value"] == "Lò Thị Ngoan"
     assert again.get(url + "/revisions", headers=login).json() == history
     assert [h["id"] for h in again.get("/api/search", params={"q": "Ngoan"}, headers=login).json()["hits"]] == [doc.id]
+
+
+def test_the_citizen_page_lists_what_is_on_file_and_what_is_in_force(site, tmp_path):
+    from datetime import date
+
+    from digitizer.web.validity import validity
+
+    settings, _, records = site
+    client = TestClient(create_app(settings), base_url="http://localhost")
+    doc = records[0]                  # a marital status certificate: in force six months from its issue
+    id_number, issued = doc.fields["id_number"].value, doc.fields["issue_date"].value
+    listed = client.get(f"/api/citizens/{id_number}").json()
+    assert [d["id"] for d in listed] == [doc.id]
+    assert listed[0]["validity_from"] == "rule" and listed[0]["valid_until"] > issued
+    page = client.get(f"/citizen/{id_number}")
+    assert page.status_code == 200 and "hiệu lực" in page.text and "chưa kiểm tra" in page.text
+    assert f'href="/citizen/{id_number}"' in client.get(f"/doc/{doc.id}").text
+    assert client.get("/api/citizens/12345").status_code == 422
+    assert client.get("/api/citizens/000000000000").json() == []
+    # The document's own end date wins over its type's rule.
+    printed = validity("Giấy xác nhận tình trạng hôn nhân", "2025-01-10", "Giấy này có giá trị đến ngày 15/03/2025.")
+    assert (printed.until, printed.source) == (date(2025, 3, 15), "document")
+    ruled = validity("Giấy xác nhận tình trạng hôn nhân", "2025-08-31", "")
+    assert ruled.until == date(2026, 2, 28) and not ruled.in_force(date(2026, 3, 1))
+    assert validity("Giấy khai sinh", "2000-01-01", "").in_force(date(2026, 1, 1)) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +26,7 @@ from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_inde
 from ..storage.keys import valid_id
 from .auth import Guard
 from .corrections import Correction, normalised, problems
+from .validity import validity
 from .security import Guarded, allowed_hosts
 
 HERE = Path(__file__).parent
@@ -54,6 +55,14 @@ def highlight(text: str, query: str) -> Markup:
     return Markup("".join(out))
 
 
+def vn_date(iso: str | None) -> str:
+    """'2025-11-25' -> '25/11/2025', as Vietnamese offices write dates."""
+    try:
+        return date.fromisoformat((iso or "")[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso or ""
+
+
 def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     store = store or open_store(settings)
     guard = Guard(settings.web.users, settings.web.api_token)
@@ -66,6 +75,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["highlight"] = highlight
     templates.env.filters["page_ranges"] = page_ranges
+    templates.env.filters["vn_date"] = vn_date
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def index() -> SearchIndex:
@@ -120,6 +130,38 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         finally:
             idx.close()
         return templates.TemplateResponse(request, "dossier.html", {"name": name, "results": results})
+
+    def citizen_documents(id_number: str) -> list[dict]:
+        """Every document linked to a personal id number, newest first, with whether it is in force."""
+        if not re.fullmatch(r"\d{9}|\d{12}", id_number):
+            raise HTTPException(422, "Số định danh gồm 12 chữ số (CMND: 9) / An id number has 12 digits (9 for CMND)")
+        idx = index()
+        try:
+            hits = idx.search("", Filters(id_number=id_number), limit=500, sort="date").hits
+            records = [idx.record(h.id) for h in hits]
+        finally:
+            idx.close()
+        today = date.today()
+        out = []
+        for record in filter(None, records):
+            doc_type = record.doc_type.value if record.doc_type else None
+            issued = record.fields["issue_date"].value if "issue_date" in record.fields else None
+            valid = validity(doc_type, issued, record.text)
+            out.append({"id": record.id, "doc_type": doc_type, "issue_date": issued,
+                        "doc_number": record.fields["doc_number"].value if "doc_number" in record.fields else None,
+                        "person_name": record.fields["person_name"].value if "person_name" in record.fields else None,
+                        "verified": record.verified, "valid_until": valid.until.isoformat() if valid.until else None,
+                        "validity_from": valid.source, "in_force": valid.in_force(today)})
+        return sorted(out, key=lambda d: d["issue_date"] or "", reverse=True)
+
+    @app.get("/citizen/{id_number}", response_class=HTMLResponse, include_in_schema=False)
+    def citizen_page(request: Request, id_number: str) -> HTMLResponse:
+        return templates.TemplateResponse(request, "citizen.html", {
+            "id_number": id_number, "documents": citizen_documents(id_number)})
+
+    @app.get("/api/citizens/{id_number}", summary="What a citizen already has on file, newest first, in force or not")
+    def api_citizen(id_number: str) -> list[dict]:
+        return citizen_documents(id_number)
 
     def download(record: Record, kind: str, inline: bool) -> Response:
         key = record.objects.get(kind)
