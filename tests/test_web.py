@@ -333,3 +333,37 @@ def test_the_citizen_page_lists_what_is_on_file_and_what_is_in_force(site, tmp_p
     ruled = validity("Giấy xác nhận tình trạng hôn nhân", "2025-08-31", "")
     assert ruled.until == date(2026, 2, 28) and not ruled.in_force(date(2026, 3, 1))
     assert validity("Giấy khai sinh", "2000-01-01", "").in_force(date(2026, 1, 1)) is None
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
+def test_real_browser_correct_a_field_then_find_the_document_by_it(site, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    settings, _, records = site
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    doc = records[2]
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)],
+                              env={**os.environ, "DIGITIZER_DATA_DIR": str(data)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"http://127.0.0.1:{port}/doc/{doc.id}")
+            page.fill("#f-person_name", "Hà Thị Mỹ Duyên")
+            page.check("#verified")
+            page.click("#correct button[type=submit]")
+            page.wait_for_selector("text=Đã kiểm tra bởi local")
+            assert "Lịch sử sửa" in page.content()
+            page.goto(f"http://127.0.0.1:{port}/?q=ha+thi+my+duyen")
+            page.wait_for_selector(".hit")
+            assert page.locator(".hit a.title").get_attribute("href") == f"/doc/{doc.id}"
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -23,6 +23,7 @@ from ..jobs.ledger import open_ledger
 from ..model import Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
+from ..storage.revisions import current
 from ..storage.keys import valid_id
 from .auth import Guard
 from .corrections import Correction, normalised, problems
@@ -63,6 +64,14 @@ def vn_date(iso: str | None) -> str:
         return iso or ""
 
 
+def vn_time(iso: str | None) -> str:
+    """An ISO time as local 'HH:MM dd/mm/yyyy'."""
+    try:
+        return datetime.fromisoformat(iso or "").astimezone().strftime("%H:%M %d/%m/%Y")
+    except ValueError:
+        return iso or ""
+
+
 def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     store = store or open_store(settings)
     guard = Guard(settings.web.users, settings.web.api_token)
@@ -76,6 +85,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     templates.env.filters["highlight"] = highlight
     templates.env.filters["page_ranges"] = page_ranges
     templates.env.filters["vn_date"] = vn_date
+    templates.env.filters["vn_time"] = vn_time
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def index() -> SearchIndex:
@@ -120,7 +130,9 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
         record = record_or_404(doc_id)
         return templates.TemplateResponse(request, "document.html", {
-            "r": record, "labels": FIELD_LABELS, "pages": record.text.split("\f")})
+            "r": record, "labels": {**FIELD_LABELS, "doc_type": "Loại văn bản", "verified": "Kiểm tra"},
+            "pages": record.text.split("\f"), "editable": [("doc_type", "Loại văn bản"), *FIELD_LABELS.items()],
+            "current": lambda name: current(record, name), "revisions": revisions_of(store, record.id)})
 
     @app.get("/dossier/{name}", response_class=HTMLResponse, include_in_schema=False)
     def dossier_page(request: Request, name: str) -> HTMLResponse:
