@@ -367,3 +367,22 @@ def test_real_browser_correct_a_field_then_find_the_document_by_it(site, tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_the_review_queue_holds_what_a_person_must_check_until_it_is_checked(site, tmp_path):
+    settings, _, records = site
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    client = TestClient(create_app(Settings(data_dir=data)), base_url="http://localhost")
+    doc = records[0]
+    before = {d["id"] for d in client.get("/api/review").json()["documents"]}
+    cleared = {name: "" for name in ("doc_number", "issue_date", "person_name")}
+    assert client.patch(f"/api/documents/{doc.id}", json={"fields": cleared}).status_code == 200
+    queue = client.get("/api/review").json()
+    entry = next(d for d in queue["documents"] if d["id"] == doc.id)
+    assert "thiếu số, ngày và họ tên" in entry["reason"] and queue["total"] == len(before | {doc.id})
+    received = [d["received_at"] for d in queue["documents"]]
+    assert received == sorted(received)                                          # oldest first
+    assert doc.id in client.get("/review").text
+    assert client.patch(f"/api/documents/{doc.id}", json={"verified": True}).status_code == 200
+    assert doc.id not in {d["id"] for d in client.get("/api/review").json()["documents"]}

@@ -26,12 +26,14 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT, dossier TEXT, doc_type TEXT, doc_number TEXT,
     issue_date TEXT,
-    received_at TEXT, person_name TEXT, person_folded TEXT, id_number TEXT, dossier_code TEXT);
+    received_at TEXT, person_name TEXT, person_folded TEXT, id_number TEXT, dossier_code TEXT,
+    review TEXT);                                 -- why a person should check it (NULL: nothing to check)
 -- The bulky columns live apart, so that scanning and joining documents stays cheap.
 CREATE TABLE IF NOT EXISTS bodies (n INTEGER PRIMARY KEY, text TEXT, record TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_type ON documents(doc_type);
 CREATE INDEX IF NOT EXISTS documents_issue ON documents(issue_date);
 CREATE INDEX IF NOT EXISTS documents_idnum ON documents(id_number);
+CREATE INDEX IF NOT EXISTS documents_review ON documents(received_at) WHERE review IS NOT NULL;
 -- Folded personal names (citizen, signer) in trigrams: finds names OCR got slightly wrong.
 CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(folded, tokenize = "trigram");
 CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(
@@ -51,6 +53,7 @@ class Filters:
     person_name: str | None = None      # matched without diacritics
     processed_from: str | None = None   # ISO dates of receipt, inclusive
     processed_to: str | None = None
+    needs_review: bool = False          # only documents a person should check (see review_reason)
 
 
 @dataclass
@@ -89,7 +92,30 @@ def filter_conditions(filters: Filters, with_type: bool = True) -> tuple[list[st
         if value:
             where.append(condition)
             params.append(value)
+    if filters.needs_review:
+        where.append("d.review IS NOT NULL")
     return where, params
+
+
+LOW_CONFIDENCE = 0.6      # a value read with less than this is checked by a person
+ORDERS = {"date": "d.issue_date DESC", "processed": "d.received_at DESC", "oldest": "d.received_at ASC"}
+
+
+def review_reason(record: Record) -> str | None:
+    """Why a person should check this document before its values are reused, or None: its
+    type or every identifying value is missing, or a value was read with low confidence.
+    A document a person has checked needs nothing more."""
+    if record.verified or record.status != "done":
+        return None
+    reasons = []
+    if record.doc_type is None:
+        reasons.append("thiếu loại văn bản")
+    if not any(name in record.fields for name in ("doc_number", "issue_date", "person_name")):
+        reasons.append("thiếu số, ngày và họ tên")
+    low = [name for name, f in record.fields.items() if f.confidence < LOW_CONFIDENCE]
+    if low:
+        reasons.append("độ tin cậy thấp: " + ", ".join(sorted(low)))
+    return "; ".join(reasons) or None
 
 
 def indexed_text(record: Record) -> str:
@@ -136,7 +162,7 @@ class SearchIndex(Protocol):
     def close(self) -> None: ...
 
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class IndexWrites:
@@ -205,10 +231,10 @@ class SqliteIndex(IndexWrites):
             for table, key in (("texts", "rowid"), ("names", "rowid"), ("bodies", "n"), ("documents", "n")):
                 self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", old)
         cursor = self.db.execute(
-            "INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)",
             (record.id, record.source.name, record.source.dossier, doc_type, _value(record, "doc_number"),
              _value(record, "issue_date"), record.source.received_at, person, fold(person or ""),
-             _value(record, "id_number"), _value(record, "dossier_code")))
+             _value(record, "id_number"), _value(record, "dossier_code"), review_reason(record)))
         n = cursor.lastrowid
         self.db.execute("INSERT INTO bodies VALUES (?,?,?)",
                         (n, nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False)))
@@ -248,8 +274,7 @@ class SqliteIndex(IndexWrites):
         rank = "bm25(texts)" if match else "d.issue_date DESC"     # no words to rank by: newest first
         exact_sql = "(d.n IN (SELECT rowid FROM texts WHERE texts MATCH ?))" if exact else "0"
         exact_params = [exact] if exact else []
-        order = {"relevance": f"is_exact DESC, {rank}", "date": "d.issue_date DESC",
-                 "processed": "d.received_at DESC"}[sort]
+        order = {"relevance": f"is_exact DESC, {rank}", **ORDERS}[sort]
         by_type = dict(self.db.execute(
             f"SELECT coalesce(d.doc_type, ''), count(*) {facet_base} GROUP BY d.doc_type",
             facet_base_params).fetchall())

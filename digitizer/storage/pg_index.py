@@ -15,8 +15,8 @@ import re
 from ..text import fold, nfc
 from ..model import Record
 from .database import Database
-from .index import (Filters, Hit, IndexWrites, Results, filter_conditions, indexed_text, near_candidates, near_results,
-                    person_names, query_terms, query_words, snippet, _value)
+from .index import (ORDERS, Filters, Hit, IndexWrites, Results, filter_conditions, indexed_text, near_candidates,
+                    near_results, person_names, query_terms, query_words, review_reason, snippet, _value)
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -33,17 +33,19 @@ CREATE INDEX IF NOT EXISTS documents_issue ON documents (issue_date);
 CREATE INDEX IF NOT EXISTS documents_idnum ON documents (id_number)
 """
 # One entry per schema version; a new version appends a step, never edits an old one.
-MIGRATIONS = [SCHEMA]
+MIGRATIONS = [SCHEMA,
+              "ALTER TABLE documents ADD COLUMN IF NOT EXISTS review TEXT;"    # filled by `digitizer reindex`
+              "CREATE INDEX IF NOT EXISTS documents_review ON documents (received_at) WHERE review IS NOT NULL"]
 
 _UPSERT = """
 INSERT INTO documents (id, name, dossier, doc_type, doc_number, issue_date, received_at, person_name,
-                       person_folded, id_number, dossier_code, names, body, record, exact, folded)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?), to_tsvector('simple', ?))
+                       person_folded, id_number, dossier_code, names, body, record, exact, folded, review)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?), to_tsvector('simple', ?), ?)
 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, dossier = EXCLUDED.dossier, doc_type = EXCLUDED.doc_type,
     doc_number = EXCLUDED.doc_number, issue_date = EXCLUDED.issue_date, received_at = EXCLUDED.received_at,
     person_name = EXCLUDED.person_name, person_folded = EXCLUDED.person_folded, id_number = EXCLUDED.id_number,
     dossier_code = EXCLUDED.dossier_code, names = EXCLUDED.names, body = EXCLUDED.body,
-    record = EXCLUDED.record, exact = EXCLUDED.exact, folded = EXCLUDED.folded
+    record = EXCLUDED.record, exact = EXCLUDED.exact, folded = EXCLUDED.folded, review = EXCLUDED.review
 """
 
 
@@ -75,7 +77,8 @@ class PostgresIndex(IndexWrites):
             record.id, record.source.name, record.source.dossier, record.doc_type.value if record.doc_type else None,
             _value(record, "doc_number"), _value(record, "issue_date"), record.source.received_at, person,
             fold(person or ""), _value(record, "id_number"), _value(record, "dossier_code"), person_names(record),
-            nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False), text, fold(text)))
+            nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False), text, fold(text),
+            review_reason(record)))
 
     def _clear(self) -> None:
         self.db.execute("DELETE FROM documents")
@@ -102,8 +105,7 @@ class PostgresIndex(IndexWrites):
         total = by_type.get(filters.doc_type, 0) if filters.doc_type else sum(by_type.values())
         exact_sql = "(d.exact @@ to_tsquery('simple', ?))" if exact else "false"
         rank = "ts_rank(d.folded, to_tsquery('simple', ?)) DESC" if match else "d.issue_date DESC NULLS LAST"
-        order = {"relevance": f"is_exact DESC, {rank}", "date": "d.issue_date DESC NULLS LAST",
-                 "processed": "d.received_at DESC"}[sort]
+        order = {"relevance": f"is_exact DESC, {rank}", **ORDERS, "date": "d.issue_date DESC NULLS LAST"}[sort]
         order_params = [match] if sort == "relevance" and match else []
         rows = self.db.execute(
             f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, d.body, "

@@ -23,6 +23,7 @@ from ..jobs.ledger import open_ledger
 from ..model import Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
+from ..storage.index import review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
 from .auth import Guard
@@ -174,6 +175,32 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     @app.get("/api/citizens/{id_number}", summary="What a citizen already has on file, newest first, in force or not")
     def api_citizen(id_number: str) -> list[dict]:
         return citizen_documents(id_number)
+
+    def review_queue(page: int) -> tuple[int, list[dict]]:
+        """Documents a person should check, oldest first, with why (storage.index.review_reason)."""
+        idx = index()
+        try:
+            results = idx.search("", Filters(needs_review=True), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                 sort="oldest")
+            records = [idx.record(h.id) for h in results.hits]
+        finally:
+            idx.close()
+        return results.total, [
+            {"id": r.id, "name": r.source.name, "received_at": r.source.received_at,
+             "doc_type": r.doc_type.value if r.doc_type else None,
+             "doc_number": r.fields["doc_number"].value if "doc_number" in r.fields else None,
+             "reason": review_reason(r)} for r in records if r is not None]
+
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_page(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE)) -> HTMLResponse:
+        total, documents = review_queue(page)
+        return templates.TemplateResponse(request, "review.html", {
+            "total": total, "documents": documents, "page": page, "pages": (total + PAGE_SIZE - 1) // PAGE_SIZE})
+
+    @app.get("/api/review", summary="Documents to check, oldest first, each with the reason")
+    def api_review(page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict:
+        total, documents = review_queue(page)
+        return {"total": total, "documents": documents}
 
     def download(record: Record, kind: str, inline: bool) -> Response:
         key = record.objects.get(kind)
