@@ -197,7 +197,8 @@ def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
     from .web.auth import hash_password
 
     try:
-        print(f"{args.user}:{hash_password(args.password)}")
+        role = f"{args.role}:" if args.role else ""
+        print(f"{args.user}:{role}{hash_password(args.password)}")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -281,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("hash-password", help="a users entry (name:bcrypt-hash) for DIGITIZER_WEB_USERS")
     h.add_argument("user")
     h.add_argument("password")
+    h.add_argument("--role", choices=["staff", "clerk", "admin"],
+                   help="scanning staff (status, failures), clerk (search, view, correct; the default), admin")
     h.set_defaults(run=cmd_hash_password)
     return parser
 

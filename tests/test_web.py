@@ -386,3 +386,31 @@ def test_the_review_queue_holds_what_a_person_must_check_until_it_is_checked(sit
     assert doc.id in client.get("/review").text
     assert client.patch(f"/api/documents/{doc.id}", json={"verified": True}).status_code == 200
     assert doc.id not in {d["id"] for d in client.get("/api/review").json()["documents"]}
+
+
+def test_roles_and_the_access_log(site, tmp_path):
+    settings, _, records = site
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    users = ",".join([f"lan:staff:{hash_password('a')}", f"thu:{hash_password('b')}", f"quan:admin:{hash_password('c')}"])
+    client = TestClient(create_app(Settings(data_dir=data, web=WebSettings(users=users))), base_url="http://localhost")
+    as_ = lambda user, pw: {"Authorization": "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()}  # noqa: E731
+    staff, clerk, admin = as_("lan", "a"), as_("thu", "b"), as_("quan", "c")
+    doc = records[0]
+    # Scanning staff see the failures, not the documents; clerks the documents, not the log.
+    assert client.get("/failures", headers=staff).status_code == 200
+    assert client.get(f"/doc/{doc.id}", headers=staff).status_code == 403
+    assert client.get("/api/search", headers=staff).status_code == 403
+    assert client.get(f"/doc/{doc.id}", headers=clerk).status_code == 200
+    assert client.get(f"/api/documents/{doc.id}", headers=clerk).status_code == 200
+    id_number = doc.fields["id_number"].value
+    assert client.get(f"/api/citizens/{id_number}", headers=clerk).status_code == 200
+    assert client.get("/api/access-log", headers=clerk).status_code == 403
+    log = client.get("/api/access-log", headers=admin).json()
+    seen = [(e["user"], e["action"]) for e in log]
+    assert ("thu", f"GET /doc/{doc.id}") in seen and ("thu", f"GET /api/documents/{doc.id}") in seen
+    assert ("thu", f"GET /api/citizens/{id_number}") in seen
+    assert "lan" not in {user for user, _ in seen}              # refused before anything was shown
+    assert all(e["doc_id"] == doc.id for e in client.get(f"/api/access-log?doc={doc.id}", headers=admin).json())
+    assert "quan" not in {e["user"] for e in client.get("/api/access-log", headers=admin).json()}
+    assert "Nhật ký truy cập" in client.get("/admin/access", headers=admin).text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..jobs.ledger import open_ledger
 from ..model import Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
+from ..storage.access import Access, AccessLog
 from ..storage.index import review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
@@ -77,8 +79,23 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     store = store or open_store(settings)
     guard = Guard(settings.web.users, settings.web.api_token)
     corrections = threading.Lock()
+    access_target = settings.database_url or settings.ledger_path
+
+    def audit(request: Request) -> None:
+        """Every request for a document or a citizen's papers is logged: who, when, which."""
+        doc_id, subject = request.path_params.get("doc_id"), request.path_params.get("id_number")
+        if doc_id is None and subject is None:
+            return
+        log = AccessLog(access_target)
+        try:
+            log.add(Access(time.time(), request.state.user, request.state.role,
+                           f"{request.method} {request.url.path}", doc_id, subject,
+                           request.client.host if request.client else None))
+        finally:
+            log.close()
+
     # No /docs or /redoc (they load their scripts from a CDN); the schema is behind the login.
-    app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard)],
+    app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard), Depends(audit)],
                   description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents",
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(Guarded, hosts=allowed_hosts(settings.web.host, settings.web.hosts))
@@ -87,6 +104,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     templates.env.filters["page_ranges"] = page_ranges
     templates.env.filters["vn_date"] = vn_date
     templates.env.filters["vn_time"] = vn_time
+    templates.env.filters["vn_epoch"] = lambda t: datetime.fromtimestamp(t).strftime("%H:%M:%S %d/%m/%Y")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def index() -> SearchIndex:
@@ -281,6 +299,21 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             finally:
                 idx.close()
         return {"record": stored.to_dict(), "revisions": [asdict(r) for r in made]}
+
+    def access_entries(doc_id: str | None) -> list[Access]:
+        log = AccessLog(access_target)
+        try:
+            return log.recent(500, doc_id or None)
+        finally:
+            log.close()
+
+    @app.get("/admin/access", response_class=HTMLResponse, include_in_schema=False)
+    def access_page(request: Request, doc: str = "") -> HTMLResponse:
+        return templates.TemplateResponse(request, "access.html", {"entries": access_entries(doc), "doc": doc})
+
+    @app.get("/api/access-log", summary="Who viewed which document or citizen, newest first (admin)")
+    def api_access_log(doc: str = "") -> list[dict]:
+        return [asdict(e) for e in access_entries(doc)]
 
     @app.get("/api/documents/{doc_id}/revisions", summary="Every correction made to the document, oldest first")
     def api_revisions(doc_id: str) -> list[dict]:

@@ -28,12 +28,30 @@ FAILURE_WINDOW = 300.0       # seconds
 MAX_PASSWORD_BYTES = 72      # bcrypt reads no further; longer ones are refused, not truncated
 
 
-def parse_users(spec: str) -> dict[str, bytes]:
+# Who may do what: scanning staff see the work's state and the failures; clerks search, view
+# and correct documents; an admin also reads the access log. Each role may do what those
+# before it may.
+ROLES = ("staff", "clerk", "admin")
+# The role a path needs, by its beginning (the first that matches); anything else needs a clerk.
+NEEDS = (("/static/", "staff"), ("/failures", "staff"), ("/api/failures", "staff"),
+         ("/admin", "admin"), ("/api/access-log", "admin"))
+
+
+def parse_users(spec: str) -> dict[str, tuple[str, bytes]]:
+    """'name:hash' (a clerk) or 'name:role:hash' entries, comma-separated -> name: (role, hash)."""
     users = {}
     for entry in filter(None, (e.strip() for e in spec.split(","))):
-        name, _, hashed = entry.partition(":")
-        users[name] = hashed.encode()
+        parts = entry.split(":")
+        if len(parts) == 3 and parts[1] in ROLES:
+            users[parts[0]] = (parts[1], parts[2].encode())
+        else:
+            name, _, hashed = entry.partition(":")
+            users[name] = ("clerk", hashed.encode())
     return users
+
+
+def needed_role(path: str) -> str:
+    return next((role for prefix, role in NEEDS if path.startswith(prefix)), "clerk")
 
 
 def hash_password(password: str) -> str:
@@ -82,15 +100,24 @@ class Guard:
         return not self.users and not self.token
 
     def __call__(self, request: Request) -> None:
-        """Let the request through, with `request.state.user` saying who it is, or refuse it."""
+        """Let the request through, with `request.state.user` and `.role` saying who it is, or
+        refuse it: 401 without a valid credential, 403 for a role that may not go there."""
+        who = self._who(request)
+        if who is None:
+            raise HTTPException(401, "Cần đăng nhập / Login required",
+                                headers={"WWW-Authenticate": 'Basic realm="digitizer", charset="UTF-8"'})
+        request.state.user, request.state.role = who
+        if ROLES.index(request.state.role) < ROLES.index(needed_role(request.url.path)):
+            raise HTTPException(403, "Tài khoản không có quyền này / Not allowed for this account")
+
+    def _who(self, request: Request) -> tuple[str, str] | None:
+        """(user, role) of the request, or None when it has no valid credential."""
         if self.open:
-            request.state.user = "local"           # no login configured: this machine only
-            return
+            return "local", "admin"               # no login configured: this machine only
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer" and self.token and hmac.compare_digest(value.encode(), self.token):
-            request.state.user = "api-token"
-            return
+            return "api-token", "clerk"
         if scheme.lower() == "basic" and self.users:
             name, password = _basic(value)
             address = request.client.host if request.client else "?"
@@ -98,11 +125,9 @@ class Guard:
                 raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
                                          "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
             if self._check(name, password):
-                request.state.user = name
-                return
+                return name, self.users[name][0]
             self.failures.add("user:" + name, "address:" + address)
-        raise HTTPException(401, "Cần đăng nhập / Login required",
-                            headers={"WWW-Authenticate": 'Basic realm="digitizer", charset="UTF-8"'})
+        return None
 
     def _check(self, name: str, password: bytes) -> bool:
         """The password is right for the user: bcrypt once, then the cached answer."""
@@ -112,7 +137,7 @@ class Guard:
             seen = self._verified.get(key)
             if seen is not None and now - seen < CACHE_SECONDS:
                 return True
-        hashed = self.users.get(name)
+        hashed = self.users[name][1] if name in self.users else None
         if len(password) > MAX_PASSWORD_BYTES:
             password = password[:MAX_PASSWORD_BYTES]
             hashed = None            # no stored password is this long: wrong, at the usual cost
