@@ -116,3 +116,20 @@ def test_processed_date_filter(index_of):
     index = index_of(record(1, "một", "Lê Văn Tám"))
     assert index.search("", Filters(processed_from="2025-11-25", processed_to="2025-11-25")).total == 1
     assert index.search("", Filters(processed_from="2025-11-26")).total == 0
+
+
+def test_review_queue_and_daily_counts_on_both_backends(index_of):
+    sure, unsure, checked = record(1, "một", "Lê Văn Tâm"), record(2, "hai", "Lê Văn Tám"), record(3, "ba", "Hà Anh")
+    unsure.fields["person_name"] = Field("Lê Văn Tám", 0.3)
+    checked.doc_type = None
+    checked.verified = {"by": "thu", "at": "2025-11-25T08:00:00+07:00"}
+    for i, r in enumerate((sure, unsure, checked)):
+        r.source.received_at = f"2025-11-2{5 + i}T08:00:00+07:00"
+        r.source.dossier = "HS-1"
+        r.pages = [{"number": 1}, {"number": 2}]
+    index = index_of(sure, unsure, checked)
+    queue = index.search("", Filters(needs_review=True), sort="oldest")
+    assert [h.id for h in queue.hits] == [unsure.id]             # low confidence, not yet checked
+    daily = sorted(tuple(row) for row in index.daily())
+    assert daily == [("2025-11-25", "Đơn đề nghị", 1, 2, 1), ("2025-11-26", "Đơn đề nghị", 1, 2, 1),
+                     ("2025-11-27", "", 1, 2, 1)]

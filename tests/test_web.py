@@ -392,7 +392,8 @@ def test_roles_and_the_access_log(site, tmp_path):
     settings, _, records = site
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data)
-    users = ",".join([f"lan:staff:{hash_password('a')}", f"thu:{hash_password('b')}", f"quan:admin:{hash_password('c')}"])
+    users = ",".join([f"lan:staff:{hash_password('a')}", f"thu:{hash_password('b')}",
+                      f"quan:admin:{hash_password('c')}"])
     client = TestClient(create_app(Settings(data_dir=data, web=WebSettings(users=users))), base_url="http://localhost")
     as_ = lambda user, pw: {"Authorization": "Basic " + base64.b64encode(f"{user}:{pw}".encode()).decode()}  # noqa: E731
     staff, clerk, admin = as_("lan", "a"), as_("thu", "b"), as_("quan", "c")
@@ -414,3 +415,21 @@ def test_roles_and_the_access_log(site, tmp_path):
     assert all(e["doc_id"] == doc.id for e in client.get(f"/api/access-log?doc={doc.id}", headers=admin).json())
     assert "quan" not in {e["user"] for e in client.get("/api/access-log", headers=admin).json()}
     assert "Nhật ký truy cập" in client.get("/admin/access", headers=admin).text
+
+
+def test_the_report_counts_documents_pages_and_failures_by_period(site, tmp_path):
+    from digitizer.web.report import period_of
+
+    settings, _, records = site
+    client = TestClient(create_app(settings), base_url="http://localhost")
+    page = client.get("/report?period=month")
+    assert page.status_code == 200 and "<svg" in page.text and "cdn" not in page.text.lower()
+    day = records[0].source.received_at[:10]
+    month = period_of(day, "month")
+    csv_text = client.get("/report.csv?period=month").content.decode("utf-8-sig")
+    header, *lines = [line.split(",") for line in csv_text.strip().splitlines()]
+    assert header[:5] == ["Kỳ", "Tài liệu", "Trang", "Hồ sơ", "Lỗi"]
+    row = next(line for line in lines if line[0] == month)
+    assert int(row[1]) == len(records) and int(row[2]) == sum(len(r.pages) for r in records)
+    assert client.get("/report?period=year").status_code == 422
+    assert period_of("2025-12-29", "week") == "Tuần 01/2026"            # ISO weeks

@@ -271,6 +271,11 @@ class Ledger:
         return self.db.execute("SELECT count(*) FROM jobs WHERE state = 'done' AND updated >= ?",
                                (time.time() - seconds,)).fetchone()[0]
 
+    def failed_since(self, since: float = 0.0) -> list[tuple[float, str]]:
+        """(time, error kind) of every job that ended failed since `since` (for the report)."""
+        return self.db.execute("SELECT updated, coalesce(error_kind, 'internal') FROM jobs "
+                               "WHERE state = 'failed' AND updated >= ?", (since,)).fetchall()
+
     def recent_failures(self, limit: int = 10) -> list[Job]:
         return self._select("state = 'failed'", (), f"ORDER BY updated DESC LIMIT {int(limit)}")
 

@@ -157,6 +157,7 @@ class SearchIndex(Protocol):
     def add_many(self, records: Iterable[Record]) -> int: ...
     def rebuild(self, records: Iterable[Record]) -> int: ...
     def record(self, doc_id: str) -> Record | None: ...
+    def daily(self) -> list[tuple[str, str, int, int, int]]: ...
     def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
                sort: str = "relevance") -> Results: ...
     def close(self) -> None: ...
@@ -245,6 +246,13 @@ class SqliteIndex(IndexWrites):
     def _clear(self) -> None:
         for table in ("documents", "texts", "bodies", "names"):
             self.db.execute(f"DELETE FROM {table}")
+
+    def daily(self) -> list[tuple[str, str, int, int, int]]:
+        """(day received, type, documents, pages, dossiers among them) for the report."""
+        return self.db.execute(
+            "SELECT substr(d.received_at, 1, 10), coalesce(d.doc_type, ''), count(*), "
+            "sum(json_array_length(b.record, '$.pages')), count(DISTINCT d.dossier) "
+            "FROM documents d JOIN bodies b ON b.n = d.n GROUP BY 1, 2 ORDER BY 1").fetchall()
 
     def record(self, doc_id: str) -> Record | None:
         row = self.db.execute("SELECT b.record FROM documents d JOIN bodies b ON b.n = d.n WHERE d.id = ?",

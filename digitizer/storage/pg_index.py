@@ -83,6 +83,13 @@ class PostgresIndex(IndexWrites):
     def _clear(self) -> None:
         self.db.execute("DELETE FROM documents")
 
+    def daily(self) -> list[tuple[str, str, int, int, int]]:
+        """(day received, type, documents, pages, dossiers among them) for the report."""
+        return self.db.execute(
+            "SELECT substr(received_at, 1, 10), coalesce(doc_type, ''), count(*), "
+            "sum(jsonb_array_length(record -> 'pages'))::int, count(DISTINCT dossier) "
+            "FROM documents GROUP BY 1, 2 ORDER BY 1").fetchall()
+
     def record(self, doc_id: str) -> Record | None:
         row = self.db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return Record.from_dict(row[0]) if row else None

@@ -29,6 +29,7 @@ from ..storage.index import review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
 from .auth import Guard
+from . import report as report_rows
 from .corrections import Correction, normalised, problems
 from .validity import validity
 from .security import Guarded, allowed_hosts
@@ -37,6 +38,7 @@ HERE = Path(__file__).parent
 PAGE_SIZE = 20
 MAX_PAGE = 10_000          # of results: beyond it, a clear 422 rather than an offset SQL cannot take
 SORT = Query("relevance", pattern="^(relevance|date|processed)$")
+PERIOD = Query("day", pattern="^(day|week|month)$")
 FIELD_LABELS = {
     "doc_number": "Số, ký hiệu", "issue_date": "Ngày ban hành", "place": "Địa danh", "issuer": "Cơ quan ban hành",
     "subject": "Trích yếu", "signer": "Người ký", "person_name": "Họ và tên", "birth_date": "Ngày sinh",
@@ -268,6 +270,30 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         counts, jobs = failures(200)
         return templates.TemplateResponse(request, "failures.html", {
             "counts": counts, "jobs": jobs, "when": lambda t: datetime.fromtimestamp(t).strftime("%d/%m/%Y %H:%M")})
+
+    def report(period: str) -> tuple[list[report_rows.Row], dict[str, int]]:
+        idx, ledger = index(), open_ledger(settings)
+        try:
+            daily, failed = idx.daily(), ledger.failed_since()
+        finally:
+            idx.close()
+            ledger.close()
+        return report_rows.rows(daily, failed, period), report_rows.reasons(failed)
+
+    @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
+    def report_page(request: Request, period: str = PERIOD) -> HTMLResponse:
+        rows, reasons = report(period)
+        return templates.TemplateResponse(request, "report.html", {
+            "rows": rows, "period": period, "periods": report_rows.PERIODS,
+            "chart_documents": report_rows.bar_chart([(r.period, r.documents) for r in rows], "Tài liệu số hóa"),
+            "chart_pages": report_rows.bar_chart([(r.period, r.pages) for r in rows], "Trang số hóa"),
+            "chart_reasons": report_rows.bar_chart(list(reasons.items()), "Tệp lỗi theo lý do")})
+
+    @app.get("/report.csv", summary="The digitization report as CSV (UTF-8 with BOM, for Excel)")
+    def report_csv(period: str = PERIOD) -> Response:
+        rows, _ = report(period)
+        return Response("\ufeff" + report_rows.to_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="bao-cao-so-hoa-{period}.csv"'})
 
     @app.get("/api/failures", summary="Files set aside, newest first, with the reason (Vietnamese / English)")
     def api_failures(limit: int = Query(50, ge=1, le=1000)) -> dict:

@@ -33,7 +33,7 @@ MAX_PASSWORD_BYTES = 72      # bcrypt reads no further; longer ones are refused,
 # before it may.
 ROLES = ("staff", "clerk", "admin")
 # The role a path needs, by its beginning (the first that matches); anything else needs a clerk.
-NEEDS = (("/static/", "staff"), ("/failures", "staff"), ("/api/failures", "staff"),
+NEEDS = (("/static/", "staff"), ("/failures", "staff"), ("/api/failures", "staff"), ("/report", "staff"),
          ("/admin", "admin"), ("/api/access-log", "admin"))
 
 
