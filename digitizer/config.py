@@ -76,6 +76,9 @@ class WebSettings(Section):
     users: str = ""                    # "name:bcrypt-hash,name2:hash2"; empty: no login
     api_token: str = ""                # bearer token for /api/ (besides the users' login)
     link_seconds: int = Field(600, ge=1)       # lifetime of presigned S3 download links
+    secret: str = ""                   # signs the login cookie; empty: one made once and kept in data_dir
+    https: bool = False                # served behind HTTPS: the login cookie is sent only over it (Secure)
+    session_hours: float = Field(10.0, gt=0)   # a login lasts this long (a working day)
 
 
 class JobSettings(Section):

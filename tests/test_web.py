@@ -433,3 +433,44 @@ def test_the_report_counts_documents_pages_and_failures_by_period(site, tmp_path
     assert int(row[1]) == len(records) and int(row[2]) == sum(len(r.pages) for r in records)
     assert client.get("/report?period=year").status_code == 422
     assert period_of("2025-12-29", "week") == "Tuần 01/2026"            # ISO weeks
+
+
+def test_the_login_form_a_session_cookie_and_csrf(site, tmp_path, monkeypatch):
+    import re
+
+    import bcrypt
+
+    from digitizer.web import auth
+
+    settings, _, records = site
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    locked = Settings(data_dir=data, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}"))
+    client = TestClient(create_app(locked), base_url="http://localhost")
+    html = {"Accept": "text/html"}
+    first = client.get("/doc/" + records[0].id, headers=html, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"].startswith("/login?next=/doc/")
+    form = client.get("/login", headers=html)
+    assert form.status_code == 200 and 'for="username"' in form.text and 'for="password"' in form.text
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    assert client.post("/login", data={"username": "thu", "password": "x", "csrf": token}).status_code == 401
+    assert client.post("/login", data={"username": "thu", "password": "mật khẩu", "csrf": "forged"}).status_code == 403
+    calls = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, hashed: calls.append(1) or real(pw, hashed))
+    ok = client.post("/login", data={"username": "thu", "password": "mật khẩu", "csrf": token, "next": "//evil.example"},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == "/"                # no open redirect
+    cookie = ok.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    for _ in range(10):                                     # the password was checked once, at login
+        assert client.get("/api/search").status_code == 200
+    assert len(calls) == 1
+    page = client.get("/doc/" + records[0].id, headers=html)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+    url = f"/api/documents/{records[0].id}"
+    assert client.patch(url, json={"verified": True}).status_code == 403              # no token: refused
+    assert client.patch(url, json={"verified": True}, headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert client.get(url).json()["verified"]["by"] == "thu"
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    assert client.get("/api/search").status_code == 401

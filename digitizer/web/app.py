@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 import threading
 import time
@@ -11,10 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import pymupdf
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
 from markupsafe import Markup, escape
 
 from .. import __version__
@@ -28,7 +30,7 @@ from ..storage.access import Access, AccessLog
 from ..storage.index import review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
-from .auth import Guard
+from .auth import Guard, csrf_token, session_secret
 from . import report as report_rows
 from .corrections import Correction, normalised, problems
 from .validity import validity
@@ -59,6 +61,11 @@ def highlight(text: str, query: str) -> Markup:
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
+
+
+def _local(target: str) -> str:
+    """Where to go after logging in: a path of this site only (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
 def vn_date(iso: str | None) -> str:
@@ -100,8 +107,15 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard), Depends(audit)],
                   description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents",
                   docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(settings.web.secret, settings.data_dir),
+                       session_cookie="digitizer_session", max_age=int(settings.web.session_hours * 3600),
+                       same_site="strict", https_only=settings.web.https)
     app.add_middleware(Guarded, hosts=allowed_hosts(settings.web.host, settings.web.hosts))
-    templates = Jinja2Templates(directory=HERE / "templates")
+    def page_context(request: Request) -> dict:
+        user = getattr(request.state, "user", "")
+        return {"csrf": csrf_token(request), "user": user, "login": not guard.open}
+
+    templates = Jinja2Templates(directory=HERE / "templates", context_processors=[page_context])
     templates.env.filters["highlight"] = highlight
     templates.env.filters["page_ranges"] = page_ranges
     templates.env.filters["vn_date"] = vn_date
@@ -138,6 +152,28 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             return idx.search(q, filters_from(request), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort)
         finally:
             idx.close()
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = "/") -> HTMLResponse:
+        return templates.TemplateResponse(request, "login.html", {"next": _local(next), "failed": False})
+
+    @app.post("/login", include_in_schema=False)
+    def login(request: Request, username: Annotated[str, Form(max_length=200)],
+              password: Annotated[str, Form(max_length=1000)], csrf: Annotated[str, Form(max_length=100)],
+              next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+        if not hmac.compare_digest(csrf, csrf_token(request)):
+            raise HTTPException(403, "Thiếu mã chống giả mạo / Missing CSRF token")
+        if guard.open or guard.log_in(request, username, password):
+            return RedirectResponse(_local(next), status_code=303)
+        return templates.TemplateResponse(request, "login.html", {"next": _local(next), "failed": True},
+                                          status_code=401)
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -> Response:
+        if not hmac.compare_digest(csrf, csrf_token(request)):
+            raise HTTPException(403, "Thiếu mã chống giả mạo / Missing CSRF token")
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "", sort: str = SORT,

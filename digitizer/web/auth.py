@@ -14,9 +14,12 @@ import base64
 import hashlib
 import hmac
 import os
+import secrets
 import threading
 import time
 from collections import OrderedDict, deque
+from pathlib import Path
+from urllib.parse import quote
 
 import bcrypt
 from fastapi import HTTPException, Request
@@ -33,6 +36,7 @@ MAX_PASSWORD_BYTES = 72      # bcrypt reads no further; longer ones are refused,
 # before it may.
 ROLES = ("staff", "clerk", "admin")
 # The role a path needs, by its beginning (the first that matches); anything else needs a clerk.
+PUBLIC = ("/login", "/static/")     # the login form and its stylesheet: open to all
 NEEDS = (("/static/", "staff"), ("/failures", "staff"), ("/api/failures", "staff"), ("/report", "staff"),
          ("/admin", "admin"), ("/api/access-log", "admin"))
 
@@ -102,18 +106,34 @@ class Guard:
     def __call__(self, request: Request) -> None:
         """Let the request through, with `request.state.user` and `.role` saying who it is, or
         refuse it: 401 without a valid credential, 403 for a role that may not go there."""
+        if request.url.path.startswith(PUBLIC):
+            request.state.user, request.state.role = "", ""
+            return
         who = self._who(request)
         if who is None:
+            if _wants_page(request):        # a person at a browser: the login form, then back here
+                raise HTTPException(303, headers={"Location": "/login?next=" + quote(request.url.path)})
             raise HTTPException(401, "Cần đăng nhập / Login required",
                                 headers={"WWW-Authenticate": 'Basic realm="digitizer", charset="UTF-8"'})
         request.state.user, request.state.role = who
+        if request.method not in ("GET", "HEAD") and request.url.path != "/logout" and self._by_session(request):
+            # A change made with the login cookie must carry the page's token (CSRF).
+            token = request.headers.get("x-csrf-token", "")
+            if not token or not hmac.compare_digest(token, request.session.get("csrf", "")):
+                raise HTTPException(403, "Thiếu mã chống giả mạo / Missing CSRF token")
         if ROLES.index(request.state.role) < ROLES.index(needed_role(request.url.path)):
             raise HTTPException(403, "Tài khoản không có quyền này / Not allowed for this account")
+
+    def _by_session(self, request: Request) -> bool:
+        return not self.open and "authorization" not in request.headers and bool(request.session.get("user"))
 
     def _who(self, request: Request) -> tuple[str, str] | None:
         """(user, role) of the request, or None when it has no valid credential."""
         if self.open:
             return "local", "admin"               # no login configured: this machine only
+        session_user = request.session.get("user")
+        if session_user in self.users and "authorization" not in request.headers:
+            return session_user, self.users[session_user][0]
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer" and self.token and hmac.compare_digest(value.encode(), self.token):
@@ -128,6 +148,20 @@ class Guard:
                 return name, self.users[name][0]
             self.failures.add("user:" + name, "address:" + address)
         return None
+
+    def log_in(self, request: Request, name: str, password: str) -> bool:
+        """The login form: the password checked once (with the same limits as HTTP Basic); on
+        success the signed session cookie says who it is from then on."""
+        address = request.client.host if request.client else "?"
+        if self.failures.blocked("user:" + name, "address:" + address):
+            raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
+                                     "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
+        if not self._check(name, password.encode()):
+            self.failures.add("user:" + name, "address:" + address)
+            return False
+        request.session.clear()                 # a new session for the new login (no fixation)
+        request.session.update({"user": name, "csrf": secrets.token_urlsafe(24)})
+        return True
 
     def _check(self, name: str, password: bytes) -> bool:
         """The password is right for the user: bcrypt once, then the cached answer."""
@@ -154,9 +188,35 @@ class Guard:
         return ok
 
 
+def _wants_page(request: Request) -> bool:
+    return (request.method == "GET" and not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", ""))
+
+
+def csrf_token(request: Request) -> str:
+    """The session's token for changes (in a <meta> of every page), made on first use."""
+    if "csrf" not in request.session:
+        request.session["csrf"] = secrets.token_urlsafe(24)
+    return str(request.session["csrf"])
+
+
 def _basic(value: str) -> tuple[str, bytes]:
     try:
         name, _, password = base64.b64decode(value, validate=True).partition(b":")
         return name.decode(), password
     except (ValueError, UnicodeDecodeError):
         return "", b""
+
+
+def session_secret(configured: str, data_dir: Path) -> str:
+    """The key that signs login cookies: the configured one, else one made once and kept
+    (readable by this user only) in the data folder, so logins survive a restart."""
+    if configured:
+        return configured
+    path = data_dir / "web-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

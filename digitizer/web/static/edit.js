@@ -14,7 +14,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const status = document.getElementById("correct-status");
     const answer = await fetch(form.dataset.url, {
       method: "PATCH", credentials: "same-origin",
-      headers: {"Content-Type": "application/json"}, body: JSON.stringify({fields, verified}),
+      headers: {"Content-Type": "application/json",
+                "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content},
+      body: JSON.stringify({fields, verified}),
     });
     if (answer.ok) {
       status.textContent = "Đã lưu.";
