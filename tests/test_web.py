@@ -458,8 +458,8 @@ def test_the_login_form_a_session_cookie_and_csrf(site, tmp_path, monkeypatch):
     calls = []
     real = bcrypt.checkpw
     monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, hashed: calls.append(1) or real(pw, hashed))
-    ok = client.post("/login", data={"username": "thu", "password": "mật khẩu", "csrf": token, "next": "//evil.example"},
-                     follow_redirects=False)
+    ok = client.post("/login", follow_redirects=False,
+                     data={"username": "thu", "password": "mật khẩu", "csrf": token, "next": "//evil.example"})
     assert ok.status_code == 303 and ok.headers["location"] == "/"                # no open redirect
     cookie = ok.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
