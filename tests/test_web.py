@@ -362,7 +362,10 @@ def test_real_browser_correct_a_field_then_find_the_document_by_it(site, tmp_pat
             assert "Lịch sử sửa" in page.content()
             page.goto(f"http://127.0.0.1:{port}/?q=ha+thi+my+duyen")
             page.wait_for_selector(".hit")
-            assert page.locator(".hit a.title").get_attribute("href") == f"/doc/{doc.id}"
+            assert page.locator(".hit a.title").get_attribute("href").startswith(f"/doc/{doc.id}?back=")
+            page.click(".hit a.title")                              # and back to the same results
+            page.click("#back")
+            assert page.locator("#q").input_value() == "ha thi my duyen"
             browser.close()
     finally:
         server.terminate()
@@ -474,3 +477,79 @@ def test_the_login_form_a_session_cookie_and_csrf(site, tmp_path, monkeypatch):
     assert client.get(url).json()["verified"]["by"] == "thu"
     assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     assert client.get("/api/search").status_code == 401
+
+
+def test_clerk_friction_names_nested_dossiers_partial_ids_and_snippets(site, tmp_path):
+    settings, docs, records = site
+    client = TestClient(create_app(settings), base_url="http://localhost")
+    doc = records[1]                                  # a Quyết định with its number
+    got = client.get(f"/doc/{doc.id}/pdf?download=1")
+    number = doc.fields["doc_number"].value.replace("/", "-")
+    from urllib.parse import unquote
+
+    disposition = got.headers["content-disposition"]
+    assert disposition.isascii() and number in unquote(disposition.split("filename*=UTF-8''")[1])
+    id_number = records[0].fields["id_number"].value
+    assert [h["id"] for h in client.get("/api/search", params={"id_number": id_number[-6:]}).json()["hits"]] == \
+        [records[0].id]                               # part of the number, as read off a worn card
+    hit = client.get("/api/search", params={"number": doc.fields["doc_number"].value}).json()["hits"][0]
+    assert "CỘNG HÒA" not in hit["snippet"]           # the trích yếu, not the national motto
+    page = client.get(f"/doc/{doc.id}").text
+    assert doc.source.received_at not in page and "/20" in page      # dd/mm/yyyy, local time
+    # A dossier filed in nested folders opens.
+    data = tmp_path / "data"
+    nested = Settings(data_dir=data, workers=1)
+    s = docs[0]
+    record = save_outcome(LocalStore(nested.store_dir), process(s.data, s.name, nested, dossier="2024/HS-0001"), s.data)
+    index = SqliteIndex(nested.index_path)
+    index.add(record)
+    index.close()
+    nested_client = TestClient(create_app(nested), base_url="http://localhost")
+    assert record.id in nested_client.get("/dossier/2024/HS-0001").text
+    assert record.id in nested_client.get("/dossier/2024%2FHS-0001").text
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
+def test_real_browser_login_pages_and_a_390px_screen(site, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    settings, _, records = site
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    port = free_port()
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WEB_USERS": f"thu:admin:{hash_password('mk')}"}
+    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    doc = records[0]
+    try:
+        wait_port(port)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            base = f"http://127.0.0.1:{port}"
+            page.goto(f"{base}/review")
+            assert "/login" in page.url                     # a page without a login goes to the form
+            page.fill("#username", "thu")
+            page.fill("#password", "mk")
+            page.click("form.login button[type=submit]")
+            page.wait_for_selector("#review-queue")
+            paths = ["/", f"/?q={doc.fields['person_name'].value}", f"/doc/{doc.id}",
+                     f"/citizen/{doc.fields['id_number'].value}", "/review", "/report?period=month", "/failures"]
+            for path in paths:
+                page.goto(base + path)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, (path, width)          # no horizontal scrolling on a phone
+            page.goto(f"{base}/citizen/{doc.fields['id_number'].value}")
+            assert page.locator("#citizen-documents li").count() == 1
+            page.goto(f"{base}/report?period=month")
+            assert page.locator("svg.chart").count() >= 1
+            page.click("form.logout button")
+            page.wait_for_selector("#username")
+            page.goto(f"{base}/")
+            assert "/login" in page.url
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

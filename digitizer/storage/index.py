@@ -80,7 +80,12 @@ def filter_conditions(filters: Filters, with_type: bool = True) -> tuple[list[st
     """SQL conditions on the `documents d` columns (both backends) and their parameters.
     Without the type filter: for the counts per type, which keep the other types offered."""
     where, params = ["1=1"], []
-    conditions = [("d.id_number = ?", filters.id_number), ("d.doc_number = ?", filters.doc_number),
+    # A whole id number (12 digits, 9 for a CMND) is matched exactly; part of one (4 digits or
+    # more, as a clerk reads it off a damaged card) anywhere in it.
+    id_number = (filters.id_number or "").strip()
+    partial = id_number.isdigit() and 4 <= len(id_number) and len(id_number) not in (9, 12)
+    conditions = [("d.id_number LIKE ?" if partial else "d.id_number = ?", f"%{id_number}%" if partial else id_number),
+                  ("d.doc_number = ?", filters.doc_number),
                   ("d.dossier_code = ?", filters.dossier_code), ("d.dossier = ?", filters.dossier),
                   ("d.issue_date >= ?", filters.issued_from), ("d.issue_date <= ?", filters.issued_to),
                   ("d.received_at >= ?", filters.processed_from),
@@ -369,4 +374,7 @@ def snippet(text: str, terms: list[str], width: int = 80) -> str:
         if at >= 0:
             start = max(0, at - width // 2)
             return ("…" if start else "") + text[start:start + width].replace("\n", " ") + "…"
-    return text[:width].replace("\n", " ")
+    # No word to show around: the trích yếu (V/v, Về việc) rather than the header's national motto.
+    about = re.search(r"(?m)^\s*(v\s*/\s*v|ve viec)\b", folded) or re.search(r"hanh phuc\s*\n", folded[:600])
+    start = about.start() if about and about.group(0).strip().startswith("v") else (about.end() if about else 0)
+    return text[start:start + width].replace("\n", " ").strip() + ("…" if len(text) > start + width else "")

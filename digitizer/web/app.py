@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from urllib.parse import quote
 import re
 import threading
 import time
@@ -61,6 +62,14 @@ def highlight(text: str, query: str) -> Markup:
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
+
+
+def download_name(record: Record) -> str:
+    """'Quyết định 245-QĐ-UBND' (type and number), else the name it was received under."""
+    parts = [record.doc_type.value if record.doc_type else "",
+             record.fields["doc_number"].value if "doc_number" in record.fields else ""]
+    name = " ".join(p for p in parts if p) or record.source.name.rsplit(".", 1)[0] or record.id[:12]
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name).strip(" .-")[:120] or record.id[:12]
 
 
 def _local(target: str) -> str:
@@ -184,14 +193,14 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             "pages": (results.total + PAGE_SIZE - 1) // PAGE_SIZE})
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+    def document_page(request: Request, doc_id: str, back: str = Query("", max_length=2000)) -> HTMLResponse:
         record = record_or_404(doc_id)
-        return templates.TemplateResponse(request, "document.html", {
+        return templates.TemplateResponse(request, "document.html", {"back": back,
             "r": record, "labels": {**FIELD_LABELS, "doc_type": "Loại văn bản", "verified": "Kiểm tra"},
             "pages": record.text.split("\f"), "editable": [("doc_type", "Loại văn bản"), *FIELD_LABELS.items()],
             "current": lambda name: current(record, name), "revisions": revisions_of(store, record.id)})
 
-    @app.get("/dossier/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/dossier/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def dossier_page(request: Request, name: str) -> HTMLResponse:
         idx = index()
         try:
@@ -268,8 +277,10 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         media = "application/pdf" if kind == "pdf" else record.source.media_type
         ext = key.rsplit(".", 1)[-1]
         disposition = "inline" if inline else "attachment"
-        return Response(store.get(key), media_type=media,
-                        headers={"Content-Disposition": f'{disposition}; filename="{record.id[:12]}.{ext}"'})
+        name = f"{download_name(record)}.{ext}"
+        ascii_name = fold(name).encode("ascii", "replace").decode().replace("?", "_")
+        return Response(store.get(key), media_type=media, headers={
+            "Content-Disposition": f'{disposition}; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}'})
 
     @app.get("/doc/{doc_id}/pdf", summary="The searchable PDF (inline, or ?download=1)")
     def pdf(doc_id: str, download_: Annotated[bool, Query(alias="download")] = False) -> Response:
