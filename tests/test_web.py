@@ -553,3 +553,42 @@ def test_real_browser_login_pages_and_a_390px_screen(site, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_every_route_needs_a_login_but_the_form_and_its_styles(site):
+    from fastapi.routing import APIRoute
+
+    settings, _, records = site
+    locked = Settings(data_dir=settings.data_dir, web=WebSettings(users=f"thu:{hash_password('x')}"))
+    app = create_app(locked)
+    client = TestClient(app, base_url="http://localhost")
+    values = {"doc_id": records[0].id, "number": "1", "name": "HS-2025-0042", "id_number": "001090012345"}
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        path = route.path.replace("{name:path}", "{name}").format(**values)
+        for method in route.methods - {"HEAD"}:
+            status = client.request(method, path, follow_redirects=False).status_code
+            if path == "/login":
+                assert status in (200, 422), (method, path, status)     # the form, or a POST without its fields
+            else:
+                assert status in (401, 403), (method, path, status)
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_a_fuzzed_query_string_never_gives_a_server_error(site):
+    from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+    settings, _, _ = site
+    client = TestClient(create_app(settings), base_url="http://localhost", raise_server_exceptions=False)
+    keys = st.sampled_from(["q", "type", "from", "to", "processed_from", "processed_to", "person", "id_number",
+                            "number", "dossier_code", "sort", "page", "period", "back", "next", "doc"])
+
+    @hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(path=st.sampled_from(["/", "/api/search", "/review", "/api/review", "/report", "/report.csv",
+                                 "/login", "/failures", "/admin/access", "/api/access-log"]),
+           params=st.lists(st.tuples(keys, st.text(max_size=40)), max_size=5))
+    def run(path, params):
+        assert client.get(path, params=params).status_code < 500, (path, params)
+
+    run()
