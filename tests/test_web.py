@@ -132,8 +132,11 @@ def test_failures_page_shows_each_reason_in_both_languages(site):
 
 def test_openapi_docs(site):
     settings, _, _ = site
-    spec = TestClient(create_app(settings), base_url="http://localhost").get("/api/openapi.json").json()
+    client = TestClient(create_app(settings), base_url="http://localhost")
+    spec = client.get("/api/openapi.json").json()
     assert "/api/search" in spec["paths"] and "/api/documents/{doc_id}" in spec["paths"]
+    docs = client.get("/docs").text
+    assert "/api/documents/{doc_id}/revisions" in docs and "<script src=\"http" not in docs   # offline
 
 
 def test_login_and_api_token(site):
@@ -562,7 +565,8 @@ def test_every_route_needs_a_login_but_the_form_and_its_styles(site):
     locked = Settings(data_dir=settings.data_dir, web=WebSettings(users=f"thu:{hash_password('x')}"))
     app = create_app(locked)
     client = TestClient(app, base_url="http://localhost")
-    values = {"doc_id": records[0].id, "number": "1", "name": "HS-2025-0042", "id_number": "001090012345"}
+    values = {"doc_id": records[0].id, "number": "1", "name": "HS-2025-0042", "id_number": "001090012345",
+              "job_id": "1"}
     for route in app.routes:
         if not isinstance(route, APIRoute):
             continue
@@ -592,3 +596,30 @@ def test_a_fuzzed_query_string_never_gives_a_server_error(site):
         assert client.get(path, params=params).status_code < 500, (path, params)
 
     run()
+
+
+def test_scanning_staff_retry_a_failed_file(tmp_path):
+    from digitizer.errors import DigitizerError
+    from digitizer.jobs.ledger import open_ledger
+    from digitizer.pipeline import failed_record
+
+    settings = Settings(data_dir=tmp_path / "data", web=WebSettings(users=f"lan:staff:{hash_password('a')}"))
+    inbox = tmp_path / "inbox"
+    ledger = open_ledger(settings)
+    job = ledger.add(inbox, "HS-1/scan.pdf", dossier="HS-1", mode="inbox")
+    ledger.finish(job.id, failed_record("scan.pdf", DigitizerError("truncated")))
+    ledger.close()
+    failed = settings.data_dir / "failed"
+    failed.mkdir(parents=True)
+    (failed / "scan.pdf").write_bytes(b"%PDF-1.4 fixed")
+    (failed / "scan.pdf.error.txt").write_text("damaged")
+    client = TestClient(create_app(settings), base_url="http://localhost")
+    staff = {"Authorization": "Basic " + base64.b64encode(b"lan:a").decode()}
+    assert "Thử lại" in client.get("/failures", headers=staff).text
+    assert client.post(f"/api/failures/{job.id}/retry", headers=staff).status_code == 202
+    assert (inbox / "HS-1" / "scan.pdf").read_bytes() == b"%PDF-1.4 fixed"     # back where it was dropped
+    assert not (failed / "scan.pdf.error.txt").exists()
+    ledger = open_ledger(settings)
+    assert ledger.get(job.id).state == "queued" and ledger.get(job.id).attempts == 0
+    ledger.close()
+    assert client.post(f"/api/failures/{job.id}/retry", headers=staff).status_code == 409

@@ -24,6 +24,7 @@ from .. import __version__
 from ..config import Settings
 from ..text import fold, page_ranges
 from ..jobs.ledger import open_ledger
+from ..jobs.retry import retry_failed
 from ..model import Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
@@ -112,7 +113,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         finally:
             log.close()
 
-    # No /docs or /redoc (they load their scripts from a CDN); the schema is behind the login.
+    # FastAPI's /docs and /redoc load their scripts from a CDN: ours is a plain page, behind the login.
     app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard), Depends(audit)],
                   description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents",
                   docs_url=None, redoc_url=None, openapi_url=None)
@@ -312,6 +313,17 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         finally:
             ledger.close()
 
+    @app.post("/api/failures/{job_id}/retry", summary="Try a failed file again (scanning staff)", status_code=202)
+    def api_retry(job_id: int) -> dict:
+        ledger = open_ledger(settings)
+        try:
+            problem = retry_failed(settings, ledger, job_id)
+        finally:
+            ledger.close()
+        if problem:
+            raise HTTPException(409, problem)
+        return {"queued": job_id}
+
     @app.get("/failures", response_class=HTMLResponse, include_in_schema=False)
     def failures_page(request: Request) -> HTMLResponse:
         counts, jobs = failures(200)
@@ -352,6 +364,11 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi() -> dict:
         return app.openapi()
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page(request: Request) -> HTMLResponse:
+        """The API's routes as a plain page: no script from a CDN, so it works offline."""
+        return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi(), "version": __version__})
 
     @app.get("/api/documents/{doc_id}", summary="A document's record (design §3)")
     def api_document(doc_id: str) -> dict:
