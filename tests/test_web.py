@@ -8,7 +8,9 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -154,49 +156,56 @@ def test_login_and_api_token(site):
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
-def test_real_browser_search_filter_open_and_download(site, tmp_path):
+@contextmanager
+def served(data: Path, **env: str) -> Iterator[tuple[str, Any]]:
+    """`digitizer serve` over `data` and a headless Chromium: (the base URL, the browser)."""
     from playwright.sync_api import sync_playwright
 
-    settings, docs, records = site
     port = free_port()
-    env = {**os.environ, "DIGITIZER_DATA_DIR": str(settings.data_dir)}
-    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)],
+                              env={**os.environ, "DIGITIZER_DATA_DIR": str(data), **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(port)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-            page.goto(f"http://127.0.0.1:{port}/")
-            name = docs[1].truth["fields"]["signer"]
-            page.fill("#q", plain(name))
-            page.click("button[type=submit]")
-            page.wait_for_selector(".hit")
-            assert page.locator(".hit").count() >= 1
-            page.select_option("#type", "Quyết định")
-            page.click("button[type=submit]")
-            page.wait_for_selector(".hit")
-            assert page.locator(".hit").count() == 1
-            page.screenshot(path=str(tmp_path / "search.png"))
-            if os.environ.get("DIGITIZER_SCREENSHOT"):
-                shutil.copy(tmp_path / "search.png", os.environ["DIGITIZER_SCREENSHOT"])
-            page.click(".hit a.title")
-            page.wait_for_selector("#download-pdf")
-            assert records[1].fields["doc_number"].value in page.content()
-            with page.expect_download() as info:
-                page.click("#download-pdf")
-            saved = tmp_path / "doc.pdf"
-            info.value.save_as(saved)
-            assert saved.read_bytes() == LocalStore(settings.store_dir).get(records[1].objects["pdf"])
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield f"http://127.0.0.1:{port}", browser
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
+def test_real_browser_search_filter_open_and_download(site, tmp_path):
+    settings, docs, records = site
+    with served(settings.data_dir) as (base, browser):
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+        page.goto(f"{base}/")
+        name = docs[1].truth["fields"]["signer"]
+        page.fill("#q", plain(name))
+        page.click("button[type=submit]")
+        page.wait_for_selector(".hit")
+        assert page.locator(".hit").count() >= 1
+        page.select_option("#type", "Quyết định")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".hit")
+        assert page.locator(".hit").count() == 1
+        page.screenshot(path=str(tmp_path / "search.png"))
+        if os.environ.get("DIGITIZER_SCREENSHOT"):
+            shutil.copy(tmp_path / "search.png", os.environ["DIGITIZER_SCREENSHOT"])
+        page.click(".hit a.title")
+        page.wait_for_selector("#download-pdf")
+        assert records[1].fields["doc_number"].value in page.content()
+        with page.expect_download() as info:
+            page.click("#download-pdf")
+        saved = tmp_path / "doc.pdf"
+        info.value.save_as(saved)
+        assert saved.read_bytes() == LocalStore(settings.store_dir).get(records[1].objects["pdf"])
 
 
 def test_the_document_page_says_who_signed_the_received_file(tmp_path):
@@ -340,39 +349,25 @@ def test_the_citizen_page_lists_what_is_on_file_and_what_is_in_force(site, tmp_p
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
 def test_real_browser_correct_a_field_then_find_the_document_by_it(site, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     settings, _, records = site
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data)
     doc = records[2]
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)],
-                              env={**os.environ, "DIGITIZER_DATA_DIR": str(data)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_port(port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"http://127.0.0.1:{port}/doc/{doc.id}")
-            page.fill("#f-person_name", "Hà Thị Mỹ Duyên")
-            page.check("#verified")
-            page.click("#correct button[type=submit]")
-            page.wait_for_selector("text=Đã kiểm tra bởi local")
-            assert "Lịch sử sửa" in page.content()
-            page.goto(f"http://127.0.0.1:{port}/?q=ha+thi+my+duyen")
-            page.wait_for_selector(".hit")
-            assert page.locator(".hit a.title").get_attribute("href").startswith(f"/doc/{doc.id}?back=")
-            page.click(".hit a.title")                              # and back to the same results
-            page.click("#back")
-            assert page.locator("#q").input_value() == "ha thi my duyen"
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with served(data) as (base, browser):
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{base}/doc/{doc.id}")
+        page.fill("#f-person_name", "Hà Thị Mỹ Duyên")
+        page.check("#verified")
+        page.click("#correct button[type=submit]")
+        page.wait_for_selector("text=Đã kiểm tra bởi local")
+        assert "Lịch sử sửa" in page.content()
+        page.goto(f"{base}/?q=ha+thi+my+duyen")
+        page.wait_for_selector(".hit")
+        assert page.locator(".hit a.title").get_attribute("href").startswith(f"/doc/{doc.id}?back=")
+        page.click(".hit a.title")                              # and back to the same results
+        page.click("#back")
+        assert page.locator("#q").input_value() == "ha thi my duyen"
+
 
 
 def test_the_review_queue_holds_what_a_person_must_check_until_it_is_checked(site, tmp_path):
@@ -514,48 +509,33 @@ def test_clerk_friction_names_nested_dossiers_partial_ids_and_snippets(site, tmp
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
 def test_real_browser_login_pages_and_a_390px_screen(site, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     settings, _, records = site
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data)
-    port = free_port()
-    env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WEB_USERS": f"thu:admin:{hash_password('mk')}"}
-    server = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     doc = records[0]
-    try:
-        wait_port(port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            base = f"http://127.0.0.1:{port}"
-            page.goto(f"{base}/review")
-            assert "/login" in page.url                     # a page without a login goes to the form
-            page.fill("#username", "thu")
-            page.fill("#password", "mk")
-            page.click("form.login button[type=submit]")
-            page.wait_for_selector("#review-queue")
-            paths = ["/", f"/?q={doc.fields['person_name'].value}", f"/doc/{doc.id}",
-                     f"/citizen/{doc.fields['id_number'].value}", "/review", "/report?period=month", "/failures"]
-            for path in paths:
-                page.goto(base + path)
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= 390, (path, width)          # no horizontal scrolling on a phone
-            page.goto(f"{base}/citizen/{doc.fields['id_number'].value}")
-            assert page.locator("#citizen-documents li").count() == 1
-            page.goto(f"{base}/report?period=month")
-            assert page.locator("svg.chart").count() >= 1
-            page.click("form.logout button")
-            page.wait_for_selector("#username")
-            page.goto(f"{base}/")
-            assert "/login" in page.url
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with served(data, DIGITIZER_WEB_USERS=f"thu:admin:{hash_password('mk')}") as (base, browser):
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{base}/review")
+        assert "/login" in page.url                     # a page without a login goes to the form
+        page.fill("#username", "thu")
+        page.fill("#password", "mk")
+        page.click("form.login button[type=submit]")
+        page.wait_for_selector("#review-queue")
+        paths = ["/", f"/?q={doc.fields['person_name'].value}", f"/doc/{doc.id}",
+                 f"/citizen/{doc.fields['id_number'].value}", "/review", "/report?period=month", "/failures"]
+        for path in paths:
+            page.goto(base + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)          # no horizontal scrolling on a phone
+        page.goto(f"{base}/citizen/{doc.fields['id_number'].value}")
+        assert page.locator("#citizen-documents li").count() == 1
+        page.goto(f"{base}/report?period=month")
+        assert page.locator("svg.chart").count() >= 1
+        page.click("form.logout button")
+        page.wait_for_selector("#username")
+        page.goto(f"{base}/")
+        assert "/login" in page.url
+
 
 
 def test_every_route_needs_a_login_but_the_form_and_its_styles(site):
