@@ -471,6 +471,8 @@ def test_the_login_form_a_session_cookie_and_csrf(site, tmp_path, monkeypatch):
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
     url = f"/api/documents/{records[0].id}"
     assert client.patch(url, json={"verified": True}).status_code == 403              # no token: refused
+    forged = client.post("/logout", data={"csrf": "x"}, headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403                                               # another site's form
     assert client.patch(url, json={"verified": True}, headers={"X-CSRF-Token": csrf}).status_code == 200
     assert client.get(url).json()["verified"]["by"] == "thu"
     assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303

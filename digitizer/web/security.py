@@ -8,6 +8,7 @@ names of the bound address, or those configured (`web.hosts`), get an answer; ot
 from __future__ import annotations
 
 import socket
+from urllib.parse import urlsplit
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -20,7 +21,7 @@ HEADERS = {
                                "object-src 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
                                "form-action 'self'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",     # nothing to other sites; our own forms keep their Origin
     "X-Frame-Options": "SAMEORIGIN",
 }
 
@@ -41,6 +42,17 @@ def allowed_hosts(bound: str, configured: str) -> set[str]:
     return {bound.lower()}
 
 
+SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+def cross_site(request: Request, hosts: set[str]) -> bool:
+    """A browser says where a request comes from (Origin, Sec-Fetch-Site); scripts say nothing."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and host_name(urlsplit(origin).netloc) not in hosts
+
+
 def host_name(header: str) -> str:
     """'Example.org:8000' -> 'example.org'; '[::1]:8000' -> '[::1]'."""
     header = header.strip().lower()
@@ -57,6 +69,10 @@ class Guarded(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         if host_name(request.headers.get("host", "")) not in self.hosts:
             return Response("Tên máy không được phép / Host not allowed", status_code=400,
+                            media_type="text/plain; charset=utf-8")
+        if request.method not in SAFE and cross_site(request, self.hosts):
+            # A browser sends its Basic login along with another site's form: such changes are refused.
+            return Response("Yêu cầu từ trang khác / Cross-site request refused", status_code=403,
                             media_type="text/plain; charset=utf-8")
         response = await call_next(request)
         for name, value in HEADERS.items():
