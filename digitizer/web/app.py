@@ -121,6 +121,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
                        session_cookie="digitizer_session", max_age=int(settings.web.session_hours * 3600),
                        same_site="strict", https_only=settings.web.https)
     app.add_middleware(Guarded, hosts=allowed_hosts(settings.web.host, settings.web.hosts))
+
     def page_context(request: Request) -> dict:
         user = getattr(request.state, "user", "")
         return {"csrf": csrf_token(request), "user": user, "login": not guard.open}
