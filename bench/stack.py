@@ -39,7 +39,7 @@ from digitizer.stack.codes import probe_image, read_codes
 from samples.degrade import apply
 from samples.layout import layout
 from samples.render import rasterize
-from samples.stack import EMPTY, _make, _sheet, _with_qr, stack
+from samples.stack import EMPTY, make, sheet_image, stack, with_qr
 
 DEGRADATIONS = ["clean", "mild", "skewed", "noisy", "lowres", "rotated", "fax", "phone"]
 Reader = Callable[[np.ndarray, float], list[str]]
@@ -75,12 +75,12 @@ def reader_cases(seeds: int) -> list[tuple[str, np.ndarray, float, str]]:
     cases = []
     for seed in range(seeds):
         rng = random.Random(seed)
-        slip = _make("phieu_tiep_nhan" if seed % 2 else "bien_nhan", rng)
+        slip = make("phieu_tiep_nhan" if seed % 2 else "bien_nhan", rng)
         page = layout(slip)
-        slip_image = _with_qr(rasterize(page), page, slip.fields["dossier_code"])
+        slip_image = with_qr(rasterize(page), page, slip.fields["dossier_code"])
         for degradation in DEGRADATIONS:
             for kind, code in (("separator", None), ("dossier", slip.fields["dossier_code"])):
-                scan = apply(degradation, _sheet(kind, code), EMPTY, rng)
+                scan = apply(degradation, sheet_image(kind, code), EMPTY, rng)
                 want = "DIGITIZER:SEPARATOR" if code is None else f"DIGITIZER:DOSSIER:{code}"
                 cases.append((f"sheet, {degradation}", scan.image, scan.dpi or 300, want))
             scan = apply(degradation, slip_image, page, rng)

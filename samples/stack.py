@@ -39,11 +39,11 @@ TWO_PAGES = 0.3            # share of documents with a second page
 EMPTY = layout(DocumentSpec("blank", [], [], [], [], [], {}))
 
 
-def _make(kind: str, rng: random.Random) -> DocumentSpec:
+def make(kind: str, rng: random.Random) -> DocumentSpec:
     return INDEPENDENT_KINDS[kind](rng) if kind in INDEPENDENT_KINDS else make_document(kind, rng)
 
 
-def _with_qr(image: np.ndarray, page: PageLayout, text: str) -> np.ndarray:
+def with_qr(image: np.ndarray, page: PageLayout, text: str) -> np.ndarray:
     """The slip's code as a QR code, 22 mm wide, left of the signature (where portals print it)."""
     modules = np.asarray(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode).to_image(scale=1))
     side = to_px(22 * MM, 300)
@@ -54,7 +54,7 @@ def _with_qr(image: np.ndarray, page: PageLayout, text: str) -> np.ndarray:
     return out
 
 
-def _sheet(kind: str, code: str | None) -> np.ndarray:
+def sheet_image(kind: str, code: str | None) -> np.ndarray:
     page = pymupdf.open(stream=sheet_pdf(kind, code), filetype="pdf").load_page(0)
     pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
     return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w).copy()
@@ -86,23 +86,23 @@ def stack(documents: int = 20, dossiers: int = 5, seed: int = 0, sheets: bool = 
 
     per = [documents // dossiers + (i < documents % dossiers) for i in range(dossiers)]
     for d, count in enumerate(per):
-        slip = _make(SLIPS[d % 2], rng)
+        slip = make(SLIPS[d % 2], rng)
         code = slip.fields["dossier_code"]
         truth["dossiers"].append(code)
         if sheets:
-            image = _sheet("dossier", code)
+            image = sheet_image("dossier", code)
             truth["sheets"].append({"page": add(image, rng.choice(PAGE_KINDS)), "kind": "dossier", "dossier": code})
             add_back(image)
         for j in range(count):
             if sheets and j > 0:
-                image = _sheet("separator", None)
+                image = sheet_image("separator", None)
                 truth["sheets"].append({"page": add(image, rng.choice(PAGE_KINDS)), "kind": "separator"})
                 add_back(image)
-            spec = slip if j == 0 else _make(rng.choice(OTHERS), rng)
+            spec = slip if j == 0 else make(rng.choice(OTHERS), rng)
             first = layout(spec, rng.choice(["tinos", "liberation", "noto"]))
             image = rasterize(first)
             if j == 0 and d % 4 < 2:
-                image = _with_qr(image, first, code)
+                image = with_qr(image, first, code)
             kind = rng.choice(PAGE_KINDS)
             pages = [add(image, kind)]
             if rng.random() < TWO_PAGES:

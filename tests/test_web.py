@@ -50,6 +50,13 @@ def site(tmp_path_factory):
     return settings, docs, records
 
 
+def copy_of(settings: Settings, tmp_path: Path) -> Path:
+    """The site's data folder copied, for a test that changes it."""
+    data = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data)
+    return data
+
+
 def test_search_without_diacritics_and_highlight(site):
     settings, docs, records = site
     client = TestClient(create_app(settings), base_url="http://localhost")
@@ -288,8 +295,7 @@ def test_bcrypt_runs_once_per_credential_and_for_unknown_users_too(site, monkeyp
 
 def test_a_clerk_corrects_a_field_and_the_document_is_found_by_it(site, tmp_path):
     settings, _, records = site
-    data = tmp_path / "data"
-    shutil.copytree(settings.data_dir, data)
+    data = copy_of(settings, tmp_path)
     own = Settings(data_dir=data, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}"))
     client = TestClient(create_app(own), base_url="http://localhost")
     login = {"Authorization": "Basic " + base64.b64encode("thu:mật khẩu".encode()).decode()}
@@ -350,8 +356,7 @@ def test_the_citizen_page_lists_what_is_on_file_and_what_is_in_force(site, tmp_p
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
 def test_real_browser_correct_a_field_then_find_the_document_by_it(site, tmp_path):
     settings, _, records = site
-    data = tmp_path / "data"
-    shutil.copytree(settings.data_dir, data)
+    data = copy_of(settings, tmp_path)
     doc = records[2]
     with served(data) as (base, browser):
         page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -372,8 +377,7 @@ def test_real_browser_correct_a_field_then_find_the_document_by_it(site, tmp_pat
 
 def test_the_review_queue_holds_what_a_person_must_check_until_it_is_checked(site, tmp_path):
     settings, _, records = site
-    data = tmp_path / "data"
-    shutil.copytree(settings.data_dir, data)
+    data = copy_of(settings, tmp_path)
     client = TestClient(create_app(Settings(data_dir=data)), base_url="http://localhost")
     doc = records[0]
     before = {d["id"] for d in client.get("/api/review").json()["documents"]}
@@ -391,8 +395,7 @@ def test_the_review_queue_holds_what_a_person_must_check_until_it_is_checked(sit
 
 def test_roles_and_the_access_log(site, tmp_path):
     settings, _, records = site
-    data = tmp_path / "data"
-    shutil.copytree(settings.data_dir, data)
+    data = copy_of(settings, tmp_path)
     users = ",".join([f"lan:staff:{hash_password('a')}", f"thu:{hash_password('b')}",
                       f"quan:admin:{hash_password('c')}"])
     client = TestClient(create_app(Settings(data_dir=data, web=WebSettings(users=users))), base_url="http://localhost")
@@ -444,8 +447,7 @@ def test_the_login_form_a_session_cookie_and_csrf(site, tmp_path, monkeypatch):
     from digitizer.web import auth
 
     settings, _, records = site
-    data = tmp_path / "data"
-    shutil.copytree(settings.data_dir, data)
+    data = copy_of(settings, tmp_path)
     locked = Settings(data_dir=data, web=WebSettings(users=f"thu:{hash_password('mật khẩu')}"))
     client = TestClient(create_app(locked), base_url="http://localhost")
     html = {"Accept": "text/html"}
@@ -512,8 +514,7 @@ def test_clerk_friction_names_nested_dossiers_partial_ids_and_snippets(site, tmp
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
 def test_real_browser_login_pages_and_a_390px_screen(site, tmp_path):
     settings, _, records = site
-    data = tmp_path / "data"
-    shutil.copytree(settings.data_dir, data)
+    data = copy_of(settings, tmp_path)
     doc = records[0]
     with served(data, DIGITIZER_WEB_USERS=f"thu:admin:{hash_password('mk')}") as (base, browser):
         page = browser.new_page(viewport={"width": 390, "height": 844})

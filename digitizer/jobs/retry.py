@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,7 @@ def retry_failed(settings: Settings, ledger: Ledger, job_id: int) -> str | None:
     if job.mode == "inbox" and not job.source.exists():
         failed = settings.data_dir / "failed"
         name = job.source.name
-        candidates = sorted((p for p in failed.glob(f"{glob_escape(job.source.stem)}*{job.source.suffix}")
+        candidates = sorted((p for p in failed.glob(f"{glob.escape(job.source.stem)}*{job.source.suffix}")
                              if p.name == name or p.name.startswith(f"{job.source.stem} (")),
                             key=lambda p: p.stat().st_mtime)
         if not candidates:
@@ -29,6 +30,3 @@ def retry_failed(settings: Settings, ledger: Ledger, job_id: int) -> str | None:
         candidates[-1].with_name(candidates[-1].name + ".error.txt").unlink(missing_ok=True)
     return None if ledger.retry(Path(job.root), [job.path]) else "không phải tệp lỗi / not a failed file"
 
-
-def glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in text)

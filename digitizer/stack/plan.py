@@ -43,15 +43,18 @@ class Split:
     blank: list[int] = field(default_factory=list)       # dropped: no document keeps them
 
 
+def _printed(pages: list[PageResult]) -> bool:
+    return any(not p.blank for p in pages)
+
+
 def kept_pages(part: Part) -> list[PageResult]:
     """The pages a document keeps: all but the blank ones (all of them if every one is blank)."""
-    printed = [p for p in part.pages if not p.blank]
-    return printed or part.pages
+    return [p for p in part.pages if not p.blank] if _printed(part.pages) else part.pages
 
 
 def dropped_pages(part: Part) -> list[int]:
     """The numbers of the blank pages a document leaves out."""
-    return [p.number for p in part.pages if p.blank] if any(not p.blank for p in part.pages) else []
+    return [p.number for p in part.pages if p.blank] if _printed(part.pages) else []
 
 
 def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) -> Split:
@@ -61,7 +64,7 @@ def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) 
 
     def close(next_reason: str) -> None:
         nonlocal current, opened_by
-        if any(not p.blank for p in current):
+        if _printed(current):
             split.parts.append(Part(current, part_dossier, opened_by))
         else:
             split.blank.extend(p.number for p in current)
@@ -80,12 +83,15 @@ def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) 
         if page.blank:
             current.append(page)
             continue
+        if not (settings.slips or settings.by_content):
+            current.append(page)
+            continue
         doc_type, fields = extract_fields([replace(page, number=1)])    # the page as a document's first
         code = slip_code(page, doc_type, fields) if settings.slips else None
         if code is not None:
             close("reception slip")
             part_dossier = code
-        elif settings.by_content and any(not p.blank for p in current) and opens_document(page, doc_type):
+        elif settings.by_content and _printed(current) and opens_document(page, doc_type):
             close("document start")
         current.append(page)
     close("")

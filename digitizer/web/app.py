@@ -67,9 +67,8 @@ def highlight(text: str, query: str) -> Markup:
 
 def download_name(record: Record) -> str:
     """'Quyết định 245-QĐ-UBND' (type and number), else the name it was received under."""
-    parts = [record.doc_type.value if record.doc_type else "",
-             record.fields["doc_number"].value if "doc_number" in record.fields else ""]
-    name = " ".join(p for p in parts if p) or record.source.name.rsplit(".", 1)[0] or record.id[:12]
+    name = " ".join(filter(None, (current(record, "doc_type"), current(record, "doc_number"))))
+    name = name or record.source.name.rsplit(".", 1)[0] or record.id[:12]
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name).strip(" .-")[:120] or record.id[:12]
 
 
@@ -224,12 +223,10 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         today = date.today()
         out = []
         for record in filter(None, records):
-            doc_type = record.doc_type.value if record.doc_type else None
-            issued = record.fields["issue_date"].value if "issue_date" in record.fields else None
+            doc_type, issued = current(record, "doc_type"), current(record, "issue_date")
             valid = validity(doc_type, issued, record.text)
             out.append({"id": record.id, "doc_type": doc_type, "issue_date": issued,
-                        "doc_number": record.fields["doc_number"].value if "doc_number" in record.fields else None,
-                        "person_name": record.fields["person_name"].value if "person_name" in record.fields else None,
+                        "doc_number": current(record, "doc_number"), "person_name": current(record, "person_name"),
                         "verified": record.verified, "valid_until": valid.until.isoformat() if valid.until else None,
                         "validity_from": valid.source, "in_force": valid.in_force(today)})
         return sorted(out, key=lambda d: d["issue_date"] or "", reverse=True)
@@ -254,8 +251,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             idx.close()
         return results.total, [
             {"id": r.id, "name": r.source.name, "received_at": r.source.received_at,
-             "doc_type": r.doc_type.value if r.doc_type else None,
-             "doc_number": r.fields["doc_number"].value if "doc_number" in r.fields else None,
+             "doc_type": current(r, "doc_type"), "doc_number": current(r, "doc_number"),
              "reason": review_reason(r)} for r in records if r is not None]
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)

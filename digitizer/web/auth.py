@@ -36,8 +36,8 @@ MAX_PASSWORD_BYTES = 72      # bcrypt reads no further; longer ones are refused,
 # before it may.
 ROLES = ("staff", "clerk", "admin")
 # The role a path needs, by its beginning (the first that matches); anything else needs a clerk.
-PUBLIC = ("/login", "/static/")     # the login form and its stylesheet: open to all
-NEEDS = (("/static/", "staff"), ("/failures", "staff"), ("/api/failures", "staff"), ("/report", "staff"),
+PUBLIC = "/login"      # the login form (its stylesheet is a static file, served before any login)
+NEEDS = (("/failures", "staff"), ("/api/failures", "staff"), ("/report", "staff"),
          ("/admin", "admin"), ("/api/access-log", "admin"))
 
 
@@ -106,7 +106,7 @@ class Guard:
     def __call__(self, request: Request) -> None:
         """Let the request through, with `request.state.user` and `.role` saying who it is, or
         refuse it: 401 without a valid credential, 403 for a role that may not go there."""
-        if request.url.path.startswith(PUBLIC):
+        if request.url.path == PUBLIC:
             request.state.user, request.state.role = "", ""
             return
         who = self._who(request)
@@ -140,24 +140,26 @@ class Guard:
             return "api-token", "clerk"
         if scheme.lower() == "basic" and self.users:
             name, password = _basic(value)
-            address = request.client.host if request.client else "?"
-            if self.failures.blocked("user:" + name, "address:" + address):
-                raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
-                                         "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
-            if self._check(name, password):
+            if self._attempt(request, name, password):
                 return name, self.users[name][0]
-            self.failures.add("user:" + name, "address:" + address)
         return None
+
+    def _attempt(self, request: Request, name: str, password: bytes) -> bool:
+        """A login try (HTTP Basic or the form): refused at once when the user or the address
+        has failed too often lately, else checked, and a failure counted against both."""
+        keys = ("user:" + name, "address:" + (request.client.host if request.client else "?"))
+        if self.failures.blocked(*keys):
+            raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
+                                     "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
+        if self._check(name, password):
+            return True
+        self.failures.add(*keys)
+        return False
 
     def log_in(self, request: Request, name: str, password: str) -> bool:
         """The login form: the password checked once (with the same limits as HTTP Basic); on
         success the signed session cookie says who it is from then on."""
-        address = request.client.host if request.client else "?"
-        if self.failures.blocked("user:" + name, "address:" + address):
-            raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
-                                     "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
-        if not self._check(name, password.encode()):
-            self.failures.add("user:" + name, "address:" + address)
+        if not self._attempt(request, name, password.encode()):
             return False
         request.session.clear()                 # a new session for the new login (no fixation)
         request.session.update({"user": name, "csrf": secrets.token_urlsafe(24)})

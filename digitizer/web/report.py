@@ -25,14 +25,10 @@ def period_of(day: str, period: str) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def _sort_key(label: str) -> tuple:
-    parts = [int(p) for p in label.replace("Tuần ", "").split("/")]
-    return tuple(reversed(parts))
-
-
 @dataclass
 class Row:
     period: str
+    first_day: str                       # ISO: the earliest day seen in the period, to order by
     documents: int = 0
     pages: int = 0
     dossiers: int = 0
@@ -44,19 +40,23 @@ def rows(daily: list[tuple[str, str, int, int, int]], failed: list[tuple[float, 
     """The index's daily counts and the ledger's failures, rolled up by `period`, oldest first.
     Dossiers are counted per day and type, so a period's figure may count a dossier twice."""
     out: dict[str, Row] = {}
+
+    def row_of(day: str) -> Row:
+        row = out.setdefault(period_of(day, period), Row(period_of(day, period), day))
+        row.first_day = min(row.first_day, day)
+        return row
+
     for day, doc_type, documents, pages, dossiers in daily:
         if not day:
             continue
-        label = period_of(day, period)
-        row = out.setdefault(label, Row(label))
+        row = row_of(day)
         row.documents += documents
         row.pages += pages or 0
         row.dossiers += dossiers
         row.by_type[doc_type or "Không rõ loại"] = row.by_type.get(doc_type or "Không rõ loại", 0) + documents
     for when, _ in failed:
-        label = period_of(datetime.fromtimestamp(when).date().isoformat(), period)
-        out.setdefault(label, Row(label)).failed += 1
-    return sorted(out.values(), key=lambda r: _sort_key(r.period))
+        row_of(datetime.fromtimestamp(when).date().isoformat()).failed += 1
+    return sorted(out.values(), key=lambda r: r.first_day)
 
 
 def reasons(failed: list[tuple[float, str]]) -> dict[str, int]:
