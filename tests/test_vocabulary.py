@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from digitizer.extract.tones import fix_tones, key, spell
+from digitizer.extract.spelling import respell
+from digitizer.extract.tones import Usage, fix_tones, key, spell
+from digitizer.model import PageResult, Word
 from digitizer.extract.vocabulary import agency, fix_body, fix_kind, fix_places, place_name
 from samples import INDEPENDENT_KINDS, KINDS, generate
 
@@ -76,6 +78,65 @@ def test_places_are_put_right_only_where_the_registry_leaves_no_doubt():
     assert fix_places("Ủy ban nhân dân tĩnh Quảng Ngãi") == "Ủy ban nhân dân tỉnh Quảng Ngãi"
     assert fix_places("UBND THÀNH PHÓ ĐÀ NÀNG") == "UBND THÀNH PHỐ ĐÀ NẴNG"
     assert fix_places("Chủ tịch UBND tình có ý kiến") == "Chủ tịch UBND tình có ý kiến"   # no place after it
+
+
+BODY = ("Ban Chỉ đạo xoá nhà tạm, nhà dột nát huyện họp. Chương trình xóa nhà tạm, nhà dột nát trên địa bàn "
+        "được triển khai; hỗ trợ xóa nhà dột nát cho hộ nghèo. Học sinh dự kỳ thi THPT; lịch kỳ thi THPT "
+        "quốc gia; phòng, chống dịch COVID-19 và phòng, chống dịch bệnh; chống dịch là việc của mọi người.")
+
+
+@pytest.mark.parametrize("read, meant", [
+    ("Kết luận tại buổi làm việc với Ban Chỉ đạo xoá nhà tạm, nhà đột nát huyện",
+     "Kết luận tại buổi làm việc với Ban Chỉ đạo xoá nhà tạm, nhà dột nát huyện"),
+    ("V/v bảo đảm an toàn trong dịp nghỉ hè và kỳ thì THPT quốc gia", "V/v bảo đảm an toàn trong dịp nghỉ hè và kỳ thi THPT quốc gia"),
+    ("V/v thực hiện các biện pháp phòng, chồng dịch COVID-19", "V/v thực hiện các biện pháp phòng, chống dịch COVID-19"),
+])
+def test_the_documents_own_spelling_of_a_phrase_decides_one_neighbour(read, meant):
+    assert fix_tones(read) == read                   # a word list alone cannot tell
+    assert fix_tones(read, Usage.of(BODY + "\n" + read)) == meant
+
+
+def test_the_documents_majority_is_not_taken_over_a_word_or_a_name():
+    # Tesseract misreads some words alike all through a page: "phô thông" four times is a
+    # majority, but "phổ thông" is a word, so the one read right stays.
+    body = "trung học phô thông. " * 4
+    assert fix_tones("kỳ thi trung học phổ thông", Usage.of(body)) == "kỳ thi trung học phổ thông"
+    # A capitalised word is a name or a sentence's start: "Công thông tin" thrice is no reason
+    # to change "Cổng thông tin".
+    usage = Usage.of("tài sản công thông qua. " * 3)
+    assert fix_tones("đấu giá tài sản, Cổng thông tin điện tử", usage) == "đấu giá tài sản, Cổng thông tin điện tử"
+    assert fix_tones("đấu giá tài sản, cổng thông tin điện tử", usage) == "đấu giá tài sản, công thông tin điện tử"
+    # Printed beside its neighbours twice is not enough.
+    assert fix_tones("nhà đột nát", Usage.of("nhà dột nát")) == "nhà đột nát"
+
+
+def test_generated_documents_keep_their_spelling_under_their_own_majority():
+    """Every printed line of both families, with its own document's usage, comes back unchanged."""
+    changed = []
+    for kinds in (KINDS, INDEPENDENT_KINDS):
+        for kind in kinds:
+            for seed in range(3):
+                lines = generate(kind, "clean", seed).truth["lines"][0]
+                usage = Usage.of("\n".join(lines))
+                changed += [(line, fixed) for line in lines if (fixed := fix_tones(line, usage, word_list=False)) != line]
+    assert changed == []
+
+
+def _page(lines: list[str], ocr: str = "tesseract") -> PageResult:
+    words = [Word(text, 10 * i, 20 * n, 9, 10, 0.9, n) for n, line in enumerate(lines)
+             for i, text in enumerate(line.split(" "))]
+    return PageResult(1, 595, 842, 300, 0, 0.0, ocr, 0.9, "\n".join(lines), words)
+
+
+def test_respelling_changes_the_words_and_the_text_together():
+    lines = ["Ban Chỉ đạo xoá nhà tạm, nhà đột nát huyện", "xoá nhà tạm, nhà dột nát trên địa bàn",
+             "Chương trình nhà dột nát", "hỗ trợ nhà dột nát cho hộ nghèo"]
+    page, = respell([_page(lines)])
+    assert page.text.splitlines()[0] == "Ban Chỉ đạo xoá nhà tạm, nhà dột nát huyện"
+    assert [w.text for w in page.words if w.line == 0][7] == "dột"
+    assert page.words[7].left == 70                  # the box is the one read
+    text_page = _page(lines, ocr="text-layer")       # a file's own text is not OCR: never respelled
+    assert respell([text_page])[0] is text_page
 
 
 def test_one_neighbour_inside_the_text_is_not_enough():

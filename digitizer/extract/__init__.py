@@ -7,7 +7,8 @@ from .checks import id_number_problem, phone_ok
 from .fields import (LABELS, doc_number, doc_type_and_title, issue_date_and_place, issuer, labelled_field,
                      signer, subject)
 from .lines import TextLine, page_lines
-from .tones import lexicon
+from .spelling import respell as respell
+from .tones import Usage, lexicon
 from .vocabulary import places
 
 
@@ -19,7 +20,7 @@ def extract_from_lines(lines: list[TextLine]) -> tuple[Field | None, dict[str, F
     doc_type, title_index = doc_type_and_title(lines, fields["doc_number"])
     fields["issue_date"], fields["place"] = issue_date_and_place(lines)
     fields["issuer"] = issuer(lines, title_index)
-    fields["subject"] = subject(lines, title_index)
+    fields["subject"] = subject(lines, title_index, Usage.of("\n".join(line.text for line in lines)))
     fields["signer"] = signer(lines)
     for name in LABELS:
         fields[name] = labelled_field(lines, name)

@@ -15,7 +15,7 @@ from ..model import Field, Word
 from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
 from .doctypes import CONG_VAN, DOC_TYPES, DocType
 from .lines import TextLine
-from .tones import fix_tones
+from .tones import Usage, fix_tones
 from .vocabulary import (FAMILY_FOLDS, FAMILY_NAMES, agency, expand_bodies, fix_body, fix_kind, fix_places,
                          place_name)
 from ..text import fold, sentence_case, squash
@@ -301,11 +301,12 @@ def _same_column(line: TextLine, first: TextLine) -> bool:
     return abs(line.centre - first.centre) <= tolerance or abs(line.x0 - first.x0) <= tolerance
 
 
-def subject(lines: list[TextLine], title_index: int | None) -> Field | None:
+def subject(lines: list[TextLine], title_index: int | None, usage: Usage | None = None) -> Field | None:
     """Trích yếu: "V/v …" under the number (công văn), or the line set under the title on
     its centre ("Về việc …" or the subject itself), with the lines that continue it: on the
     same centre or left edge, at the same line spacing and letter size. The body starts
-    where that stops (an indented, justified first line; a wider gap; a smaller size)."""
+    where that stops (an indented, justified first line; a wider gap; a smaller size).
+    Its tone marks are put right from the document's `usage` (the body repeats the subject)."""
     segments = _first_page_segments(lines)
     title = lines[title_index] if title_index is not None else None
     first = None
@@ -339,7 +340,7 @@ def subject(lines: list[TextLine], title_index: int | None) -> Field | None:
     about = ABOUT.match(fold(text))
     if about and not about.group().startswith("ve"):
         text = "V/v " + text[about.end():]      # "Vv", "V/", "V.v" as OCR read it
-    return _field(fix_tones(text), first, 0, len(first.text), 0.9)
+    return _field(fix_tones(text, usage), first, 0, len(first.text), 0.9)
 
 
 def _header_left(lines: list[TextLine], title_index: int | None) -> list[TextLine]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.util import find_spec
 from itertools import product
@@ -92,6 +94,30 @@ def lexicon() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
     return frozenset(syllables), frozenset(pairs)
 
 
+@dataclass(frozen=True)
+class Usage:
+    """How often each pair of neighbouring syllables occurs in one document's text.
+
+    A document prints its phrases more than once (the trích yếu again in the body, a
+    programme's name in every paragraph), and Tesseract does not misread every occurrence
+    alike: "nhà đột nát" in the subject, "nhà dột nát" eleven times below it. Where a word
+    list cannot decide on one neighbour, the document's own majority can.
+    """
+    pairs: Counter[tuple[Key, Key]] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, text: str) -> Usage:
+        keys = [key(m.group()) for m in SYLLABLE.finditer(text)]
+        return cls(Counter(zip(keys, keys[1:])))
+
+    def support(self, left: Key | None, here: Key, right: Key | None) -> int:
+        """Occurrences of `here` beside either neighbour."""
+        return (self.pairs[(left, here)] if left else 0) + (self.pairs[(here, right)] if right else 0)
+
+
+SEEN = 3        # occurrences of a reading beside a neighbour before the document's majority counts
+
+
 def readings(k: Key, syllables: frozenset[Key]) -> list[Key]:
     """Other spellings of a syllable that differ only in tone or a vowel's hat, and are words."""
     letters, tone = k
@@ -112,20 +138,28 @@ def _match_case(word: str, fixed: str) -> str:
     return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
 
 
-def fix_tones(text: str) -> str:
+def fix_tones(text: str, usage: Usage | None = None, word_list: bool = True) -> str:
     """`text` with misread tone marks put right where the evidence leaves no doubt.
 
-    A syllable that is no common Vietnamese syllable (zipf < RARE in wordfreq: "khân",
-    "địp") takes the reading that makes a word with a neighbour, else the commonest one.
-    A common syllable ("chỉ" in "chỉ phí") is changed only when it makes a word with neither
-    neighbour and one other reading makes a word with both, neither of them already taken
-    by its other neighbour: a word list cannot tell "nhà tạm" from "nhà tắm", so one
-    neighbour is not enough (at an edge of the text, the one neighbour there is must).
-    Field values are short, so their first and last words are where this mostly applies.
+    With the `usage` of the document `text` comes from, a reading that the document prints
+    beside the same neighbours more often than the one read here (and at least SEEN times)
+    is taken first: that is the document's own spelling of the phrase (see `_majority`).
+    Capitalised words (names, or a sentence's first word) are left to the word list.
+
+    With `word_list`, a syllable that is no common Vietnamese syllable (zipf < RARE in
+    wordfreq: "khân", "địp") takes the reading that makes a word with a neighbour, else the
+    commonest one. A common syllable ("chỉ" in "chỉ phí") is changed only when it makes a
+    word with neither neighbour and one other reading makes a word with both, neither of
+    them already taken by its other neighbour: a word list cannot tell "nhà tạm" from "nhà
+    tắm", so one neighbour is not enough (at an edge of the text, the one neighbour there is
+    must). Field values are short, so their first and last words are where this mostly
+    applies; running text gets only the document's majority (`word_list=False`).
     """
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
-        return text     # capitals: headers and names, where a name cannot be told from a word
+        word_list = False   # capitals: headers and names, where a name cannot be told from a word
+    if usage is None and not word_list:
+        return text
     syllables, pairs = lexicon()
     tokens = list(SYLLABLE.finditer(text))
     keys = [key(t.group()) for t in tokens]
@@ -135,15 +169,11 @@ def fix_tones(text: str) -> str:
     def neighbour(i: int) -> Key | None:
         return keys[i] if 0 <= i < len(keys) and not _proper(tokens[i].group(), joined[i]) else None
 
-    out, last = [], 0
-    for i, token in enumerate(tokens):
-        word = token.group()
-        if _proper(word, joined[i]) or len(word) < 2 or not word.isalpha():
-            continue
+    def by_word_list(i: int) -> Key | None:
         left = neighbour(i - 1) if joined[i] else None
         right = neighbour(i + 1) if i + 1 < len(tokens) and joined[i + 1] else None
         if (left, keys[i]) in pairs or (keys[i], right) in pairs:
-            continue
+            return None
         # A neighbour already making a word on its other side is taken: not free to make one here.
         left_free = left is not None and not (i >= 2 and joined[i - 1] and (neighbour(i - 2), left) in pairs)
         right_free = right is not None and not (i + 2 < len(tokens) and joined[i + 2]
@@ -151,8 +181,18 @@ def fix_tones(text: str) -> str:
         # Both sides must agree, except at the text's own start or end: a word list without
         # frequencies cannot tell "thu hồi đất để" from "dự toán chỉ phí" on one side alone.
         needed = (i > 0) + (i + 1 < len(tokens))
-        choice = _choose(keys[i], (left if left_free else None, right if right_free else None), needed,
-                         syllables, pairs)
+        return _choose(keys[i], (left if left_free else None, right if right_free else None), needed,
+                       syllables, pairs)
+
+    out, last = [], 0
+    for i, token in enumerate(tokens):
+        word = token.group()
+        if _proper(word, joined[i]) or len(word) < 2 or not word.isalpha():
+            continue
+        titled = word[:1].isupper() and not word.isupper()
+        choice = _majority(keys, i, usage, syllables, pairs) if usage is not None and not titled else None
+        if choice is None and word_list:
+            choice = by_word_list(i)
         if choice is not None:
             keys[i] = choice
             out.append(text[last:token.start()])
@@ -160,6 +200,24 @@ def fix_tones(text: str) -> str:
             last = token.end()
     out.append(text[last:])
     return unicodedata.normalize("NFC", "".join(out))
+
+
+def _majority(keys: list[Key], i: int, usage: Usage, syllables: frozenset[Key],
+              pairs: frozenset[tuple[Key, Key]]) -> Key | None:
+    """The reading of keys[i] the document prints beside these neighbours most, if it is
+    another than the one read here, printed so at least SEEN times, and the one read here
+    makes no word with either neighbour: Tesseract misreads some words the same way all
+    through a document ("phô thông"), so a majority alone may be the misreading's."""
+    left = keys[i - 1] if i > 0 else None
+    right = keys[i + 1] if i + 1 < len(keys) else None
+    if (left, keys[i]) in pairs or (keys[i], right) in pairs:
+        return None
+    here = usage.support(left, keys[i], right)
+    best = max(readings(keys[i], syllables), key=lambda k: usage.support(left, k, right), default=None)
+    if best is None:
+        return None
+    seen = usage.support(left, best, right)
+    return best if seen >= SEEN and seen > here else None
 
 
 def _choose(here: Key, free: tuple[Key | None, Key | None], needed: int,
