@@ -275,3 +275,9 @@ def test_the_signer_is_found_where_a_seal_hides_the_title():
 def test_a_signer_named_truong_is_not_a_title():
     f = fields_of(("NGƯỜI KÊ KHAI", 380), ("Trương Văn Hằng", 370))
     assert f["signer"] == "Trương Văn Hằng"
+
+
+def test_specks_a_seal_leaves_before_the_signers_name_are_not_part_of_it():
+    f = fields_of(("GIÁM ĐỐC", 380), ("¬_ /Ì", 360), ("` Hạ Bá Chân", 370))
+    assert f["signer"] == "Hạ Bá Chân"
+    assert "signer" not in fields_of(("GIÁM ĐỐC", 380), ("` hạ bá chân", 370))

@@ -44,6 +44,15 @@ def test_red_and_blue_ink_fade_but_black_stays():
     assert grey[0, 5] > 200 and grey[0, 15] > 180 and grey[0, 25] < 40
 
 
+def test_a_seal_ring_blurred_dark_over_a_letter_fades_but_black_under_it_stays():
+    # A 100-DPI JPEG halves colour: where a seal's ring crosses a letter it turns dark red,
+    # which the brightest channel alone would leave as a grey stroke through the letter.
+    rgb = np.array([[(150, 60, 60), (70, 40, 40), (60, 55, 55)]], np.uint8)
+    grey = reading_grey(rgb)
+    assert grey[0, 0] >= 190                       # the ring's dark red: paper, near enough
+    assert grey[0, 1] < 100 and grey[0, 2] < 100   # the letter under the seal, and beside it
+
+
 def test_dark_scanner_border_is_cropped_from_both_images():
     bordered = CLEAN.copy()
     bordered[:, :200] = 20

@@ -430,9 +430,14 @@ def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
 SIGNING_TITLE = re.compile(r"(tm\.|kt\.|tl\.|q\.|chu tich|giam doc|truong|chanh|nguoi\s|\(ky)")
 
 
+SPECKS = re.compile(r"^(?:[^\w\s]+\s+)+")      # marks read from a seal's or signature's remains
+
+
 def _name_in(seg: TextLine) -> Field | None:
-    parsed = parse_name(seg, 0, len(seg.text))
-    if parsed and parsed[2] - parsed[1] >= len(seg.text.strip(" .")) - 1:
+    """The block's text as a name, if the name is all of it (after any leading specks)."""
+    start = len(seg.text) - len(SPECKS.sub("", seg.text))
+    parsed = parse_name(seg, start, len(seg.text))
+    if parsed and parsed[2] - parsed[1] >= len(seg.text[start:].strip(" .")) - 1:
         return _field(parsed[0], seg, parsed[1], parsed[2], parsed[3])
     return None
 

@@ -49,7 +49,9 @@ UNIT_WORDS = ["thành phố", "thị trấn", "thị xã", "đặc khu", "tỉnh
 # misreading of its marks can be put right ('Đỉnh' can only be Đinh); Đoàn/Doãn cannot.
 _FAMILY = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lương "
            "Mai Đào Cao Lâm Hà Tạ Chu Châu Thái Quách Tô Từ Lưu Triệu Kiều Khúc Mạc Tăng Đàm Lại "
-           "Tống Hứa Nông Lò Quàng Kim La Giang Thân Phùng Vương Trương Doãn Âu").split()
+           "Tống Hứa Nông Lò Quàng Kim La Giang Thân Phùng Vương Trương Doãn Âu "
+           # rarer ones, listed so that a name spelled so is not "put right" into its commoner twin (Hạ, Hà)
+           "Hạ Lã Lữ Khổng Nghiêm Diệp Thạch Khương Tôn Cù Bế Hầu").split()
 FAMILY_FOLDS = {fold(n) for n in _FAMILY}
 FAMILY_NAMES = {fold(n): n for n in _FAMILY if sum(fold(m) == fold(n) for m in _FAMILY) == 1}
 ABBREVIATIONS = sorted({t.abbreviation for t in DOC_TYPES if t.abbreviation})
