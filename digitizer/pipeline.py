@@ -34,6 +34,7 @@ from .intake.signatures import read_signatures
 from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, Word
 from .ocr.reading_order import reading_order
 from .ocr import recognize
+from .ocr.garbage import without_garbage
 from .ocr.tesseract import merge_lines
 from .pdf import build_pdf
 from .stack.blank import is_blank
@@ -259,13 +260,14 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
     `started`: when the file's processing began (None: a document of a stack, timed by its steps)."""
     t_spelling = time.perf_counter()
     kept = respell(kept_pages(part))
+    shown = [without_garbage(page) for page in kept]    # marks read as characters are no text
     t_pdf = time.perf_counter()
-    pdf = build_pdf(kept, original_pdf)       # text-layer pages are copied by their number in the file
+    pdf = build_pdf(shown, original_pdf)      # text-layer pages are copied by their number in the file
     t_fields = time.perf_counter()
     numbered = [replace(page, number=i) for i, page in enumerate(kept, 1)]
     record.pages = [r.facts() for r in numbered]
-    record.text = "\f".join(r.text for r in numbered)
-    record.doc_type, record.fields = extract_fields(numbered)
+    record.text = "\f".join(page.text for page in shown)
+    record.doc_type, record.fields = extract_fields(numbered)   # the marks still part the layout's blocks
     record.source.dossier = part.dossier
     if len(kept) != file_pages:
         record.source.pages = [page.number for page in kept]

@@ -138,7 +138,7 @@ def _match_case(word: str, fixed: str) -> str:
     return fixed[:1].upper() + fixed[1:] if word[:1].isupper() else fixed
 
 
-def fix_tones(text: str, usage: Usage | None = None, word_list: bool = True) -> str:
+def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False) -> str:
     """`text` with misread tone marks put right where the evidence leaves no doubt.
 
     With the `usage` of the document `text` comes from, a reading that the document prints
@@ -146,15 +146,17 @@ def fix_tones(text: str, usage: Usage | None = None, word_list: bool = True) -> 
     is taken first: that is the document's own spelling of the phrase (see `_majority`).
     Capitalised words (names, or a sentence's first word) are left to the word list.
 
-    With `word_list`, a syllable that is no common Vietnamese syllable (zipf < RARE in
-    wordfreq: "khân", "địp") takes the reading that makes a word with a neighbour, else the
-    commonest one. A common syllable ("chỉ" in "chỉ phí") is changed only when it makes a
-    word with neither neighbour and one other reading makes a word with both, neither of
-    them already taken by its other neighbour: a word list cannot tell "nhà tạm" from "nhà
-    tắm", so one neighbour is not enough (at an edge of the text, the one neighbour there is
-    must). Field values are short, so their first and last words are where this mostly
-    applies; running text gets only the document's majority (`word_list=False`).
+    A syllable that is no common Vietnamese syllable (zipf < RARE in wordfreq: "khân",
+    "địp") takes the reading that makes a word with a neighbour, else the commonest one.
+    A common syllable ("chỉ" in "chỉ phí") is changed only when it makes a word with neither
+    neighbour and one other reading makes a word with both, neither of them already taken
+    by its other neighbour: a word list cannot tell "nhà tạm" from "nhà tắm", so one
+    neighbour is not enough (at an edge of the text, the one neighbour there is must).
+    Field values are short, so their first and last words are where this mostly applies.
+    In `running_text` a line's edge is not a value's, and only rare syllables are changed
+    by the word list.
     """
+    word_list = True
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         word_list = False   # capitals: headers and names, where a name cannot be told from a word
@@ -170,6 +172,8 @@ def fix_tones(text: str, usage: Usage | None = None, word_list: bool = True) -> 
         return keys[i] if 0 <= i < len(keys) and not _proper(tokens[i].group(), joined[i]) else None
 
     def by_word_list(i: int) -> Key | None:
+        if running_text and _zipf(keys[i]) >= RARE:
+            return None
         left = neighbour(i - 1) if joined[i] else None
         right = neighbour(i + 1) if i + 1 < len(tokens) and joined[i + 1] else None
         if (left, keys[i]) in pairs or (keys[i], right) in pairs:

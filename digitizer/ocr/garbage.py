@@ -1,0 +1,39 @@
+"""Marks Tesseract reads as characters: a rubber stamp's box, a seal's scrawl, a handwritten
+date, read with almost no confidence and with symbols no Vietnamese word holds
+("|TRkRG†E€ônG", "Ngày:4,4LL.3..L..44........"). They are no text: not in the record, the
+index or the PDF's text layer. The field rules still see them, as the layout they are: a
+received stamp beside the subject parts it from the body's lines."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+
+from ..model import PageResult, Word
+from ..text import page_text
+
+DOUBT = 0.3     # below this confidence a word must also look like text to be kept
+# Combining marks of Vietnamese letters: the five tones, and circumflex, breve, horn.
+VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+PUNCTUATION = set(".,;:!?()[]{}/\\-–—\"'“”‘’%&…*+=<>#@§°_·•")
+
+
+def _foreign(ch: str) -> bool:
+    """A character of no Vietnamese word, number or sentence (†, €, ¬, |, Ø)."""
+    if ch.isdigit() or ch in PUNCTUATION or ch in "đĐ":
+        return False
+    parts = unicodedata.normalize("NFD", ch)
+    return not (parts[0].isascii() and parts[0].isalpha() and all(m in VIETNAMESE_MARKS for m in parts[1:]))
+
+
+def is_garbage(word: Word) -> bool:
+    """Read with little confidence, and holding a foreign character or more marks than letters."""
+    text = word.text
+    return word.confidence < DOUBT and (any(_foreign(ch) for ch in text)
+                                        or sum(ch.isalnum() for ch in text) < 0.5 * len(text))
+
+
+def without_garbage(page: PageResult) -> PageResult:
+    """The page with only the words that are text."""
+    words = [w for w in page.words if not is_garbage(w)]
+    return page if len(words) == len(page.words) else replace(page, words=words, text=page_text(words))

@@ -1,0 +1,42 @@
+"""Marks read as characters are left out; words read with little confidence are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from digitizer.model import PageResult, Word
+from digitizer.ocr.garbage import is_garbage, without_garbage
+
+
+def word(text: str, confidence: float) -> Word:
+    return Word(text, 0, 0, 10, 10, confidence, 0)
+
+
+# As Tesseract read a received stamp ("ĐẾN / Số / Ngày / Chuyển"), a seal and pen marks on real pages.
+@pytest.mark.parametrize("text", ["|TRkRG†E€ônG", "Ngày:4,4LL.3..L..44........", "Chuyện:........Ƒrame", "Øƒ",
+                                  "¬-", "_——", "..", "(7g¡", "%"])
+def test_marks_read_with_little_confidence_are_garbage(text):
+    assert is_garbage(word(text, 0.0))
+
+
+# Printed words Tesseract was unsure of on the same pages: a number beside a hand-filled blank,
+# an abbreviation with "&", a label crossed by a signature, Vietnamese letters of every mark.
+@pytest.mark.parametrize("text", ["/CT-UBND", "Số:84", "660", "GD&ĐT", "Nơi", "&0", "Tin", "HỌC", "chinh",
+                                  "lãi", "Ị", "x9", "ƯỚC", "COVID-19", "1/2", "(ký,", "“Bán"])
+def test_words_read_with_little_confidence_are_kept(text):
+    assert not is_garbage(word(text, 0.0))
+
+
+def test_a_confident_word_is_kept_whatever_it_holds():
+    assert not is_garbage(word("€", 0.9))
+
+
+def test_a_pages_text_loses_the_marks_and_keeps_its_lines():
+    words = [Word("Về", 0, 0, 10, 10, 0.96, 0), Word("việc", 12, 0, 10, 10, 0.97, 0),
+             Word("|TRkRG†E€ônG", 300, 0, 90, 10, 0.0, 0), Word("Chuyện:........Ƒrame", 0, 20, 90, 10, 0.0, 1),
+             Word("thời", 100, 20, 20, 10, 0.97, 1)]
+    page = PageResult(1, 595, 842, 300, 0, 0.0, "tesseract", 0.6, "", words)
+    shown = without_garbage(page)
+    assert shown.text == "Về việc\nthời"
+    assert [w.text for w in shown.words] == ["Về", "việc", "thời"]
+    assert len(page.words) == 5                      # the page itself keeps them, for the layout
