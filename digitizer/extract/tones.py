@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from itertools import product
@@ -100,10 +100,10 @@ class Usage:
 
     A document prints its phrases more than once (the trích yếu again in the body, a
     programme's name in every paragraph), and Tesseract does not misread every occurrence
-    alike: "nhà đột nát" in the subject, "nhà dột nát" eleven times below it. Where a word
+    alike: "nhà đột nát" in the subject, "nhà dột nát" 19 times below it. Where a word
     list cannot decide on one neighbour, the document's own majority can.
     """
-    pairs: Counter[tuple[Key, Key]] = field(default_factory=Counter)
+    pairs: Counter[tuple[Key, Key]]
 
     @classmethod
     def of(cls, text: str) -> Usage:
