@@ -133,6 +133,40 @@ def test_two_column_blocks_are_read_left_then_right():
                     "Nơi nhận:", "- Như trên;", "CHỦ TỊCH", "Nguyễn Văn An"]
 
 
+def test_a_header_read_as_one_line_is_split_at_the_motto_and_the_recipients_follow_it():
+    # As Tesseract read a Đà Nẵng letter at 100 DPI: the body's name and the motto on one
+    # line (joined by the rule under the name, read "_"), "Kính gửi:" beside its recipients.
+    first = [word(t, x, 100, 0) for t, x in [("UBND", 100), ("THÀNH", 190), ("PHỐ", 310), ("ĐÀ", 380),
+                                             ("NẴNG", 430), ("_", 530), ("CỘNG", 600), ("HÒA", 690),
+                                             ("XÃ", 760), ("HỘI", 810)]]
+    words = first + [word("SỞ GIÁO DỤC", 120, 140, 1), word("Độc lập - Tự do", 640, 140, 1),
+                     word("Số: 1906/SGDĐT", 110, 180, 2), word("Đà Nẵng, ngày 26", 680, 180, 2),
+                     word("V/v khẩn trương", 100, 220, 3),
+                     word("Kính gửi:", 200, 300, 4), word("- Các trường;", 500, 300, 4),
+                     word("- Các trung tâm.", 500, 340, 5),
+                     word("Thực hiện chỉ đạo của Ủy ban nhân dân thành phố tại Công văn", 100, 400, 6, 1100)]
+    text = [" ".join(w.text for w in line) for line in _lines(reading_order(words))]
+    assert text == ["UBND THÀNH PHỐ ĐÀ NẴNG _", "SỞ GIÁO DỤC", "Số: 1906/SGDĐT", "V/v khẩn trương",
+                    "CỘNG HÒA XÃ HỘI", "Độc lập - Tự do", "Đà Nẵng, ngày 26", "Kính gửi:", "- Các trường;",
+                    "- Các trung tâm.", "Thực hiện chỉ đạo của Ủy ban nhân dân thành phố tại Công văn"]
+
+
+def test_a_signature_block_under_a_seal_is_read_left_then_right():
+    # The boxes of a 96-DPI letter's last lines as Tesseract read them: a doubtful first word
+    # of "Nơi nhận:", and a seal's scrawl read as marks between the title and the name.
+    rows = [[("Bệnh viện đa khoa tỉnh trân trọng./.", 578, 1647, 800, 0.95)],
+            [(".Xơi", 162, 1761, 59, 0.18), ("nhận:", 229, 1760, 92, 0.97), ("GIÁM ĐỐC", 1110, 1748, 230, 0.92)],
+            [("- Như trên;", 165, 1811, 210, 0.9), ("Ạ", 1249, 1819, 18, 0.92)],
+            [("- Lưu VT.", 164, 1857, 230, 0.9), ("1", 1192, 1837, 69, 0.26)],
+            [("—___", 1248, 1901, 122, 0.24)], [("¬-", 1068, 1948, 128, 0.0)],
+            [("Lê Văn Nam", 1104, 1997, 230, 0.96)]]
+    words = [Word(text, left, top, width, 34, conf, n) for n, row in enumerate(rows)
+             for text, left, top, width, conf in row]
+    text = [" ".join(w.text for w in line) for line in _lines(reading_order(words))]
+    assert text[:4] == ["Bệnh viện đa khoa tỉnh trân trọng./.", ".Xơi nhận:", "- Như trên;", "- Lưu VT."]
+    assert text[4] == "GIÁM ĐỐC" and text[-1] == "Lê Văn Nam"
+
+
 def _lines(words: list[Word]) -> list[list[Word]]:
     out: list[list[Word]] = []
     for w in words:

@@ -16,6 +16,7 @@ from itertools import groupby
 from statistics import median
 
 from ..model import Word
+from ..text import fold
 
 GAP_HEIGHTS = 2.5        # a gap this many word heights wide separates two segments of a row
 NOISE_CONFIDENCE = 0.6   # segments read with less mean confidence are marks, not text
@@ -48,9 +49,12 @@ class Segment:
     @property
     def is_text(self) -> bool:
         """Not a speck, a stray mark or a seal's scrawl read as characters (those are read
-        with little confidence)."""
-        return sum(c.isalnum() for w in self.words for c in w.text) >= 2 and \
-            sum(w.confidence for w in self.words) / len(self.words) >= NOISE_CONFIDENCE
+        with little confidence): at least two letters or digits, and half of them, in words
+        read with confidence. One doubtful word (".Xơi nhận:") does not make a label a mark."""
+        def letters(words: list[Word]) -> int:
+            return sum(c.isalnum() for w in words for c in w.text)
+        sure = letters([w for w in self.words if w.confidence >= NOISE_CONFIDENCE])
+        return sure >= 2 and 2 * sure >= letters(self.words)
 
 
 @dataclass
@@ -67,19 +71,39 @@ class Row:
 
 
 def segments(words: list[Word]) -> list[Segment]:
-    """Tesseract's lines, each split where a gap is wider than GAP_HEIGHTS word heights."""
+    """Tesseract's lines, each split where a gap between words is wider than GAP_HEIGHTS word
+    heights (a mark read inside the gap, such as a header's rule read as "_", does not bridge
+    it), and before the national motto where it follows the left column's first line."""
     out: list[Segment] = []
     for _, group in groupby(words, key=lambda w: w.line):
         line = sorted(group, key=lambda w: w.left)
         height = median(w.height for w in line)
         current = [line[0]]
-        for before, word in zip(line, line[1:]):
-            if word.left - (before.left + before.width) > GAP_HEIGHTS * height:
+        edge = line[0].left + line[0].width       # right edge of the last word that is not a mark
+        for i, word in enumerate(line[1:], 1):
+            printed = any(c.isalnum() for c in word.text)
+            gap = word.left - (line[i - 1].left + line[i - 1].width)
+            if gap > GAP_HEIGHTS * height or (printed and (word.left - edge > GAP_HEIGHTS * height
+                                                           or _opens_motto(line, i))):
                 out.append(Segment(current))
                 current = []
             current.append(word)
+            if printed:
+                edge = word.left + word.width
         out.append(Segment(current))
     return out
+
+
+def _opens_motto(line: list[Word], i: int) -> bool:
+    """"CỘNG HÒA XÃ HỘI …" starts the header's right column: where the columns stand close,
+    Tesseract reads it on one line with the issuing body's name."""
+    return i + 1 < len(line) and fold(line[i].text) == "cong" and fold(line[i + 1].text).startswith("hoa")
+
+
+def _addressed(row: Row) -> bool:
+    """A công văn's "Kính gửi:" row, below the header: the recipients are a block of their own."""
+    words = [w for s in row.segments if s.is_text for w in s.words][:2]
+    return len(words) == 2 and fold(words[0].text) == "kinh" and fold(words[1].text).startswith("gui")
 
 
 def rows(parts: list[Segment]) -> list[Row]:
@@ -132,7 +156,8 @@ def ordered_segments(words: list[Word]) -> list[Segment]:
     before: list[Row] = []          # rows since the last block, not yet given out
     i = 0
     while i < len(all_rows):
-        gutter = _gutter(all_rows[i], all_rows[i - 1] if i else None, middle)
+        above = next((row for row in reversed(all_rows[:i]) if any(s.is_text for s in row.segments)), None)
+        gutter = _gutter(all_rows[i], above, middle)      # marks between (a seal's scrawl) are passed over
         if gutter is None:
             before.append(all_rows[i])
             i += 1
@@ -149,7 +174,7 @@ def ordered_segments(words: list[Word]) -> list[Segment]:
             out.extend(row.segments)
         block, before = before[k:] + [all_rows[i]], []
         i += 1
-        while i < len(all_rows) and not _crosses(all_rows[i], start, end):
+        while i < len(all_rows) and not _crosses(all_rows[i], start, end) and not _addressed(all_rows[i]):
             block.append(all_rows[i])
             i += 1
         inside = [seg for row in block for seg in row.segments]
