@@ -185,8 +185,9 @@ def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False)
         # Both sides must agree, except at the text's own start or end: a word list without
         # frequencies cannot tell "thu hồi đất để" from "dự toán chỉ phí" on one side alone.
         needed = (i > 0) + (i + 1 < len(tokens))
+        # In running text a line's last word has its neighbour on the next line: no guessing.
         return _choose(keys[i], (left if left_free else None, right if right_free else None), needed,
-                       syllables, pairs)
+                       syllables, pairs, guess=not running_text)
 
     out, last = [], 0
     for i, token in enumerate(tokens):
@@ -225,8 +226,9 @@ def _majority(keys: list[Key], i: int, usage: Usage, syllables: frozenset[Key],
 
 
 def _choose(here: Key, free: tuple[Key | None, Key | None], needed: int,
-            syllables: frozenset[Key], pairs: frozenset[tuple[Key, Key]]) -> Key | None:
-    """The reading to put in place of `here`, given its free neighbours; None to keep it."""
+            syllables: frozenset[Key], pairs: frozenset[tuple[Key, Key]], guess: bool = True) -> Key | None:
+    """The reading to put in place of `here`, given its free neighbours; None to keep it.
+    With `guess`, a rare syllable that makes no word either way takes its commonest reading."""
     left, right = free
 
     def words_made(k: Key) -> int:
@@ -235,7 +237,7 @@ def _choose(here: Key, free: tuple[Key | None, Key | None], needed: int,
     others = readings(here, syllables)
     if _zipf(here) < RARE:
         ranked = sorted(others, key=lambda k: (words_made(k), _zipf(k)), reverse=True)
-        return ranked[0] if ranked and (words_made(ranked[0]) or _zipf(ranked[0]) >= COMMON) else None
+        return ranked[0] if ranked and (words_made(ranked[0]) or (guess and _zipf(ranked[0]) >= COMMON)) else None
     agreed = [k for k in others if needed and words_made(k) >= needed and _zipf(k) >= _zipf(here) - DROP]
     return agreed[0] if len(agreed) == 1 else None
 
