@@ -96,8 +96,10 @@ def segments(words: list[Word]) -> list[Segment]:
 
 def _opens_motto(line: list[Word], i: int) -> bool:
     """"CỘNG HÒA XÃ HỘI …" starts the header's right column: where the columns stand close,
-    Tesseract reads it on one line with the issuing body's name."""
-    return i + 1 < len(line) and fold(line[i].text) == "cong" and fold(line[i + 1].text).startswith("hoa")
+    Tesseract reads it on one line with the issuing body's name. In capitals: "nước Cộng hòa
+    xã hội chủ nghĩa Việt Nam" in a sentence is no column."""
+    return i + 1 < len(line) and line[i].text.isupper() and fold(line[i].text) == "cong" \
+        and fold(line[i + 1].text).startswith("hoa")
 
 
 def _addressed(row: Row) -> bool:
