@@ -25,6 +25,7 @@ class Word:
     height: int
     confidence: float            # 0..1
     line: int                    # words with the same line id share a baseline
+    doubts: tuple[str, ...] = ()  # other readings Tesseract weighed, each one character different
 
 
 @dataclass

@@ -73,8 +73,8 @@ def encode_display(image: np.ndarray, bilevel: bool, quality: int) -> bytes:
 
 
 def scaled(word: Word, factor: float) -> Word:
-    return Word(word.text, round(word.left * factor), round(word.top * factor), max(1, round(word.width * factor)),
-                max(1, round(word.height * factor)), word.confidence, word.line)
+    return replace(word, left=round(word.left * factor), top=round(word.top * factor),
+                   width=max(1, round(word.width * factor)), height=max(1, round(word.height * factor)))
 
 
 def read(image: np.ndarray, dpi: float, ocr: OcrSettings) -> list[Word]:

@@ -1,5 +1,6 @@
-"""Tone marks put right in a document's OCR words: where Tesseract misread a phrase the
-document prints rightly elsewhere (tones.Usage), and syllables no Vietnamese text uses
+"""Tone marks put right in a document's OCR words: where Tesseract weighed another reading
+that makes a word with a neighbour ("phô thông" → "phổ thông"), where it misread a phrase
+the document prints rightly elsewhere (tones.Usage), and syllables no Vietnamese text uses
 ("khân", "triên") that make a word with a neighbour in one reading only. In the words
 themselves, so the record's text, the search index and the PDF's text layer agree."""
 
@@ -10,7 +11,7 @@ from itertools import groupby
 
 from ..model import PageResult, Word
 from ..text import page_text
-from .tones import Usage, fix_tones
+from .tones import SYLLABLE, Usage, fix_tones, weighed_reading
 
 
 def respell(pages: list[PageResult]) -> list[PageResult]:
@@ -22,7 +23,7 @@ def respell(pages: list[PageResult]) -> list[PageResult]:
 def _respelled(page: PageResult, usage: Usage) -> PageResult:
     words: list[Word] = []
     for _, group in groupby(page.words, key=lambda w: w.line):
-        line = list(group)
+        line = _settle_doubts(list(group))
         text = " ".join(w.text for w in line)
         fixed = fix_tones(text, usage, running_text=True).split(" ")
         if len(fixed) == len(line):     # a word holding a space (a text layer's) keeps the line as read
@@ -31,3 +32,34 @@ def _respelled(page: PageResult, usage: Usage) -> PageResult:
     if all(a is b for a, b in zip(words, page.words)):
         return page
     return replace(page, words=words, text=page_text(words))
+
+
+def _settle_doubts(line: list[Word]) -> list[Word]:
+    """Each word Tesseract was in two minds about, read the way that makes a word with a
+    neighbour (tones.weighed_reading). Neighbours are syllables with only a space between."""
+    out = list(line)
+    for i, word in enumerate(line):
+        if not word.doubts:
+            continue
+        chosen = weighed_reading(word.text, word.doubts, (_before(line, i), _after(line, i)))
+        if chosen is not None:
+            out[i] = replace(word, text=chosen, doubts=())
+    return out
+
+
+def _before(line: list[Word], i: int) -> list[str]:
+    """Up to two syllables before word i that run on to it (only spaces between)."""
+    out: list[str] = []
+    while i > 0 and len(out) < 2 and line[i - 1].text[-1:].isalpha() and line[i].text[:1].isalpha():
+        out = SYLLABLE.findall(line[i - 1].text)[-1:] + out
+        i -= 1
+    return out
+
+
+def _after(line: list[Word], i: int) -> list[str]:
+    """Up to two syllables after word i that it runs on to."""
+    out: list[str] = []
+    while i + 1 < len(line) and len(out) < 2 and line[i].text[-1:].isalpha() and line[i + 1].text[:1].isalpha():
+        out += SYLLABLE.findall(line[i + 1].text)[:1]
+        i += 1
+    return out

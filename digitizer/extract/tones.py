@@ -5,9 +5,10 @@ Tesseract confuses the five tone marks (and a vowel's hat) on otherwise well-rea
 is meant is plain from the neighbours: Vietnamese words are mostly two syllables, and only one
 reading of the doubtful syllable makes a word with either neighbour.
 
-The words are Viet74K, the 74,000-entry word list underthesea ships (`corpus/data`); its
-spellings use the old tone placement (hoà, uỷ), so syllables are compared by their letters
-and their tone, wherever the mark sits. A syllable is changed only when it makes a word with
+The words are the four word lists underthesea ships (`corpus/data`: Viet11K, 22K, 39K and
+74K; the largest spells "kì thi" where the smallest has "kỳ thi"); their spellings use the
+old tone placement (hoà, uỷ), so syllables are compared by their letters and their tone,
+wherever the mark sits. A syllable is changed only when it makes a word with
 neither neighbour and the evidence for one other reading is strong (see `fix_tones`); proper
 nouns (capitalised in running text) and text in capitals are never changed.
 """
@@ -78,19 +79,23 @@ def spell(k: Key) -> str:
     return unicodedata.normalize("NFC", letters[:at] + letters[at] + TONES[tone] + letters[at + 1:])
 
 
+WORD_LISTS = ("Viet11K.txt", "Viet22K.txt", "Viet39K.txt", "Viet74K.txt")
+
+
 @cache
 def lexicon() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
-    """(every syllable, every pair of neighbouring syllables inside a word) of Viet74K."""
+    """(every syllable, every pair of neighbouring syllables inside a word) of the word lists."""
     spec = find_spec("underthesea")   # located, not imported: the package's import pulls in its NLP models
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the underthesea package is missing: run `make install`")
-    path = Path(next(iter(spec.submodule_search_locations))) / "corpus" / "data" / "Viet74K.txt"
+    folder = Path(next(iter(spec.submodule_search_locations))) / "corpus" / "data"
     syllables: set[Key] = set()
     pairs: set[tuple[Key, Key]] = set()
-    for entry in path.read_text(encoding="utf-8").splitlines():
-        keys = [key(s) for s in re.split(r"[\s-]+", entry.strip()) if s]
-        syllables.update(keys)
-        pairs.update(zip(keys, keys[1:]))
+    for name in WORD_LISTS:
+        for entry in (folder / name).read_text(encoding="utf-8").splitlines():
+            keys = [key(s) for s in re.split(r"[\s-]+", entry.strip()) if s]
+            syllables.update(keys)
+            pairs.update(zip(keys, keys[1:]))
     return frozenset(syllables), frozenset(pairs)
 
 
@@ -205,6 +210,37 @@ def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False)
             last = token.end()
     out.append(text[last:])
     return unicodedata.normalize("NFC", "".join(out))
+
+
+def weighed_reading(word: str, doubts: tuple[str, ...], neighbours: tuple[list[str], list[str]]) -> str | None:
+    """The one of Tesseract's other readings of `word` (Word.doubts) that makes a word with
+    a neighbouring syllable, where the reading it chose makes none: "phô thông" → "phổ
+    thông", ổ having been weighed beside ô. Tesseract's own doubt makes one neighbour enough,
+    if that neighbour is free: in "địa bàn tỉnh" "bàn" is taken, so "bàn tính" is no reason.
+    `neighbours`: up to two syllables before the word (nearest last) and after it (nearest first)."""
+    syllables, pairs = lexicon()
+    tokens = SYLLABLE.findall(word)
+    if len(tokens) != 1 or not doubts:
+        return None
+    here = key(tokens[0])
+    ahead = [key(s) for s in neighbours[0][-2:]]
+    behind = [key(s) for s in neighbours[1][:2]]
+    before, after = (ahead[-1] if ahead else None), (behind[0] if behind else None)
+    if (before, here) in pairs or (here, after) in pairs:
+        return None
+    if len(ahead) == 2 and tuple(ahead) in pairs:
+        before = None                   # taken by the syllable before it
+    if len(behind) == 2 and tuple(behind) in pairs:
+        after = None
+    made: dict[Key, str] = {}
+    for doubt in doubts:
+        found = SYLLABLE.findall(doubt)
+        if len(found) != 1 or SYLLABLE.sub("", doubt) != SYLLABLE.sub("", word):
+            continue                    # another character than a letter: not a tone's doubt
+        other = key(found[0])
+        if other in syllables and ((before, other) in pairs or (other, after) in pairs):
+            made.setdefault(other, doubt)
+    return next(iter(made.values())) if len(made) == 1 else None
 
 
 def _majority(keys: list[Key], i: int, usage: Usage, syllables: frozenset[Key],

@@ -41,10 +41,17 @@ def tessdata() -> str:
 def _api(path: str, lang: str, psm: int) -> tesserocr.PyTessBaseAPI:
     """One loaded model per process and (language, layout mode): the point of this engine."""
     try:
-        return tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
+        api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
     except RuntimeError as exc:
         raise DigitizerError("ocr_failed", f"Tesseract cannot load {lang!r} from {path}: {exc}",
                              transient=False) from exc
+    api.SetVariable("lstm_choice_mode", "2")      # each character's other readings, for Word.doubts
+    return api
+
+
+# A character's other reading Tesseract gives this much confidence (0..100) is one it weighed:
+# "phô" has ổ at 33 beside ô at 90, "đê" has ể at 81 beside ê at 85.
+DOUBT = 30.0
 
 
 def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, timeout: float = 180.0) -> list[Word]:
@@ -59,19 +66,55 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, ti
         raise DigitizerError("ocr_timeout", f"over {timeout:.0f} s")
     words: list[Word] = []
     line = -1
+    word: Word | None = None
+    symbols: list[tuple[str, list[str]]] = []
     iterator = api.GetIterator()
-    level = tesserocr.RIL.WORD
-    for item in tesserocr.iterate_level(iterator, level) if iterator is not None else []:
+    for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL) if iterator is not None else []:
         if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
             line += 1
-        try:
-            text = unicodedata.normalize("NFC", item.GetUTF8Text(level) or "").translate(LOOKALIKES).strip()
-        except RuntimeError:          # tesserocr's "No text returned": a word box without text (blank page)
-            continue
-        box = item.BoundingBox(level)
-        if not text or box is None:
-            continue
-        x0, y0, x1, y1 = box
-        words.append(Word(text, x0, y0, x1 - x0, y1 - y0, max(0.0, item.Confidence(level)) / 100, line))
+        if item.IsAtBeginningOf(tesserocr.RIL.WORD):
+            _add(words, word, symbols)
+            word, symbols = _word(item, line), []
+        if word is not None:
+            symbols.append(_symbol(item))
+    _add(words, word, symbols)
     api.Clear()
     return words
+
+
+def _text(item: tesserocr.PyResultIterator, level: int) -> str:
+    try:
+        return unicodedata.normalize("NFC", item.GetUTF8Text(level) or "").translate(LOOKALIKES).strip()
+    except RuntimeError:          # tesserocr's "No text returned": a box without text (blank page)
+        return ""
+
+
+def _word(item: tesserocr.PyResultIterator, line: int) -> Word | None:
+    level = tesserocr.RIL.WORD
+    text, box = _text(item, level), item.BoundingBox(level)
+    if not text or box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return Word(text, x0, y0, x1 - x0, y1 - y0, max(0.0, item.Confidence(level)) / 100, line)
+
+
+def _symbol(item: tesserocr.PyResultIterator) -> tuple[str, list[str]]:
+    """A character as read, and the other readings Tesseract weighed for it."""
+    text = _text(item, tesserocr.RIL.SYMBOL)
+    others = [unicodedata.normalize("NFC", choice.GetUTF8Text()).translate(LOOKALIKES)
+              for choice in item.GetChoiceIterator() if choice.Confidence() >= DOUBT]
+    return text, [other for other in others if other and other != text]
+
+
+def _add(words: list[Word], word: Word | None, symbols: list[tuple[str, list[str]]]) -> None:
+    """`word`, with its doubts: the word with one character read another way."""
+    if word is None:
+        return
+    if "".join(text for text, _ in symbols) == word.text:
+        doubts: list[str] = []
+        at = 0
+        for text, others in symbols:
+            doubts += [word.text[:at] + other + word.text[at + len(text):] for other in others]
+            at += len(text)
+        word.doubts = tuple(dict.fromkeys(doubts))
+    words.append(word)

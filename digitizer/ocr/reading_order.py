@@ -11,7 +11,7 @@ the gutter between them (a paragraph's line); each segment goes to the side of i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from statistics import median
 
@@ -190,5 +190,5 @@ def reading_order(words: list[Word]) -> list[Word]:
     """The words in reading order, each segment a line of its own (new line ids)."""
     out: list[Word] = []
     for line_id, seg in enumerate(ordered_segments(words)):
-        out += [Word(w.text, w.left, w.top, w.width, w.height, w.confidence, line_id) for w in seg.words]
+        out += [replace(w, line=line_id) for w in seg.words]
     return out
