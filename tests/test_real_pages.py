@@ -176,6 +176,16 @@ def _lines(words: list[Word]) -> list[list[Word]]:
     return out
 
 
+def test_the_api_engine_keeps_the_readings_tesseract_weighed():
+    s = sample("cong_van", "lowres", seed=5, fmt="png")
+    picture = Image.open(io.BytesIO(s.data))
+    words = recognize(np.asarray(picture.convert("L")), picture.info.get("dpi", (200, 200))[0], OcrSettings())
+    doubted = [w for w in words if w.doubts]
+    assert len(doubted) >= 3
+    for w in doubted:       # each doubt is the word with one character read otherwise
+        assert all(len(d) == len(w.text) and sum(a != b for a, b in zip(d, w.text)) == 1 for d in w.doubts), w
+
+
 def test_the_api_engine_reads_like_the_command_line_and_times_out_as_transient():
     s = sample("quyet_dinh", "clean", seed=24, fmt="png")
     image = np.asarray(Image.open(io.BytesIO(s.data)).convert("L"))

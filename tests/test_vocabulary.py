@@ -156,3 +156,22 @@ def test_running_text_gets_rare_syllables_put_right_but_not_a_lines_edge():
     # Nor is a rare syllable at a line's end given its commonest reading ("khăn"): its word
     # ("khẩn trương") may go on on the next line.
     assert fix_tones("biện pháp khân", running_text=True) == "biện pháp khân"
+
+
+def test_a_reading_tesseract_weighed_is_taken_where_it_alone_makes_a_word():
+    from digitizer.extract.tones import weighed_reading
+    # "phổ thông": ổ was weighed beside the ô Tesseract chose.
+    assert weighed_reading("phô", ("phỏ", "phổ"), (["trung", "học"], ["thông", "năm"])) == "phổ"
+    # "bàn" is taken by "địa": "bàn tính" is no reason to change "tỉnh".
+    assert weighed_reading("tỉnh", ("tính", "tĩnh"), (["địa", "bàn"], ["Quảng", "Ngãi"])) is None
+    # Two weighed readings make a word ("kỳ thi", "kỳ thị"): nothing to choose by.
+    assert weighed_reading("thì", ("thi", "thị"), (["và", "kỳ"], ["THPT"])) is None
+    # The reading chosen makes a word already.
+    assert weighed_reading("chuyển", ("chuyền",), (["phải"], ["đổi", "số"])) is None
+
+
+def test_respelling_takes_a_weighed_reading_into_the_words():
+    page = _page(["học sinh trung học phô thông"])
+    page.words[4].doubts = ("phỏ", "phổ")
+    fixed, = respell([page])
+    assert fixed.text == "học sinh trung học phổ thông" and fixed.words[4].doubts == ()
