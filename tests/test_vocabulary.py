@@ -175,3 +175,9 @@ def test_respelling_takes_a_weighed_reading_into_the_words():
     page.words[4].doubts = ("phỏ", "phổ")
     fixed, = respell([page])
     assert fixed.text == "học sinh trung học phổ thông" and fixed.words[4].doubts == ()
+
+
+def test_a_name_keeps_its_letters_whatever_tesseract_weighed():
+    page = _page(["Người ký Hà Thanh Vinh"])
+    page.words[4].doubts = ("Vĩnh",)
+    assert respell([page])[0].text == "Người ký Hà Thanh Vinh"

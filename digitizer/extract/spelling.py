@@ -39,12 +39,21 @@ def _settle_doubts(line: list[Word]) -> list[Word]:
     neighbour (tones.weighed_reading). Neighbours are syllables with only a space between."""
     out = list(line)
     for i, word in enumerate(line):
-        if not word.doubts:
+        if not word.doubts or _in_name(line, i):
             continue
         chosen = weighed_reading(word.text, word.doubts, (_before(line, i), _after(line, i)))
         if chosen is not None:
             out[i] = replace(word, text=chosen, doubts=())
     return out
+
+
+def _titled(text: str) -> bool:
+    return text[:1].isupper() and not text.isupper()
+
+
+def _in_name(line: list[Word], i: int) -> bool:
+    """A capitalised word beside another ("Hà Thanh Vinh") is part of a name: never changed."""
+    return _titled(line[i].text) and any(_titled(line[j].text) for j in (i - 1, i + 1) if 0 <= j < len(line))
 
 
 def _before(line: list[Word], i: int) -> list[str]:
