@@ -184,6 +184,8 @@ def test_the_api_engine_keeps_the_readings_tesseract_weighed():
     assert len(doubted) >= 3
     for w in doubted:       # each doubt is the word with one character read otherwise
         assert all(len(d) == len(w.text) and sum(a != b for a, b in zip(d, w.text)) == 1 for d in w.doubts), w
+    dpi = picture.info.get("dpi", (200, 200))[0]
+    assert not any(w.doubts for w in recognize(np.asarray(picture.convert("L")), dpi, OcrSettings(doubts=False)))
 
 
 def test_the_api_engine_reads_like_the_command_line_and_times_out_as_transient():

@@ -15,7 +15,8 @@ from .tones import SYLLABLE, Usage, fix_tones, weighed_reading
 
 
 def respell(pages: list[PageResult]) -> list[PageResult]:
-    """`pages` with each OCR line's misread tone marks put right (tones.fix_tones, running text)."""
+    """`pages` with each OCR line's misread tone marks put right: first by the readings
+    Tesseract weighed, then by the document's majority and the word list (tones.fix_tones)."""
     usage = Usage.of("\n".join(page.text for page in pages))
     return [_respelled(page, usage) if page.ocr == "tesseract" else page for page in pages]
 

@@ -10,9 +10,11 @@ from . import api, tesseract
 
 
 def recognize(image: np.ndarray, dpi: float, ocr: OcrSettings) -> list[Word]:
-    """`ocr.engine`: "api" (the C API, loaded once per process) or "cli" (a tesseract process per page)."""
-    engine = api.recognize if ocr.engine == "api" else tesseract.recognize
-    return engine(image, dpi, ocr.lang, ocr.psm, ocr.page_timeout)
+    """`ocr.engine`: "api" (the C API, loaded once per process; with `ocr.doubts`, each word
+    keeps the readings Tesseract weighed) or "cli" (a tesseract process per page)."""
+    if ocr.engine == "api":
+        return api.recognize(image, dpi, ocr.lang, ocr.psm, ocr.page_timeout, ocr.doubts)
+    return tesseract.recognize(image, dpi, ocr.lang, ocr.psm, ocr.page_timeout)
 
 
 __all__ = ["recognize"]

@@ -41,12 +41,10 @@ def tessdata() -> str:
 def _api(path: str, lang: str, psm: int) -> tesserocr.PyTessBaseAPI:
     """One loaded model per process and (language, layout mode): the point of this engine."""
     try:
-        api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
+        return tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
     except RuntimeError as exc:
         raise DigitizerError("ocr_failed", f"Tesseract cannot load {lang!r} from {path}: {exc}",
                              transient=False) from exc
-    api.SetVariable("lstm_choice_mode", "2")      # each character's other readings, for Word.doubts
-    return api
 
 
 # A character's other reading Tesseract gives this much confidence (0..100) is one it weighed:
@@ -54,9 +52,12 @@ def _api(path: str, lang: str, psm: int) -> tesserocr.PyTessBaseAPI:
 DOUBT = 30.0
 
 
-def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, timeout: float = 180.0) -> list[Word]:
-    """Words in reading order; boxes in pixels of `image` (8-bit grey); confidences in 0..1."""
+def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, timeout: float = 180.0,
+              doubts: bool = True) -> list[Word]:
+    """Words in reading order; boxes in pixels of `image` (8-bit grey); confidences in 0..1.
+    With `doubts`, each word keeps the readings Tesseract weighed for a character (Word.doubts)."""
     api = _api(tessdata(), lang, psm)
+    api.SetVariable("lstm_choice_mode", "2" if doubts else "0")
     image = np.ascontiguousarray(image)
     height, width = image.shape
     api.SetImageBytes(image.tobytes(), width, height, 1, width)
