@@ -19,7 +19,7 @@ from ..model import Word
 from ..text import fold
 
 GAP_HEIGHTS = 2.5        # a gap this many word heights wide separates two segments of a row
-NOISE_CONFIDENCE = 0.6   # segments read with less mean confidence are marks, not text
+NOISE_CONFIDENCE = 0.6   # a word read with less is doubtful; a segment of mostly doubtful letters is marks
 
 
 @dataclass
