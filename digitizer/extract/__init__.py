@@ -46,7 +46,7 @@ def _check(fields: dict[str, Field | None]) -> None:
 
 
 def load_vocabularies() -> None:
-    """Read the word lists and place registry now (about 0.5 s), at a worker's start rather
+    """Read the word lists and place registry now (about 0.9 s), at a worker's start rather
     than inside its first document's timing."""
     lexicon()
     places()
