@@ -181,3 +181,13 @@ def test_a_name_keeps_its_letters_whatever_tesseract_weighed():
     page = _page(["Người ký Hà Thanh Vinh"])
     page.words[4].doubts = ("Vĩnh",)
     assert respell([page])[0].text == "Người ký Hà Thanh Vinh"
+
+
+def test_phrases_printed_in_capitals_get_their_marks():
+    page = _page(["UBND THÀNH PHÓ ĐÀ NẴNG", "SƠ GIÁO DỤC VÀ ĐẠO TẠO", "KT. GIÁM ĐÓC", "PHO CHANH VAN PHONG",
+                  "ỦY BAN NHÂN DÂN", "Trung tâm phó giám đốc"])
+    assert respell([page])[0].text.splitlines() == [
+        "UBND THÀNH PHỐ ĐÀ NẴNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "KT. GIÁM ĐỐC", "PHÓ CHÁNH VĂN PHÒNG",
+        "ỦY BAN NHÂN DÂN", "Trung tâm phó giám đốc"]        # not in capitals: not a header's phrase
+    printed = _page(["UỶ BAN NHÂN DÂN", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"])   # old placement, as printed
+    assert respell([printed])[0] is printed

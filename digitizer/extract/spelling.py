@@ -10,8 +10,9 @@ from dataclasses import replace
 from itertools import groupby
 
 from ..model import PageResult, Word
-from ..text import page_text
-from .tones import SYLLABLE, Usage, fix_tones, weighed_reading
+from ..text import fold, page_text
+from .tones import SYLLABLE, Usage, fix_tones, key, weighed_reading
+from .vocabulary import CAPITAL_PHRASES
 
 
 def respell(pages: list[PageResult]) -> list[PageResult]:
@@ -24,7 +25,7 @@ def respell(pages: list[PageResult]) -> list[PageResult]:
 def _respelled(page: PageResult, usage: Usage) -> PageResult:
     words: list[Word] = []
     for _, group in groupby(page.words, key=lambda w: w.line):
-        line = _settle_doubts(list(group))
+        line = _capital_phrases(_settle_doubts(list(group)))
         text = " ".join(w.text for w in line)
         fixed = fix_tones(text, usage, running_text=True).split(" ")
         if len(fixed) == len(line):     # a word holding a space (a text layer's) keeps the line as read
@@ -45,6 +46,28 @@ def _settle_doubts(line: list[Word]) -> list[Word]:
         chosen = weighed_reading(word.text, word.doubts, (_before(line, i), _after(line, i)))
         if chosen is not None:
             out[i] = replace(word, text=chosen, doubts=())
+    return out
+
+
+def _capital_phrases(line: list[Word]) -> list[Word]:
+    """Words in capitals that spell one of the phrases Decree 30 pages print so (vocabulary.
+    CAPITAL_PHRASES) but with other marks, given the phrase's: "GIÁM ĐÓC" → "GIÁM ĐỐC". A
+    spelling with the same marks placed otherwise ("UỶ", "HOÀ") is as printed and stays."""
+    out = list(line)
+    cores = [SYLLABLE.fullmatch(w.text.strip(",.;:")) for w in line]
+    i = 0
+    while i < len(line):
+        for phrase in CAPITAL_PHRASES:
+            parts = phrase.split()
+            span = cores[i:i + len(parts)]
+            if len(span) == len(parts) and all(m is not None and m.group().isupper() for m in span) and \
+                    [fold(m.group()) for m in span if m is not None] == [fold(p) for p in parts]:
+                for j, (m, part) in enumerate(zip(span, parts), i):
+                    if m is not None and key(m.group()) != key(part):
+                        out[j] = replace(line[j], text=line[j].text.replace(m.group(), part, 1))
+                i += len(parts) - 1
+                break
+        i += 1
     return out
 
 

@@ -57,6 +57,15 @@ FAMILY_NAMES = {fold(n): n for n in _FAMILY if sum(fold(m) == fold(n) for m in _
 ABBREVIATIONS = sorted({t.abbreviation for t in DOC_TYPES if t.abbreviation})
 # Abbreviations of issuing bodies that show up in numbers after the kind: UBND, HĐND, ...
 BODY_ABBREVIATIONS = ["UBND", "HĐND", "VP", "TTPVHCC", "CT", "MTTQ"]
+# What Decree 30 pages print in capitals besides names: the motto, bodies, signing titles and
+# document types. Tesseract is least sure of marks on capitals ("GIÁM ĐÓC", "CHÚ TỊCH",
+# "PHO CHANH VAN PHONG"), and in these phrases the letters leave no doubt which marks they carry.
+CAPITAL_PHRASES = sorted({p.upper() for p in [
+    "Cộng hòa xã hội chủ nghĩa Việt Nam", "Ủy ban nhân dân", "Hội đồng nhân dân", "Thành phố", "Giám đốc",
+    "Phó giám đốc", "Chủ tịch", "Phó chủ tịch", "Chánh văn phòng", "Phó chánh văn phòng", "Trưởng phòng",
+    "Phó trưởng phòng", "Trưởng ban", "Phó trưởng ban", "Văn phòng", "Sở giáo dục và đào tạo", "Sở tài chính",
+    "Sở y tế", "Sở tư pháp", "Sở nội vụ", "Bệnh viện", "Trung tâm", "Người làm đơn", "Người khai",
+    *(t.name for t in DOC_TYPES if " " in t.name)]}, key=lambda p: -len(p.split()))
 # The two a header or a reader writes for a body's name.
 SPELLED_OUT = {"ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân"}
 
