@@ -54,21 +54,22 @@ def _capital_phrases(line: list[Word]) -> list[Word]:
     CAPITAL_PHRASES) but with other marks, given the phrase's: "GIÁM ĐÓC" → "GIÁM ĐỐC". A
     spelling with the same marks placed otherwise ("UỶ", "HOÀ") is as printed and stays."""
     out = list(line)
-    cores = [SYLLABLE.fullmatch(w.text.strip(",.;:")) for w in line]
+    cores = [m.group() if (m := SYLLABLE.fullmatch(w.text.strip(",.;:"))) else "" for w in line]
+    folded = [fold(core) if core.isupper() else None for core in cores]     # capitals only
     i = 0
     while i < len(line):
-        for phrase in CAPITAL_PHRASES:
-            parts = phrase.split()
-            span = cores[i:i + len(parts)]
-            if len(span) == len(parts) and all(m is not None and m.group().isupper() for m in span) and \
-                    [fold(m.group()) for m in span if m is not None] == [fold(p) for p in parts]:
-                for j, (m, part) in enumerate(zip(span, parts), i):
-                    if m is not None and key(m.group()) != key(part):
-                        out[j] = replace(line[j], text=line[j].text.replace(m.group(), part, 1))
+        for parts, folds in _PHRASES:
+            if folded[i:i + len(folds)] == folds:
+                for j, part in enumerate(parts, i):
+                    if key(cores[j]) != key(part):
+                        out[j] = replace(line[j], text=line[j].text.replace(cores[j], part, 1))
                 i += len(parts) - 1
                 break
         i += 1
     return out
+
+
+_PHRASES = [(phrase.split(), [fold(part) for part in phrase.split()]) for phrase in CAPITAL_PHRASES]
 
 
 def _titled(text: str) -> bool:
