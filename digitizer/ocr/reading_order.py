@@ -155,10 +155,11 @@ def ordered_segments(words: list[Word]) -> list[Segment]:
     text = [s for s in parts if s.is_text] or parts
     middle = (min(s.x0 for s in text) + max(s.x1 for s in text)) / 2 if text else 0.0
     all_rows = rows(parts)
+    with_text = [j for j, row in enumerate(all_rows) if any(s.is_text for s in row.segments)]
     before: list[Row] = []          # rows since the last block, not yet given out
     i = 0
     while i < len(all_rows):
-        above = next((row for row in reversed(all_rows[:i]) if any(s.is_text for s in row.segments)), None)
+        above = next((all_rows[j] for j in reversed(with_text) if j < i), None)
         gutter = _gutter(all_rows[i], above, middle)      # marks between (a seal's scrawl) are passed over
         if gutter is None:
             before.append(all_rows[i])
