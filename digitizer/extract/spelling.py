@@ -11,7 +11,7 @@ from itertools import groupby
 
 from ..model import PageResult, Word
 from ..text import fold, page_text
-from .tones import SYLLABLE, Usage, fix_tones, key, weighed_reading
+from .tones import SYLLABLE, Usage, fix_tones, key, titled, weighed_reading
 from .vocabulary import CAPITAL_PHRASES
 
 
@@ -72,13 +72,9 @@ def _capital_phrases(line: list[Word]) -> list[Word]:
 _PHRASES = [(phrase.split(), [fold(part) for part in phrase.split()]) for phrase in CAPITAL_PHRASES]
 
 
-def _titled(text: str) -> bool:
-    return text[:1].isupper() and not text.isupper()
-
-
 def _in_name(line: list[Word], i: int) -> bool:
     """A capitalised word beside another ("Hà Thanh Vinh") is part of a name: never changed."""
-    return _titled(line[i].text) and any(_titled(line[j].text) for j in (i - 1, i + 1) if 0 <= j < len(line))
+    return titled(line[i].text) and any(titled(line[j].text) for j in (i - 1, i + 1) if 0 <= j < len(line))
 
 
 def _before(line: list[Word], i: int) -> list[str]:

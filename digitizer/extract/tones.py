@@ -181,7 +181,7 @@ def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False)
             return None
         left = neighbour(i - 1) if joined[i] else None
         right = neighbour(i + 1) if i + 1 < len(tokens) and joined[i + 1] else None
-        if (left, keys[i]) in pairs or (keys[i], right) in pairs:
+        if makes_word(left, keys[i], right, pairs):
             return None
         # A neighbour already making a word on its other side is taken: not free to make one here.
         left_free = left is not None and not (i >= 2 and joined[i - 1] and (neighbour(i - 2), left) in pairs)
@@ -199,8 +199,7 @@ def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False)
         word = token.group()
         if _proper(word, joined[i]) or len(word) < 2 or not word.isalpha():
             continue
-        titled = word[:1].isupper() and not word.isupper()
-        choice = _majority(keys, i, usage, syllables, pairs) if usage is not None and not titled else None
+        choice = _majority(keys, i, usage, syllables, pairs) if usage is not None and not titled(word) else None
         if choice is None and word_list:
             choice = by_word_list(i)
         if choice is not None:
@@ -226,7 +225,7 @@ def weighed_reading(word: str, doubts: tuple[str, ...], neighbours: tuple[list[s
     ahead = [key(s) for s in neighbours[0][-2:]]
     behind = [key(s) for s in neighbours[1][:2]]
     before, after = (ahead[-1] if ahead else None), (behind[0] if behind else None)
-    if (before, here) in pairs or (here, after) in pairs:
+    if makes_word(before, here, after, pairs):
         return None
     if len(ahead) == 2 and tuple(ahead) in pairs:
         before = None                   # taken by the syllable before it
@@ -238,7 +237,7 @@ def weighed_reading(word: str, doubts: tuple[str, ...], neighbours: tuple[list[s
         if len(found) != 1 or SYLLABLE.sub("", doubt) != SYLLABLE.sub("", word):
             continue                    # another character than a letter: not a tone's doubt
         other = key(found[0])
-        if other in syllables and ((before, other) in pairs or (other, after) in pairs):
+        if other in syllables and makes_word(before, other, after, pairs):
             made.setdefault(other, doubt)
     return next(iter(made.values())) if len(made) == 1 else None
 
@@ -251,7 +250,7 @@ def _majority(keys: list[Key], i: int, usage: Usage, syllables: frozenset[Key],
     through a document ("phô thông"), so a majority alone may be the misreading's."""
     left = keys[i - 1] if i > 0 else None
     right = keys[i + 1] if i + 1 < len(keys) else None
-    if (left, keys[i]) in pairs or (keys[i], right) in pairs:
+    if makes_word(left, keys[i], right, pairs):
         return None
     here = usage.support(left, keys[i], right)
     best = max(readings(keys[i], syllables), key=lambda k: usage.support(left, k, right), default=None)
@@ -278,9 +277,19 @@ def _choose(here: Key, free: tuple[Key | None, Key | None], needed: int,
     return agreed[0] if len(agreed) == 1 else None
 
 
+def makes_word(left: Key | None, here: Key, right: Key | None, pairs: frozenset[tuple[Key, Key]]) -> bool:
+    """`here` makes a word of the lists with the neighbour on either side."""
+    return (left, here) in pairs or (here, right) in pairs
+
+
+def titled(word: str) -> bool:
+    """Capitalised, not in capitals: a name, or a sentence's first word."""
+    return word[:1].isupper() and not word.isupper()
+
+
 def _proper(word: str, joined: bool) -> bool:
     """A capitalised word inside running text is a name: not ours to change."""
-    return word[:1].isupper() and not word.isupper() and joined
+    return titled(word) and joined
 
 
 def _zipf(k: Key) -> float:
