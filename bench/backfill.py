@@ -23,13 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ENV, ROOT, median, run_tesseract, scanned_pages, write_samples
+from common import DIGITIZER, ROOT, user_env, median, run_tesseract, scanned_pages, write_samples
 
 
 def run_backfill(archive: Path, data: Path, workers: int, extra_env: dict[str, str] | None = None) -> float:
-    env = {**ENV, "DIGITIZER_DATA_DIR": str(data), **(extra_env or {})}
+    env = user_env(DIGITIZER_DATA_DIR=str(data), **(extra_env or {}))
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "digitizer.cli", "backfill", str(archive), "--workers",
+    proc = subprocess.run([DIGITIZER, "backfill", str(archive), "--workers",
                            str(workers)], capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - start
     if "report:" not in proc.stdout:

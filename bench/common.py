@@ -21,7 +21,16 @@ sys.path.insert(0, str(ROOT))
 
 from samples import DEGRADATIONS, KINDS, Sample, generate  # noqa: E402
 
-ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+# The baselines run one thread per process, as digitizer does: two processes on two cores.
+BASELINE_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+DIGITIZER = str(Path(sys.executable).with_name("digitizer"))   # the command a user runs
+
+
+def user_env(**settings: str) -> dict[str, str]:
+    """What a user's shell gives `digitizer`: PATH, HOME and the locale, and the settings named
+    here; nothing that would limit threads for it (issue 27: the benchmarks once hid that)."""
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    return {**env, **settings}
 
 
 # The speed benchmarks' scans: each degradation in the format a scanner would give it.
@@ -89,7 +98,7 @@ def run_parallel(jobs: int, items: list[Path], fn: Callable[[Path], str]) -> Eng
 
 def tesseract_text(image: Path) -> str:
     return subprocess.run(["tesseract", str(image), "-", "-l", "vie"], capture_output=True, check=True,
-                          env=ENV).stdout.decode("utf-8")
+                          env=BASELINE_ENV).stdout.decode("utf-8")
 
 
 def run_tesseract(files: list[Path], jobs: int) -> EngineRun:
@@ -123,7 +132,7 @@ def run_ocrmypdf(files: list[Path], jobs: int, out: Path) -> EngineRun | None:
         extra = [] if _has_dpi(path) else ["--image-dpi", "300"]
         subprocess.run(["ocrmypdf", "-q", "-l", "vie", "--rotate-pages", "--deskew", "--clean",
                         "--jobs", "1", *extra, str(path), str(target)],
-                       capture_output=True, check=True, env=ENV)
+                       capture_output=True, check=True, env=BASELINE_ENV)
         return pdftotext(target)
 
     return run_parallel(jobs, files, one)
@@ -131,9 +140,9 @@ def run_ocrmypdf(files: list[Path], jobs: int, out: Path) -> EngineRun | None:
 
 def run_digitizer(files: list[Path], jobs: int, data_dir: Path) -> tuple[EngineRun, list[dict]]:
     """`digitizer process --json` on all files, then `pdftotext` of each stored PDF."""
-    env = {**ENV, "DIGITIZER_DATA_DIR": str(data_dir), "DIGITIZER_WORKERS": str(jobs)}
+    env = user_env(DIGITIZER_DATA_DIR=str(data_dir), DIGITIZER_WORKERS=str(jobs))
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "digitizer.cli", "process", "--json", "--force",
+    proc = subprocess.run([DIGITIZER, "process", "--json", "--force",
                            *map(str, files)], capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - start
     records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]

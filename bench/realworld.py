@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import ENV, ROOT, median, run_digitizer, run_parallel, tesseract_text
+from common import BASELINE_ENV, ROOT, median, run_digitizer, run_parallel, tesseract_text
 from digitizer.extract.tones import key
 from digitizer.extract.vocabulary import expand_bodies
 from rapidfuzz.distance import Levenshtein
@@ -94,7 +94,7 @@ def ocrmypdf(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, lis
         target = work / (path.stem + ".ocrmypdf.pdf")
         extra = [] if path.suffix.lower() == ".pdf" else ["--image-dpi", "300"]
         subprocess.run(["ocrmypdf", "-q", "-l", "vie", "--force-ocr", "--rotate-pages", "--deskew", "--jobs", "1",
-                        *extra, str(path), str(target)], capture_output=True, check=True, env=ENV)
+                        *extra, str(path), str(target)], capture_output=True, check=True, env=BASELINE_ENV)
         out[path.name] = pdf_pages_text(target, count[path.name])
         return ""
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from common import ENV, ROOT
+from common import DIGITIZER, ROOT, user_env
 
 
 def start_watch(inbox: Path, data: Path, settle: float, workers: int = 2, **env_extra: str) -> subprocess.Popen:
-    env = {**ENV, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": str(workers), **env_extra}
-    return subprocess.Popen([sys.executable, "-m", "digitizer.cli", "watch", str(inbox), "--settle", str(settle)],
+    env = user_env(DIGITIZER_DATA_DIR=str(data), DIGITIZER_WORKERS=str(workers), **env_extra)
+    return subprocess.Popen([DIGITIZER, "watch", str(inbox), "--settle", str(settle)],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 

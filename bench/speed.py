@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ENV, ROOT, median, run_tesseract, scanned_pages, write_samples
+from common import DIGITIZER, ROOT, user_env, median, run_tesseract, scanned_pages, write_samples
 
 
 MEASURE = """
@@ -31,8 +31,8 @@ print(seconds, peak_kb, proc.returncode)
 
 
 def run_digitizer_measured(files: list[Path], jobs: int, data_dir: Path) -> tuple[float, float]:
-    env = {**ENV, "DIGITIZER_DATA_DIR": str(data_dir), "DIGITIZER_WORKERS": str(jobs)}
-    cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "digitizer.cli", "process", "--force",
+    env = user_env(DIGITIZER_DATA_DIR=str(data_dir), DIGITIZER_WORKERS=str(jobs))
+    cmd = [sys.executable, "-c", MEASURE, DIGITIZER, "process", "--force",
            *map(str, files)]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout.split()
     if out[2] != "0":

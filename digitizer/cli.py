@@ -19,7 +19,7 @@ from .jobs.loops import BackfillOptions, WatchOptions, run_backfill, run_watch
 from .jobs.queue import open_queue, run_consumer
 from .model import Record
 from .extract import load_vocabularies
-from .ocr.tesseract import single_thread_env
+from .threads import single_thread
 from .parallel import PagePool
 from .pipeline import failed_record
 from .text import page_ranges
@@ -43,7 +43,7 @@ def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tu
     """Documents in parallel when there are enough of them, else pages in parallel."""
     workers = settings.worker_count()
     if len(paths) >= workers > 1:
-        with ProcessPoolExecutor(workers, initializer=single_thread_env) as pool:
+        with ProcessPoolExecutor(workers, initializer=single_thread) as pool:
             futures = [pool.submit(_ingest_alone, p, settings, force) for p in paths]
             for path, future in zip(paths, futures):
                 yield path, future.result()

@@ -6,7 +6,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from .ocr.tesseract import single_thread_env
+from .threads import single_thread
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -21,9 +21,9 @@ class PagePool:
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PagePool:
-        single_thread_env()
+        single_thread()
         if self.workers > 1:
-            self._executor = ProcessPoolExecutor(self.workers, initializer=single_thread_env)
+            self._executor = ProcessPoolExecutor(self.workers, initializer=single_thread)
         return self
 
     def __exit__(self, *exc: object) -> None:

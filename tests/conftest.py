@@ -9,8 +9,6 @@ import pytest
 from digitizer.config import Settings
 from samples import Sample, generate
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 
 @lru_cache(maxsize=None)
 def sample(kind: str, degradation: str, seed: int = 1, fmt: str | None = None, pages: int = 1) -> Sample:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..errors import DigitizerError
 from ..extract import load_vocabularies
-from ..ocr.tesseract import single_thread_env, sweep_stale
+from ..ocr.tesseract import sweep_stale
+from ..threads import single_thread
 from ..pipeline import failed_record
 from ..storage import ObjectStore, open_index, open_store
 from ..storage.index import SearchIndex
@@ -54,7 +55,7 @@ class WorkerContext:
 
     @classmethod
     def open(cls, settings: Settings) -> "WorkerContext":
-        single_thread_env()               # one Tesseract thread per worker process
+        single_thread()               # one Tesseract thread per worker process
         # What a killed command-line OCR left behind; a page running now is younger than its timeout.
         sweep_stale(older_than=settings.ocr.page_timeout + 60)
         load_vocabularies()

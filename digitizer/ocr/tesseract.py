@@ -8,7 +8,6 @@ faster than the PNG pytesseract would make of an in-memory image.
 from __future__ import annotations
 
 import errno
-import os
 import shutil
 import subprocess
 import tempfile
@@ -117,8 +116,3 @@ def _append_line(out: list[Word], line: list[Word], line_id: int) -> int:
     out.extend(Word(w.text, w.left, w.top, w.width, w.height, w.confidence, line_id) for w in line)
     return line_id + 1
 
-
-def single_thread_env() -> None:
-    """One thread per process for Tesseract and OpenCV: parallelism comes from processes."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    cv2.setNumThreads(1)
