@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -138,9 +139,22 @@ def run_ocrmypdf(files: list[Path], jobs: int, out: Path) -> EngineRun | None:
     return run_parallel(jobs, files, one)
 
 
-def run_digitizer(files: list[Path], jobs: int, data_dir: Path) -> tuple[EngineRun, list[dict]]:
-    """`digitizer process --json` on all files, then `pdftotext` of each stored PDF."""
-    env = user_env(DIGITIZER_DATA_DIR=str(data_dir), DIGITIZER_WORKERS=str(jobs))
+def add_settings_option(parser: argparse.ArgumentParser) -> None:
+    """`--set-env DIGITIZER_X=V`, repeatable: settings for the digitizer runs of a benchmark
+    (DIGITIZER_OCR_DOUBTS=false measures the reading without the language model's choices)."""
+    parser.add_argument("--set-env", action="append", default=[], metavar="DIGITIZER_X=V",
+                        help="a setting for digitizer, e.g. DIGITIZER_OCR_DOUBTS=false")
+
+
+def settings_of(args: argparse.Namespace) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in args.set_env)
+
+
+def run_digitizer(files: list[Path], jobs: int, data_dir: Path,
+                  settings: dict[str, str] | None = None) -> tuple[EngineRun, list[dict]]:
+    """`digitizer process --json` on all files (with `settings`, DIGITIZER_* variables), then
+    `pdftotext` of each stored PDF."""
+    env = user_env(DIGITIZER_DATA_DIR=str(data_dir), DIGITIZER_WORKERS=str(jobs), **(settings or {}))
     start = time.perf_counter()
     proc = subprocess.run([DIGITIZER, "process", "--json", "--force",
                            *map(str, files)], capture_output=True, text=True, env=env, cwd=ROOT)

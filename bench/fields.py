@@ -18,7 +18,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from common import ROOT, run_digitizer, write_samples
+from common import ROOT, add_settings_option, run_digitizer, settings_of, write_samples
 
 from samples import GROUPS, corpus
 from samples.score import normalize
@@ -39,12 +39,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--independent", action="store_true", help="the family the rules were not written on")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "fields.json")
+    add_settings_option(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-fields-"))
     samples = corpus(args.count, args.seed, independent=args.independent)
     files = write_samples(samples, work / "in")
-    _, records = run_digitizer(files, args.jobs, work / "data")
+    _, records = run_digitizer(files, args.jobs, work / "data", settings_of(args))
     by_name = {r["source"]["name"]: r for r in records}
 
     per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])

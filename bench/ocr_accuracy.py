@@ -14,7 +14,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from common import ROOT, run_digitizer, run_ocrmypdf, run_tesseract, write_samples
+from common import ROOT, add_settings_option, run_digitizer, settings_of, run_ocrmypdf, run_tesseract, write_samples
 
 from samples import GROUPS, corpus
 from samples.score import line_errors
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-ocrmypdf", action="store_true")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "accuracy.json")
+    add_settings_option(parser)
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-accuracy-"))
@@ -41,7 +42,7 @@ def main() -> None:
     files = write_samples(samples, work / "in")
     truth = {s.name: s.truth for s in samples}
 
-    engines = {"digitizer": run_digitizer(files, args.jobs, work / "data")[0],
+    engines = {"digitizer": run_digitizer(files, args.jobs, work / "data", settings_of(args))[0],
                "tesseract": run_tesseract(files, args.jobs)}
     if not args.no_ocrmypdf:
         run = run_ocrmypdf(files, args.jobs, work / "ocrmypdf")

@@ -25,7 +25,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import BASELINE_ENV, ROOT, median, run_digitizer, run_parallel, tesseract_text
+from common import (BASELINE_ENV, ROOT, add_settings_option, median, run_digitizer, run_parallel, settings_of,
+                    tesseract_text)
 from digitizer.extract.tones import key
 from digitizer.extract.vocabulary import expand_bodies
 from rapidfuzz.distance import Levenshtein
@@ -51,6 +52,7 @@ class Entry:
     pages: list[str | None]
     fields: dict[str, str]
     conditions: str
+    kind: str
 
 
 def load_set(folder: Path) -> list[Entry]:
@@ -58,7 +60,8 @@ def load_set(folder: Path) -> list[Entry]:
     for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            entries.append(Entry(folder / row["file"], row["text"], row.get("fields", {}), row.get("conditions", "")))
+            entries.append(Entry(folder / row["file"], row["text"], row.get("fields", {}), row.get("conditions", ""),
+                                 row.get("kind", "letter")))
     return entries
 
 
@@ -104,10 +107,10 @@ def ocrmypdf(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, lis
     return out, run.seconds
 
 
-def digitizer(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, list[str]], dict[str, list[str]],
-                                                                      dict[str, dict], float]:
+def digitizer(entries: list[Entry], jobs: int, work: Path, settings: dict[str, str]) -> tuple[
+        dict[str, list[str]], dict[str, list[str]], dict[str, dict], float]:
     """(record text per page, pdftotext per page, records, seconds)."""
-    run, records = run_digitizer([e.file for e in entries], jobs, work / "data")
+    run, records = run_digitizer([e.file for e in entries], jobs, work / "data", settings)
     by_name = {r["source"]["name"]: r for r in records}
     texts, pdf_texts = {}, {}
     for entry in entries:
@@ -153,7 +156,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs for the timing medians (accuracy is the same)")
     parser.add_argument("--no-ocrmypdf", action="store_true")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "realworld.json")
+    add_settings_option(parser)
     args = parser.parse_args()
+    settings = settings_of(args)
 
     entries = load_set(args.set)
     work = Path(tempfile.mkdtemp(prefix="bench-realworld-"))
@@ -161,7 +166,7 @@ def main() -> None:
     engines: dict[str, dict[str, list[str]]] = {}
     records: dict[str, dict] = {}
     for run in range(args.runs):
-        ours, ours_pdf, records, secs = digitizer(entries, args.jobs, work / f"d{run}")
+        ours, ours_pdf, records, secs = digitizer(entries, args.jobs, work / f"d{run}", settings)
         engines["digitizer"], engines["digitizer (pdftotext)"] = ours, ours_pdf
         seconds["digitizer"].append(secs)
         raw, secs = raw_tesseract(entries, args.jobs, work / f"t{run}")
@@ -188,7 +193,7 @@ def main() -> None:
                 for n in names:
                     blank_chars[n] += len(normalize(engines[n][entry.file.name][number - 1]))
                 continue
-            row = {"page": f"{entry.file.name} p{number}", "chars": len(normalize(truth)),
+            row = {"page": f"{entry.file.name} p{number}", "kind": entry.kind, "chars": len(normalize(truth)),
                    "ocr": facts.get("ocr", "-"), "rotated": facts.get("rotated", 0)}
             for n in names:
                 value = page_cer(truth, engines[n][entry.file.name][number - 1])
@@ -207,6 +212,11 @@ def main() -> None:
     print("| **all pages (characters)** | " + f"{sum(r['chars'] for r in rows)} | " +
           " | ".join(f"**{100 * overall[n]:.1f}%**" for n in names) + " |")
     print("| mean of pages | | " + " | ".join(f"{100 * means[n]:.1f}%" for n in names) + " |")
+    by_kind = {kind: [r for r in rows if r["kind"] == kind] for kind in dict.fromkeys(r["kind"] for r in rows)}
+    for kind, kind_rows in by_kind.items():
+        chars = sum(r["chars"] for r in kind_rows)
+        print(f"| {kind} pages (characters) | {chars} | "
+              + " | ".join(f"{100 * sum(r[n] * r['chars'] for r in kind_rows) / chars:.1f}%" for n in names) + " |")
     worse = [r["page"] for r in rows if r["digitizer"] > r["tesseract"] + 0.02]
     print(f"\npages worse than raw Tesseract by more than 2 points: {len(worse)} {worse}")
     print(f"upright pages turned by digitizer: {len(turned)} {turned}")

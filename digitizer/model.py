@@ -15,6 +15,13 @@ SCHEMA = 3          # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.s
 Box = tuple[float, float, float, float]      # x0, y0, x1, y1
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """Another reading Tesseract weighed for a word: the word with one character read otherwise."""
+    text: str
+    odds: float                  # Tesseract's confidence in that character over the one it chose
+
+
 @dataclass
 class Word:
     """One recognised word; the box is in pixels of the upright, deskewed page image."""
@@ -25,7 +32,7 @@ class Word:
     height: int
     confidence: float            # 0..1
     line: int                    # words with the same line id share a baseline
-    doubts: tuple[str, ...] = ()  # other readings Tesseract weighed, each one character different
+    doubts: tuple[Doubt, ...] = ()  # other readings Tesseract weighed, each one character different
 
 
 @dataclass

@@ -183,7 +183,9 @@ def test_the_api_engine_keeps_the_readings_tesseract_weighed():
     doubted = [w for w in words if w.doubts]
     assert len(doubted) >= 3
     for w in doubted:       # each doubt is the word with one character read otherwise
-        assert all(len(d) == len(w.text) and sum(a != b for a, b in zip(d, w.text)) == 1 for d in w.doubts), w
+        assert all(len(d.text) == len(w.text) and sum(a != b for a, b in zip(d.text, w.text)) == 1
+                   for d in w.doubts), w
+        assert all(0 < d.odds for d in w.doubts), w      # the other character's confidence over the chosen one's
     dpi = picture.info.get("dpi", (200, 200))[0]
     assert not any(w.doubts for w in recognize(np.asarray(picture.convert("L")), dpi, OcrSettings(doubts=False)))
 

@@ -6,7 +6,7 @@ import pytest
 
 from digitizer.extract.spelling import respell
 from digitizer.extract.tones import Usage, fix_tones, key, spell
-from digitizer.model import PageResult, Word
+from digitizer.model import Doubt, PageResult, Word
 from digitizer.extract.vocabulary import agency, fix_body, fix_kind, fix_places, place_name
 from samples import INDEPENDENT_KINDS, KINDS, generate
 
@@ -158,28 +158,16 @@ def test_running_text_gets_rare_syllables_put_right_but_not_a_lines_edge():
     assert fix_tones("biện pháp khân", running_text=True) == "biện pháp khân"
 
 
-def test_a_reading_tesseract_weighed_is_taken_where_it_alone_makes_a_word():
-    from digitizer.extract.tones import weighed_reading
-    # "phổ thông": ổ was weighed beside the ô Tesseract chose.
-    assert weighed_reading("phô", ("phỏ", "phổ"), (["trung", "học"], ["thông", "năm"])) == "phổ"
-    # "bàn" is taken by "địa": "bàn tính" is no reason to change "tỉnh".
-    assert weighed_reading("tỉnh", ("tính", "tĩnh"), (["địa", "bàn"], ["Quảng", "Ngãi"])) is None
-    # Two weighed readings make a word ("kỳ thi", "kỳ thị"): nothing to choose by.
-    assert weighed_reading("thì", ("thi", "thị"), (["và", "kỳ"], ["THPT"])) is None
-    # The reading chosen makes a word already.
-    assert weighed_reading("chuyển", ("chuyền",), (["phải"], ["đổi", "số"])) is None
-
-
 def test_respelling_takes_a_weighed_reading_into_the_words():
     page = _page(["học sinh trung học phô thông"])
-    page.words[4].doubts = ("phỏ", "phổ")
+    page.words[4].doubts = (Doubt("phỏ", 0.3), Doubt("phổ", 0.37))
     fixed, = respell([page])
     assert fixed.text == "học sinh trung học phổ thông" and fixed.words[4].doubts == ()
 
 
 def test_a_name_keeps_its_letters_whatever_tesseract_weighed():
     page = _page(["Người ký Hà Thanh Vinh"])
-    page.words[4].doubts = ("Vĩnh",)
+    page.words[4].doubts = (Doubt("Vĩnh", 0.9),)
     assert respell([page])[0].text == "Người ký Hà Thanh Vinh"
 
 

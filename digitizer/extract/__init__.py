@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Field, PageResult
 from .checks import id_number_problem, phone_ok
+from .syllable_model import language_model
 from .fields import (LABELS, doc_number, doc_type_and_title, issue_date_and_place, issuer, labelled_field,
                      signer, subject)
 from .lines import TextLine, page_lines
@@ -46,9 +47,10 @@ def _check(fields: dict[str, Field | None]) -> None:
 
 
 def load_vocabularies() -> None:
-    """Read the word lists and place registry now (about 0.9 s), at a worker's start rather
-    than inside its first document's timing."""
+    """Read the word lists, the language model and the place registry now (about 1.3 s), at a
+    worker's start rather than inside its first document's timing."""
     lexicon()
+    language_model()
     places()
 
 

@@ -11,7 +11,8 @@ from itertools import groupby
 
 from ..model import PageResult, Word
 from ..text import fold, page_text
-from .tones import SYLLABLE, Usage, fix_tones, key, titled, weighed_reading
+from .syllable_model import choose_reading
+from .tones import SYLLABLE, Usage, fix_tones, key, titled
 from .vocabulary import CAPITAL_PHRASES
 
 
@@ -37,13 +38,15 @@ def _respelled(page: PageResult, usage: Usage) -> PageResult:
 
 
 def _settle_doubts(line: list[Word]) -> list[Word]:
-    """Each word Tesseract was in two minds about, read the way that makes a word with a
-    neighbour (tones.weighed_reading). Neighbours are syllables with only a space between."""
+    """Each word Tesseract was in two minds about, read the way the language model and
+    Tesseract's odds together prefer (syllable_model.choose_reading). Neighbours are syllables
+    with only a space between; a word of a name is never changed."""
     out = list(line)
     for i, word in enumerate(line):
         if not word.doubts or _in_name(line, i):
             continue
-        chosen = weighed_reading(word.text, word.doubts, (_before(line, i), _after(line, i)))
+        before, after = _before(line, i), _after(line, i)
+        chosen = choose_reading(word.text, word.doubts, before[-1] if before else None, after[0] if after else None)
         if chosen is not None:
             out[i] = replace(word, text=chosen, doubts=())
     return out

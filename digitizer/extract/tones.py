@@ -211,37 +211,6 @@ def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False)
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def weighed_reading(word: str, doubts: tuple[str, ...], neighbours: tuple[list[str], list[str]]) -> str | None:
-    """The one of Tesseract's other readings of `word` (Word.doubts) that makes a word with
-    a neighbouring syllable, where the reading it chose makes none: "phô thông" → "phổ
-    thông", ổ having been weighed beside ô. Tesseract's own doubt makes one neighbour enough,
-    if that neighbour is free: in "địa bàn tỉnh" "bàn" is taken, so "bàn tính" is no reason.
-    `neighbours`: up to two syllables before the word (nearest last) and after it (nearest first)."""
-    syllables, pairs = lexicon()
-    tokens = SYLLABLE.findall(word)
-    if len(tokens) != 1 or not doubts:
-        return None
-    here = key(tokens[0])
-    ahead = [key(s) for s in neighbours[0][-2:]]
-    behind = [key(s) for s in neighbours[1][:2]]
-    before, after = (ahead[-1] if ahead else None), (behind[0] if behind else None)
-    if makes_word(before, here, after, pairs):
-        return None
-    if len(ahead) == 2 and tuple(ahead) in pairs:
-        before = None                   # taken by the syllable before it
-    if len(behind) == 2 and tuple(behind) in pairs:
-        after = None
-    made: dict[Key, str] = {}
-    for doubt in doubts:
-        found = SYLLABLE.findall(doubt)
-        if len(found) != 1 or SYLLABLE.sub("", doubt) != SYLLABLE.sub("", word):
-            continue                    # another character than a letter: not a tone's doubt
-        other = key(found[0])
-        if other in syllables and makes_word(before, other, after, pairs):
-            made.setdefault(other, doubt)
-    return next(iter(made.values())) if len(made) == 1 else None
-
-
 def _majority(keys: list[Key], i: int, usage: Usage, syllables: frozenset[Key],
               pairs: frozenset[tuple[Key, Key]]) -> Key | None:
     """The reading of keys[i] the document prints beside these neighbours most, if it is

@@ -18,7 +18,7 @@ import numpy as np
 import tesserocr
 
 from ..errors import DigitizerError
-from ..model import Word
+from ..model import Doubt, Word
 from .tesseract import LOOKALIKES
 
 # Where distributions put the trained models.
@@ -49,7 +49,7 @@ def _api(path: str, lang: str, psm: int) -> tesserocr.PyTessBaseAPI:
 
 # A character's other reading Tesseract gives this much confidence (0..100) is one it weighed:
 # "phô" has ổ at 33 beside ô at 90, "đê" has ể at 81 beside ê at 85.
-DOUBT = 30.0
+WEIGHED_CONFIDENCE = 30.0
 
 
 def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, timeout: float = 180.0,
@@ -68,7 +68,7 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, ti
     words: list[Word] = []
     line = -1
     word: Word | None = None
-    symbols: list[tuple[str, list[str]]] = []
+    symbols: list[tuple[str, list[tuple[str, float]]]] = []
     iterator = api.GetIterator()
     for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL) if iterator is not None else []:
         if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
@@ -99,23 +99,27 @@ def _word(item: tesserocr.PyResultIterator, line: int) -> Word | None:
     return Word(text, x0, y0, x1 - x0, y1 - y0, max(0.0, item.Confidence(level)) / 100, line)
 
 
-def _symbol(item: tesserocr.PyResultIterator) -> tuple[str, list[str]]:
-    """A character as read, and the other readings Tesseract weighed for it."""
+def _symbol(item: tesserocr.PyResultIterator) -> tuple[str, list[tuple[str, float]]]:
+    """A character as read, and the other readings Tesseract weighed for it, each with its odds
+    against the one read (confidence over confidence)."""
     text = _text(item, tesserocr.RIL.SYMBOL)
-    others = [unicodedata.normalize("NFC", choice.GetUTF8Text()).translate(LOOKALIKES)
-              for choice in item.GetChoiceIterator() if choice.Confidence() >= DOUBT]
-    return text, [other for other in others if other and other != text]
+    chosen = max(item.Confidence(tesserocr.RIL.SYMBOL), 1.0)
+    others = [(unicodedata.normalize("NFC", choice.GetUTF8Text()).translate(LOOKALIKES), choice.Confidence())
+              for choice in item.GetChoiceIterator() if choice.Confidence() >= WEIGHED_CONFIDENCE]
+    return text, [(other, conf / chosen) for other, conf in others if other and other != text]
 
 
-def _add(words: list[Word], word: Word | None, symbols: list[tuple[str, list[str]]]) -> None:
+def _add(words: list[Word], word: Word | None, symbols: list[tuple[str, list[tuple[str, float]]]]) -> None:
     """`word`, with its doubts: the word with one character read another way."""
     if word is None:
         return
     if "".join(text for text, _ in symbols) == word.text:
-        doubts: list[str] = []
+        doubts: dict[str, Doubt] = {}
         at = 0
         for text, others in symbols:
-            doubts += [word.text[:at] + other + word.text[at + len(text):] for other in others]
+            for other, odds in others:
+                reading = word.text[:at] + other + word.text[at + len(text):]
+                doubts.setdefault(reading, Doubt(reading, round(odds, 3)))
             at += len(text)
-        word.doubts = tuple(dict.fromkeys(doubts))
+        word.doubts = tuple(doubts.values())
     words.append(word)

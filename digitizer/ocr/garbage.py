@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..model import PageResult, Word
 from ..text import page_text
 
-DOUBT = 0.3     # below this confidence a word must also look like text to be kept
+UNSURE = 0.3    # below this confidence (0..1) a word must also look like text to be kept
 # Combining marks of Vietnamese letters: the five tones, and circumflex, breve, horn.
 VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 PUNCTUATION = set(".,;:!?()[]{}/\\-–—\"'“”‘’%&…*+=<>#@§°_·•")
@@ -29,7 +29,7 @@ def _foreign(ch: str) -> bool:
 def is_garbage(word: Word) -> bool:
     """Read with little confidence, and holding a foreign character or more marks than letters."""
     text = word.text
-    return word.confidence < DOUBT and (any(_foreign(ch) for ch in text)
+    return word.confidence < UNSURE and (any(_foreign(ch) for ch in text)
                                         or sum(ch.isalnum() for ch in text) < 0.5 * len(text))
 
 
