@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model import Field, PageResult
 from .checks import id_number_problem, phone_ok
 from .syllable_model import language_model
@@ -52,6 +54,15 @@ def load_vocabularies() -> None:
     lexicon()
     language_model()
     places()
+
+
+def opening_fields(page: PageResult) -> tuple[Field | None, Field | None]:
+    """What the stack splitter asks of every page, read as a document's first page: its type
+    (from a printed title, else its number) and a printed Mã hồ sơ. Only these two rules run:
+    a document's own fields are extracted once, when its pages are known."""
+    lines = page_lines([replace(page, number=1)])
+    doc_type, _ = doc_type_and_title(lines, doc_number(lines)) if lines else (None, None)
+    return doc_type, labelled_field(lines, "dossier_code") if lines else None
 
 
 def extract_fields(pages: list[PageResult]) -> tuple[Field | None, dict[str, Field]]:

@@ -12,10 +12,10 @@ Read in page order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..config import SplitSettings
-from ..extract import extract_fields
+from ..extract import opening_fields
 from ..model import Field, PageResult, SheetInfo
 from ..text import fold
 from .sheets import PREFIX, sheet_of
@@ -86,8 +86,8 @@ def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) 
         if not (settings.slips or settings.by_content):
             current.append(page)
             continue
-        doc_type, fields = extract_fields([replace(page, number=1)])    # the page as a document's first
-        code = slip_code(page, doc_type, fields) if settings.slips else None
+        doc_type, dossier_code = opening_fields(page)
+        code = slip_code(page, doc_type, dossier_code) if settings.slips else None
         if code is not None:
             close("reception slip")
             part_dossier = code
@@ -115,7 +115,7 @@ def opens_document(page: PageResult, doc_type: Field | None) -> bool:
     return doc_type.confidence >= TITLED and doc_type.bbox is not None and doc_type.bbox[1] < TITLE_TOP * page.height_pt
 
 
-def slip_code(page: PageResult, doc_type: Field | None, fields: dict[str, Field]) -> str | None:
+def slip_code(page: PageResult, doc_type: Field | None, printed: Field | None) -> str | None:
     """The dossier a reception slip starts: the code in its barcode, else its printed Mã hồ sơ."""
     if doc_type is None or doc_type.value != SLIP or doc_type.confidence < TITLED:
         return None
@@ -123,5 +123,4 @@ def slip_code(page: PageResult, doc_type: Field | None, fields: dict[str, Field]
         text = code.text.strip()
         if CODE.match(text) and not text.upper().startswith(PREFIX):
             return text
-    printed = fields.get("dossier_code")
     return printed.value if printed is not None else None
