@@ -148,12 +148,42 @@ def _crosses(row: Row, start: float, end: float, centred: bool = False) -> bool:
                                  for s in text)
 
 
+def _middle(parts: list[Segment]) -> float:
+    """The middle of the page's text, across: a lone segment right of it may open a block."""
+    text = [s for s in parts if s.is_text] or parts
+    return (min(s.x0 for s in text) + max(s.x1 for s in text)) / 2 if text else 0.0
+
+
+def _joins_above(before: list[Row], start: float, end: float) -> int:
+    """How many of the rows above a block's first row stay out of it: the block takes the
+    rows just above that keep off the gutter (the end of a paragraph, its indented closing
+    line, is not part of it)."""
+    k = len(before)
+    while k > 0 and not _crosses(before[k - 1], start, end, centred=True):
+        k -= 1
+    return k
+
+
+def _block_end(all_rows: list[Row], i: int, start: float, end: float) -> int:
+    """The index of the first row after row i that ends the block: one that spans the whole
+    gutter, or a "Kính gửi:" row (its recipients are a block of their own)."""
+    while i < len(all_rows) and not _crosses(all_rows[i], start, end) and not _addressed(all_rows[i]):
+        i += 1
+    return i
+
+
+def _by_column(block: list[Row], split: float) -> list[Segment]:
+    """A block's segments, the left column's first: each goes to its centre's side."""
+    inside = [seg for row in block for seg in row.segments]
+    return [s for s in inside if (s.x0 + s.x1) / 2 < split] + [s for s in inside if (s.x0 + s.x1) / 2 >= split]
+
+
 def ordered_segments(words: list[Word]) -> list[Segment]:
-    """The segments in reading order."""
+    """The segments in reading order: rows top to bottom, each column block's left column
+    whole before its right."""
     out: list[Segment] = []
     parts = segments(words)
-    text = [s for s in parts if s.is_text] or parts
-    middle = (min(s.x0 for s in text) + max(s.x1 for s in text)) / 2 if text else 0.0
+    middle = _middle(parts)
     all_rows = rows(parts)
     with_text = [j for j, row in enumerate(all_rows) if any(s.is_text for s in row.segments)]
     before: list[Row] = []          # rows since the last block, not yet given out
@@ -165,26 +195,13 @@ def ordered_segments(words: list[Word]) -> list[Segment]:
             before.append(all_rows[i])
             i += 1
             continue
-        # A column block: the rows just above that keep off the gutter (the end of a
-        # paragraph, its indented closing line, is not part of it), this row, and the rows
-        # below until one spans the whole gutter. Each segment goes to its centre's side.
         start, end = gutter
-        split = (start + end) / 2
-        k = len(before)
-        while k > 0 and not _crosses(before[k - 1], start, end, centred=True):
-            k -= 1
-        for row in before[:k]:
-            out.extend(row.segments)
-        block, before = before[k:] + [all_rows[i]], []
-        i += 1
-        while i < len(all_rows) and not _crosses(all_rows[i], start, end) and not _addressed(all_rows[i]):
-            block.append(all_rows[i])
-            i += 1
-        inside = [seg for row in block for seg in row.segments]
-        out += [s for s in inside if (s.x0 + s.x1) / 2 < split] + [s for s in inside if (s.x0 + s.x1) / 2 >= split]
-    for row in before:
-        out.extend(row.segments)
-    return out
+        k = _joins_above(before, start, end)
+        out += [seg for row in before[:k] for seg in row.segments]
+        after = _block_end(all_rows, i + 1, start, end)
+        out += _by_column(before[k:] + all_rows[i:after], (start + end) / 2)
+        before, i = [], after
+    return out + [seg for row in before for seg in row.segments]
 
 
 def reading_order(words: list[Word]) -> list[Word]:
