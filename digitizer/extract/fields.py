@@ -301,6 +301,52 @@ def _same_column(line: TextLine, first: TextLine) -> bool:
     return abs(line.centre - first.centre) <= tolerance or abs(line.x0 - first.x0) <= tolerance
 
 
+# Set on the generated families and the real development letters: a title's subject line
+# starts within this many title heights below it; a subject's next line within this many
+# line heights of the one before; letter sizes within this share are one block's.
+SUBJECT_UNDER_TITLE = 2.6
+SUBJECT_LINE_GAP = 2.4
+SAME_SIZE = 0.25
+ABOUT_TOP = 0.4           # a "V/v" subject without a title is in this top share of the page
+
+
+def _not_subject(seg: TextLine) -> bool:
+    return bool(NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded))
+
+
+def _subject_start(segments: list[TextLine], title: TextLine | None) -> TextLine | None:
+    """The subject's first line: set under the title on its centre (or "V/v"/"Về việc"), or
+    without a title a "V/v" line in the top of the page."""
+    for seg in segments:
+        if _not_subject(seg):
+            continue
+        if title is None:
+            if ABOUT.match(seg.folded) and seg.top < seg.page_height * ABOUT_TOP:
+                return seg
+            continue
+        if seg.top <= title.top + 0.5 * title.height:
+            continue                    # the title's own line, or beside it
+        close = seg.top - title.top < SUBJECT_UNDER_TITLE * title.height
+        return seg if close and (ABOUT.match(seg.folded) or _same_column(seg, title)) else None
+    return None
+
+
+def _subject_lines(segments: list[TextLine], first: TextLine) -> list[TextLine]:
+    """`first` and the lines that continue it: same centre or left edge, same spacing and size."""
+    parts, prev = [first], first
+    for seg in segments:
+        if seg.top <= prev.top + 0.5 * prev.height:
+            continue
+        if seg.top - prev.top > SUBJECT_LINE_GAP * max(prev.height, first.height):
+            break       # a gap: the block has ended (or the next line of this column is further down)
+        if not _same_column(seg, first) or abs(seg.height - first.height) > SAME_SIZE * first.height or \
+                _not_subject(seg):
+            continue    # another column's line at the same height
+        parts.append(seg)
+        prev = seg
+    return parts
+
+
 def subject(lines: list[TextLine], title_index: int | None, usage: Usage | None = None) -> Field | None:
     """Trích yếu: "V/v …" under the number (công văn), or the line set under the title on
     its centre ("Về việc …" or the subject itself), with the lines that continue it: on the
@@ -308,35 +354,10 @@ def subject(lines: list[TextLine], title_index: int | None, usage: Usage | None 
     where that stops (an indented, justified first line; a wider gap; a smaller size).
     Its tone marks are put right from the document's `usage` (the body repeats the subject)."""
     segments = _first_page_segments(lines)
-    title = lines[title_index] if title_index is not None else None
-    first = None
-    for seg in segments:
-        if NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded):
-            continue
-        if title is not None:
-            if seg.top <= title.top + 0.5 * title.height:
-                continue
-            close = seg.top - title.top < 2.6 * title.height
-            if close and (ABOUT.match(seg.folded) or _same_column(seg, title)):
-                first = seg
-            break
-        if ABOUT.match(seg.folded) and seg.top < seg.page_height * 0.4:
-            first = seg
-            break
+    first = _subject_start(segments, lines[title_index] if title_index is not None else None)
     if first is None:
         return None
-    parts, prev = [first], first
-    for seg in segments:
-        if seg.top <= prev.top + 0.5 * prev.height:
-            continue
-        if seg.top - prev.top > 2.4 * max(prev.height, first.height):
-            break       # a gap: the block has ended (or the next line of this column is further down)
-        if not _same_column(seg, first) or abs(seg.height - first.height) > 0.25 * first.height or \
-                NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded):
-            continue    # another column's line at the same height
-        parts.append(seg)
-        prev = seg
-    text = squash(" ".join(p.text for p in parts))
+    text = squash(" ".join(p.text for p in _subject_lines(segments, first)))
     about = ABOUT.match(fold(text))
     if about and not about.group().startswith("ve"):
         text = "V/v " + text[about.end():]      # "Vv", "V/", "V.v" as OCR read it
@@ -442,27 +463,46 @@ def _name_in(seg: TextLine) -> Field | None:
     return None
 
 
+# A line is in capitals when this share of its letters are; a signing title is a line in
+# capitals of at most TITLE_WORDS words below the header's top HEADER share of the page; the
+# signature block is right of RIGHT_HALF of the page's width (Decree 30's layout).
+CAPITALS = 0.8
+TITLE_WORDS = 6
+HEADER = 0.3
+RIGHT_HALF = 0.4
+
+
+def _family_name(name: Field) -> bool:
+    return fold(name.value.split()[0]) in FAMILY_FOLDS
+
+
+def _is_signing_title(seg: TextLine, named: Field | None) -> bool:
+    """CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …: a title of the signature block. "Trương Văn
+    Hằng" is a name, not a title beginning with "trưởng"."""
+    capitals = _upper_ratio(seg.text)
+    if named is not None and capitals < CAPITALS and _family_name(named):
+        return False
+    return bool(SIGNING_TITLE.match(seg.folded)) or (capitals > CAPITALS and seg.top > seg.page_height * HEADER
+                                                      and len(seg.words) <= TITLE_WORDS and named is None)
+
+
 def signer(lines: list[TextLine]) -> Field | None:
     """The name under the signature: on the last page's right half, the lowest name-like
     block under a signing title (CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …). Where a seal hides
     the title, the lowest block there that is a name with a known family name."""
     last_page = max(line.page for line in lines)
     right_half = sorted((seg for line in lines if line.page == last_page for seg in line.segments()
-                         if seg.x0 >= seg.page_width * 0.4), key=lambda g: g.top)
+                         if seg.x0 >= seg.page_width * RIGHT_HALF), key=lambda g: g.top)
     best = None
     seen_title = False
     for seg in right_half:
         named = _name_in(seg)
-        if named and _upper_ratio(seg.text) < 0.8 and fold(named.value.split()[0]) in FAMILY_FOLDS:
-            pass        # "Trương Văn Hằng" is a name, not a title beginning with "trưởng"
-        elif SIGNING_TITLE.match(seg.folded) or (_upper_ratio(seg.text) > 0.8 and seg.top > seg.page_height * 0.3
-                                               and len(seg.words) <= 6 and not _name_in(seg)):
+        if _is_signing_title(seg, named):
             seen_title = True
             continue
-        if _upper_ratio(seg.text) > 0.8 and not seen_title:
+        if named is None or (_upper_ratio(seg.text) > CAPITALS and not seen_title):
             continue
-        found = _name_in(seg)
-        below_header = seg.page > 1 or seg.top > seg.page_height * 0.3
-        if found and (seen_title or (fold(found.value.split()[0]) in FAMILY_FOLDS and below_header)):
-            best = found
+        below_header = seg.page > 1 or seg.top > seg.page_height * HEADER
+        if seen_title or (_family_name(named) and below_header):
+            best = named
     return best
