@@ -61,8 +61,8 @@ def opening_fields(page: PageResult) -> tuple[Field | None, Field | None]:
     (from a printed title, else its number) and a printed Mã hồ sơ. Only these two rules run:
     a document's own fields are extracted once, when its pages are known."""
     lines = page_lines([replace(page, number=1)])
-    doc_type, _ = doc_type_and_title(lines, doc_number(lines)) if lines else (None, None)
-    return doc_type, labelled_field(lines, "dossier_code") if lines else None
+    doc_type, _ = doc_type_and_title(lines, doc_number(lines))
+    return doc_type, labelled_field(lines, "dossier_code")
 
 
 def extract_fields(pages: list[PageResult]) -> tuple[Field | None, dict[str, Field]]:
