@@ -290,9 +290,14 @@ ABOUT = re.compile(r"(v\s*[/\\.|]\s*v?\s|vv\s|ve\s+viec\b)")
 NOT_SUBJECT = re.compile(r"(kinh gui|can cu|so\s*:|noi nhan)")
 
 
+def _printed(line: TextLine) -> bool:
+    """A line (a reading-order segment) with a letter or digit: not a rule's bar alone."""
+    return any(c.isalnum() for c in line.text)
+
+
 def _first_page_segments(lines: list[TextLine]) -> list[TextLine]:
-    """Page 1's text cut into blocks (see TextLine.segments), top to bottom."""
-    return sorted((seg for line in lines if line.page == 1 for seg in line.segments()), key=lambda g: g.top)
+    """Page 1's printed segments (the reading order's, see ocr.reading_order.segments), top to bottom."""
+    return sorted((line for line in lines if line.page == 1 and _printed(line)), key=lambda g: g.top)
 
 
 def _same_column(line: TextLine, first: TextLine) -> bool:
@@ -491,8 +496,8 @@ def signer(lines: list[TextLine]) -> Field | None:
     block under a signing title (CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …). Where a seal hides
     the title, the lowest block there that is a name with a known family name."""
     last_page = max(line.page for line in lines)
-    right_half = sorted((seg for line in lines if line.page == last_page for seg in line.segments()
-                         if seg.x0 >= seg.page_width * RIGHT_HALF), key=lambda g: g.top)
+    right_half = sorted((line for line in lines if line.page == last_page and _printed(line)
+                         and line.x0 >= line.page_width * RIGHT_HALF), key=lambda g: g.top)
     best = None
     seen_title = False
     for seg in right_half:

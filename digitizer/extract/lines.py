@@ -61,28 +61,11 @@ class TextLine:
         return (make_line(self.page, left, self.scale, self.page_width, self.page_height) if left else None,
                 make_line(self.page, right, self.scale, self.page_width, self.page_height) if right else None)
 
-
     @property
     def height(self) -> float:
         """Median word height in points: the letter size of the line."""
         heights = sorted(w.height for w in self.words)
         return heights[len(heights) // 2] * self.scale
-
-    def segments(self, gap: float = 2.0) -> list[TextLine]:
-        """The line cut where words stand more than `gap` letter heights apart, or at a
-        vertical bar (a rule, a stamp's border): blocks that OCR read as one line (a stamp
-        beside a subject, the header's two columns)."""
-        out: list[list[Word]] = [[]]
-        prev = None
-        for word in self.words:
-            if word.text.strip() in ("|", "¦", "||"):
-                out.append([])
-                continue
-            if prev is not None and (word.left - (prev.left + prev.width)) * self.scale > gap * self.height:
-                out.append([])
-            out[-1].append(word)
-            prev = word
-        return [make_line(self.page, ws, self.scale, self.page_width, self.page_height) for ws in out if ws]
 
 
 def make_line(page: int, words: list[Word], scale: float, width: float, height: float) -> TextLine:

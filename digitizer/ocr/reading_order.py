@@ -20,6 +20,7 @@ from ..text import fold
 
 GAP_HEIGHTS = 2.5        # a gap this many word heights wide separates two segments of a row
 NOISE_CONFIDENCE = 0.6   # a word read with less is doubtful; a segment of mostly doubtful letters is marks
+BARS = ("|", "¦", "||")
 
 
 @dataclass
@@ -70,10 +71,16 @@ class Row:
         return self.segments[0].bottom - self.segments[0].top
 
 
+def _bar(word: Word) -> bool:
+    """A vertical rule read as a word (a table's or a stamp's border): it parts what is beside it."""
+    return word.text.strip() in BARS
+
+
 def segments(words: list[Word]) -> list[Segment]:
     """Tesseract's lines, each split where a gap between words is wider than GAP_HEIGHTS word
     heights (a mark read inside the gap, such as a header's rule read as "_", does not bridge
-    it), and before the national motto where it follows the left column's first line."""
+    it), at a vertical bar (a segment of its own), and before the national motto where it
+    follows the left column's first line. The one segmenter: the fields read these segments."""
     out: list[Segment] = []
     for _, group in groupby(words, key=lambda w: w.line):
         line = sorted(group, key=lambda w: w.left)
@@ -83,8 +90,8 @@ def segments(words: list[Word]) -> list[Segment]:
         for i, word in enumerate(line[1:], 1):
             printed = any(c.isalnum() for c in word.text)
             gap = word.left - (line[i - 1].left + line[i - 1].width)
-            if gap > GAP_HEIGHTS * height or (printed and (word.left - edge > GAP_HEIGHTS * height
-                                                           or _opens_motto(line, i))):
+            if gap > GAP_HEIGHTS * height or _bar(word) or _bar(line[i - 1]) or \
+                    (printed and (word.left - edge > GAP_HEIGHTS * height or _opens_motto(line, i))):
                 out.append(Segment(current))
                 current = []
             current.append(word)
