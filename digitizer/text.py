@@ -34,6 +34,18 @@ def fold(text: str) -> str:
     return nfc(text).translate(_FOLD_TABLE)
 
 
+# The national motto heading a Decree 30 page's right column, folded: "CỘNG HÒA XÃ HỘI CHỦ
+# NGHĨA VIỆT NAM" over "Độc lập - Tự do - Hạnh phúc". The one motto detector: the reading
+# order parts a line before it, the issuer is read left of it, and a page printing it among
+# its first lines opens a document.
+MOTTO = re.compile(r"cong\s*hoa|doc\s*lap\s*-?\s*tu\s*do")   # inside a word too: "Dũng_CỘNG HÒA" as read
+
+
+def motto_in(folded: str) -> re.Match[str] | None:
+    """Where the motto starts in a folded text (`fold`), if it is there."""
+    return MOTTO.search(folded)
+
+
 def squash(text: str) -> str:
     """Whitespace collapsed and trimmed."""
     return re.sub(r"\s+", " ", text).strip()

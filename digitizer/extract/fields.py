@@ -18,7 +18,7 @@ from .lines import TextLine
 from .tones import Usage, fix_tones
 from .vocabulary import (FAMILY_FOLDS, FAMILY_NAMES, agency, expand_bodies, fix_body, fix_kind, fix_places,
                          place_name)
-from ..text import fold, sentence_case, squash
+from ..text import fold, motto_in, sentence_case, squash
 
 SEP = r"\s*[:;.]?\s*"
 # Folded label patterns, most specific first. `\b` keeps "so" from matching inside words.
@@ -377,7 +377,7 @@ def _header_left(lines: list[TextLine], title_index: int | None) -> list[TextLin
         return []
     split = page[0].page_width * 0.45
     for line in page[:8]:
-        m = re.search(r"cong\s*hoa\s*xa", line.folded)
+        m = motto_in(line.folded)
         if m:
             words = line.words_in(m.start(), m.end())
             split = min(w.left for w in words) * line.scale - 4

@@ -16,7 +16,7 @@ from itertools import groupby
 from statistics import median
 
 from ..model import Word
-from ..text import fold
+from ..text import fold, motto_in
 
 GAP_HEIGHTS = 2.5        # a gap this many word heights wide separates two segments of a row
 NOISE_CONFIDENCE = 0.6   # a word read with less is doubtful; a segment of mostly doubtful letters is marks
@@ -105,8 +105,10 @@ def _opens_motto(line: list[Word], i: int) -> bool:
     """"CỘNG HÒA XÃ HỘI …" starts the header's right column: where the columns stand close,
     Tesseract reads it on one line with the issuing body's name. In capitals: "nước Cộng hòa
     xã hội chủ nghĩa Việt Nam" in a sentence is no column."""
-    return i + 1 < len(line) and line[i].text.isupper() and fold(line[i].text) == "cong" \
-        and fold(line[i + 1].text).startswith("hoa")
+    if i + 1 >= len(line) or not line[i].text.isupper():
+        return False
+    found = motto_in(fold(f"{line[i].text} {line[i + 1].text}"))
+    return found is not None and found.start() == 0
 
 
 def _addressed(row: Row) -> bool:

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from ..config import SplitSettings
 from ..extract import opening_fields
 from ..model import Field, PageResult, SheetInfo
-from ..text import fold
+from ..text import fold, motto_in
 from .sheets import PREFIX, sheet_of
 
 SLIP = "Phiếu tiếp nhận hồ sơ"
-MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*-?\s*tu\s*do")
 MOTTO_LINES = 8           # the motto is in the header: among a page's first lines as read
 TITLE_TOP = 0.45          # a title that opens a document is in the top part of its page
 TITLED = 0.8              # above this, extract read the type from a printed title (from a number: 0.75 at most)
@@ -110,7 +109,7 @@ def opens_document(page: PageResult, doc_type: Field | None) -> bool:
     if doc_type is None:
         return False
     head = fold("\n".join(page.text.splitlines()[:MOTTO_LINES]))
-    if MOTTO.search(head):
+    if motto_in(head):
         return True
     return doc_type.confidence >= TITLED and doc_type.bbox is not None and doc_type.bbox[1] < TITLE_TOP * page.height_pt
 
