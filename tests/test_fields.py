@@ -50,6 +50,7 @@ def test_fold_keeps_offsets_and_folds_d():
     ("Số: 7/QĐĐ - UBND", "7/QĐ-UBND"),            # doubled Đ, spaced dash
     ("Số: 671UBND-XNTTHN", "671/UBND-XNTTHN"),    # the slash lost
     ("Số: 30/2020/NĐ-CP", "30/2020/NĐ-CP"),
+    ("Số: 181/TTr--UBND", "181/TTr-UBND"),       # the dash read twice (a speck of the rule beside it)
 ])
 def test_document_number(row, expected):
     assert fields_of(row)["doc_number"] == expected

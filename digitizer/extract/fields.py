@@ -179,12 +179,13 @@ def labelled_field(lines: list[TextLine], name: str) -> Field | None:
 NUMBER = re.compile(r"\bs[o06]\s*[:;]\s*")
 
 
-NUMBER_VALUE = re.compile(r"([0-9OoIl]{1,6})\s*(/?)\s*([A-ZĐ0-9][0-9A-Za-zĐđ./]*(?:\s*[-–—‐]\s*[0-9A-Za-zĐđ./]+)*)")
+# A dash may be read twice ("181/TTr--UBND": the hyphen and a speck of the rule beside it).
+NUMBER_VALUE = re.compile(r"([0-9OoIl]{1,6})\s*(/?)\s*([A-ZĐ0-9][0-9A-Za-zĐđ./]*(?:\s*[-–—‐]+\s*[0-9A-Za-zĐđ./]+)*)")
 
 
 def normalize_number(head: str, tail: str) -> str:
     """'7/QĐĐ - UBND' -> '7/QĐ-UBND': dashes unified, spaces out, Đ restored in QĐ/NĐ/…"""
-    tail = re.sub(r"\s*[-–—‐]\s*", "-", tail).replace("ĐĐ", "Đ").rstrip(".-/")
+    tail = re.sub(r"\s*[-–—‐]+\s*", "-", tail).replace("ĐĐ", "Đ").rstrip(".-/")
     parts = re.split(r"([-/])", tail)
     # The first part names the kind when it is one of Decree 30's abbreviations: 'TIr' is 'TTr'.
     parts[0] = fix_kind(parts[0])
