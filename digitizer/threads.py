@@ -40,7 +40,6 @@ def single_thread() -> None:
     OpenMP was loaded before the limit was set (a host program imported tesserocr first)."""
     import cv2
 
-    limit_environment()
     cv2.setNumThreads(1)
     limit = openmp_thread_limit()
     if limit is not None and limit > 1:

@@ -9,7 +9,8 @@ by state bodies, which carry no copyright (Luật Sở hữu trí tuệ, Điều
 files (question-and-answer articles) are left out. Nothing of the text is kept: the output is
 counts of syllables and of pairs of neighbouring syllables seen at least MIN_COUNT times.
 
-Syllables are lowercased and spelled with Decree 30's tone placement (tones.key/spell), so
+Syllables are lowercased and spelled with Decree 30's tone placement (syllable_model.canonical,
+the spelling the model is looked up by), so
 "hoà" and "hòa" are one syllable. Two syllables are neighbours when only white space stands
 between them inside one paragraph (the Markdown wraps lines mid-sentence); punctuation, a
 table cell's edge or a paragraph's end starts again. The output (by default
@@ -29,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digitizer.extract.tones import SYLLABLE, key, spell  # noqa: E402
+from digitizer.extract.syllable_model import canonical  # noqa: E402
+from digitizer.extract.tones import SYLLABLE  # noqa: E402
 from digitizer.text import nfc  # noqa: E402
 
 REPOSITORY = "tnt305/tai_lieu_noi_bo"
@@ -68,7 +70,7 @@ def runs(paragraph: str) -> list[list[str]]:
     """The paragraph's runs of syllables with only spaces between, each syllable canonical."""
     out = []
     for piece in RUN_BREAK.split(paragraph):
-        syllables = [spell(key(s)) for s in SYLLABLE.findall(piece)]
+        syllables = [canonical(s) for s in SYLLABLE.findall(piece)]
         if syllables:
             out.append(syllables)
     return out

@@ -245,6 +245,13 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
     return None, None
 
 
+# A line is in capitals when more than this share of its letters are (headers, titles, the
+# signing title); set on Decree 30 headers, where OCR reads a mark or two in lower case.
+CAPITALS = 0.8
+# A line whose top is within this share of another's height of it stands beside it.
+SAME_LINE = 0.5
+
+
 def _upper_ratio(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
@@ -252,7 +259,7 @@ def _upper_ratio(text: str) -> float:
 
 def _title_type(line: TextLine) -> tuple[DocType, int] | None:
     """The document type whose title this (upper-case) line is, and the title's length."""
-    if _upper_ratio(line.text) < 0.8:
+    if _upper_ratio(line.text) < CAPITALS:
         return None
     head = re.sub(r"[^a-z ]", "", line.folded).strip()
     best = None
@@ -330,7 +337,7 @@ def _subject_start(segments: list[TextLine], title: TextLine | None) -> TextLine
             if ABOUT.match(seg.folded) and seg.top < seg.page_height * ABOUT_TOP:
                 return seg
             continue
-        if seg.top <= title.top + 0.5 * title.height:
+        if seg.top <= title.top + SAME_LINE * title.height:
             continue                    # the title's own line, or beside it
         close = seg.top - title.top < SUBJECT_UNDER_TITLE * title.height
         return seg if close and (ABOUT.match(seg.folded) or _same_column(seg, title)) else None
@@ -341,7 +348,7 @@ def _subject_lines(segments: list[TextLine], first: TextLine) -> list[TextLine]:
     """`first` and the lines that continue it: same centre or left edge, same spacing and size."""
     parts, prev = [first], first
     for seg in segments:
-        if seg.top <= prev.top + 0.5 * prev.height:
+        if seg.top <= prev.top + SAME_LINE * prev.height:
             continue
         if seg.top - prev.top > SUBJECT_LINE_GAP * max(prev.height, first.height):
             break       # a gap: the block has ended (or the next line of this column is further down)
@@ -426,7 +433,7 @@ def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
     is its parent: ỦY BAN NHÂN DÂN TỈNH … over SỞ …). A department named without its place
     takes its parent's ("Sở Giáo dục và Đào tạo" under "UBND thành phố Đà Nẵng")."""
     header = [line for line in _header_left(lines, title_index)
-              if not NUMBER.match(line.folded) and not ABOUT.match(line.folded) and _upper_ratio(line.text) > 0.8]
+              if not NUMBER.match(line.folded) and not ABOUT.match(line.folded) and _upper_ratio(line.text) > CAPITALS]
     units: list[list[TextLine]] = []
     for line in header:
         starts = AGENCY_START.match(re.sub(r"^[^a-z]+", "", line.folded)) or agency(expand_bodies(line.text))
@@ -469,10 +476,9 @@ def _name_in(seg: TextLine) -> Field | None:
     return None
 
 
-# A line is in capitals when this share of its letters are; a signing title is a line in
-# capitals of at most TITLE_WORDS words below the header's top HEADER share of the page; the
-# signature block is right of RIGHT_HALF of the page's width (Decree 30's layout).
-CAPITALS = 0.8
+# A signing title is a line in capitals of at most TITLE_WORDS words below the header's top
+# HEADER share of the page; the signature block is right of RIGHT_HALF of the page's width
+# (Decree 30's layout).
 TITLE_WORDS = 6
 HEADER = 0.3
 RIGHT_HALF = 0.4

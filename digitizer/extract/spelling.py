@@ -45,8 +45,7 @@ def _settle_doubts(line: list[Word]) -> list[Word]:
     for i, word in enumerate(line):
         if not word.doubts or _in_name(line, i):
             continue
-        before, after = _before(line, i), _after(line, i)
-        chosen = choose_reading(word.text, word.doubts, before[-1] if before else None, after[0] if after else None)
+        chosen = choose_reading(word.text, word.doubts, _before(line, i), _after(line, i))
         if chosen is not None:
             out[i] = replace(word, text=chosen, doubts=())
     return out
@@ -80,19 +79,15 @@ def _in_name(line: list[Word], i: int) -> bool:
     return titled(line[i].text) and any(titled(line[j].text) for j in (i - 1, i + 1) if 0 <= j < len(line))
 
 
-def _before(line: list[Word], i: int) -> list[str]:
-    """Up to two syllables before word i that run on to it (only spaces between)."""
-    out: list[str] = []
-    while i > 0 and len(out) < 2 and line[i - 1].text[-1:].isalpha() and line[i].text[:1].isalpha():
-        out = SYLLABLE.findall(line[i - 1].text)[-1:] + out
-        i -= 1
-    return out
+def _before(line: list[Word], i: int) -> str | None:
+    """The syllable before word i, if it runs on to it (only a space between)."""
+    if i > 0 and line[i - 1].text[-1:].isalpha() and line[i].text[:1].isalpha():
+        return SYLLABLE.findall(line[i - 1].text)[-1]
+    return None
 
 
-def _after(line: list[Word], i: int) -> list[str]:
-    """Up to two syllables after word i that it runs on to."""
-    out: list[str] = []
-    while i + 1 < len(line) and len(out) < 2 and line[i].text[-1:].isalpha() and line[i + 1].text[:1].isalpha():
-        out += SYLLABLE.findall(line[i + 1].text)[:1]
-        i += 1
-    return out
+def _after(line: list[Word], i: int) -> str | None:
+    """The syllable after word i, if it runs on to it."""
+    if i + 1 < len(line) and line[i].text[-1:].isalpha() and line[i + 1].text[:1].isalpha():
+        return SYLLABLE.findall(line[i + 1].text)[0]
+    return None

@@ -102,19 +102,18 @@ def canonical(syllable: str) -> str:
 def language_model() -> BigramModel:
     data = files(__package__).joinpath("data", MODEL_FILE).read_bytes()
     lines = gzip.decompress(data).decode("utf-8").splitlines()
-    spelled = {k: spell(k) for k in lexicon()[0]}      # once per syllable, not per pair (0.4 s saved)
-    words = {(spelled.get(first) or spell(first), spelled.get(second) or spell(second))
-             for first, second in lexicon()[1]}
+    syllables, pairs = lexicon()
+    spelled = {k: spell(k) for k in syllables}      # once per syllable, not per pair (0.4 s saved)
+    words = {(spelled[first], spelled[second]) for first, second in pairs}
     return BigramModel.parse([line for line in lines if not line.startswith("#")], words)
 
 
-def choose_reading(word: str, doubts: tuple[Doubt, ...], left: str | None, right: str | None,
-                   model: BigramModel | None = None) -> str | None:
+def choose_reading(word: str, doubts: tuple[Doubt, ...], left: str | None, right: str | None) -> str | None:
     """The reading of `word` among Tesseract's (its own and `doubts`) that the noisy channel
     prefers, if another than its own; None to keep it. `left`/`right`: the neighbouring
     syllables with only a space between, or None. A doubt that changes anything but a letter of
     a one-syllable word (a digit, a sign) is not a spelling's doubt and is not weighed."""
-    model = model or language_model()
+    model = language_model()
     here = _syllable(word)
     if here is None or not doubts:
         return None
