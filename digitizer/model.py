@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 3          # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`), clerks'
+SCHEMA = 4          # 4: a field's `block` (the page layout's block it was read from);
+                    # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`), clerks'
                     # corrections (`original`, `verified`; the revisions are objects of their own);
                     # 2: `signatures`, and a page's `layer_text`; older records read as they are
 
@@ -20,6 +21,28 @@ class Doubt:
     """Another reading Tesseract weighed for a word: the word with one character read otherwise."""
     text: str
     odds: float                  # Tesseract's confidence in that character over the one it chose
+
+
+class BlockKind(StrEnum):
+    """The blocks of a page as Decree 30/2020 lays it out (digitizer.layout finds them)."""
+    ISSUER = "issuer"              # header, left: the issuing body under its parent, the number
+    MOTTO = "motto"                # header, right: the national motto
+    DATE = "date"                  # header, right, under the motto: place and date
+    TITLE = "title"                # the document's type, in capitals (QUYẾT ĐỊNH, ĐƠN ĐỀ NGHỊ …)
+    SUBJECT = "subject"            # trích yếu: under the title on its centre, or "V/v …" under the number
+    AUTHORITY = "authority"        # a decision's office holder under the subject (CHỦ TỊCH ỦY BAN …)
+    ROW = "row"                    # a form's label and value ("Họ và tên: …"), or a letter's "Kính gửi:"
+    BODY = "body"
+    RECIPIENTS = "recipients"      # Nơi nhận, below the body on the left
+    SIGNER = "signer"              # below the body on the right: authority prefix, title, name
+    MARKS = "marks"                # not printed text: a seal's or stamp's scrawl, a signature, specks
+
+
+@dataclass
+class Block:
+    """Lines of one page that make one block; a line is a line id of the page's words."""
+    kind: str                      # a BlockKind value
+    lines: list[int]
 
 
 @dataclass
@@ -85,6 +108,7 @@ class PageResult:
     codes: list[Code] = field(default_factory=list)    # barcodes and QR codes on the page
     blank: bool = False                   # no print of its own (a duplex back): not read
     sheet: bool = False                   # a separator or dossier sheet: neither read nor kept
+    blocks: list[Block] = field(default_factory=list)  # the page's layout (lines not in one are body)
 
     def facts(self) -> dict[str, Any]:
         facts = {"number": self.number, "width_pt": round(self.width_pt, 1),
@@ -108,6 +132,7 @@ class Field:
     confidence: float
     page: int | None = None
     bbox: list[float] | None = None      # x0, y0, x1, y1 in PDF points
+    block: str | None = None             # the layout block it was read from (a BlockKind value)
 
 
 @dataclass

@@ -26,13 +26,14 @@ from . import __version__
 from .config import OcrSettings, Settings, SplitSettings
 from .errors import DigitizerError
 from .extract import extract_fields, respell
+from .extract.tones import known_words
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import resample
 from .intake import load_pages
 from .intake.signatures import read_signatures
+from .layout import page_layout
 from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, Word
-from .ocr.reading_order import reading_order
 from .ocr import recognize
 from .ocr.garbage import without_garbage
 from .ocr.tesseract import merge_lines
@@ -77,14 +78,17 @@ def scaled(word: Word, factor: float) -> Word:
                    width=max(1, round(word.width * factor)), height=max(1, round(word.height * factor)))
 
 
-def read(image: np.ndarray, dpi: float, ocr: OcrSettings) -> list[Word]:
-    return reading_order(recognize(image, dpi, ocr))
-
-
 def reading_score(words: list[Word]) -> float:
     """How much real text a reading found: the confidence summed over words of two letters or
     more (a page read upside down gives few, with low confidence)."""
     return sum(w.confidence for w in words if sum(c.isalpha() for c in w.text) >= 2)
+
+
+def evidence(words: list[Word]) -> tuple[int, float]:
+    """What tells the better of two readings of a page: the words that are Vietnamese
+    syllables or figures (a cleanup that broke a thermal receipt's dots reads noise), then
+    the confidence summed (reading_score). Confidence alone preferred a broken reading."""
+    return known_words([w.text for w in words]), reading_score(words)
 
 
 def sure_words(words: list[Word]) -> int:
@@ -144,7 +148,7 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         # text, seals): no page is turned, or left turned, without a reading to back it.
         clean, note = check_turn(page, clean, ocr)
         checked.append(note)
-    words = read(clean.reading, clean.reading_dpi, ocr)
+    words = recognize(clean.reading, clean.reading_dpi, ocr)
     if words and mean_confidence(words) < SHOW_THROUGH_CONFIDENCE:
         # Garbage from a page with no text of its own: specks and marks that make no word,
         # or the reverse side's print showing through the paper (it reads well mirrored).
@@ -152,7 +156,7 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         if reading_score(words) == 0:
             checked.append("only marks, no words: no text")
             return clean, [], checked
-        mirrored = read(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi, ocr)
+        mirrored = recognize(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi, ocr)
         if reading_score(mirrored) > 2 * reading_score(words):
             checked.append("only the reverse side's print showing through: no text")
             return clean, [], checked
@@ -162,12 +166,12 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         turned, note = check_turn(page, clean, ocr, every_way=True)
         checked.append(note)
         if turned is not clean:
-            clean, words = turned, read(turned.reading, turned.reading_dpi, ocr)
+            clean, words = turned, recognize(turned.reading, turned.reading_dpi, ocr)
     if mean_confidence(words) < GUARD_CONFIDENCE:
         # A doubtful reading: the cleanup may have hurt (faint strokes, show-through); the
         # page as scanned is read too, and the better reading kept.
-        plain_words = read(plain_reading(clean), clean.reading_dpi, ocr)
-        keep_plain = reading_score(plain_words) > reading_score(words)
+        plain_words = recognize(plain_reading(clean), clean.reading_dpi, ocr)
+        keep_plain = evidence(plain_words) > evidence(words)
         words = plain_words if keep_plain else words
         checked.append("kept the plain reading" if keep_plain else "kept the cleaned reading")
     return clean, words, checked
@@ -177,8 +181,9 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
     """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data.
     A separator sheet is only measured; a blank page is cleaned and kept, not read."""
     if page.image is None:
+        layout = page_layout(page.words, page.width_pt, page.height_pt, 72.0)
         return PageResult(page.number, page.width_pt, page.height_pt, page.dpi, 0, 0.0, "text-layer",
-                          1.0, page.text or "", page.words, 72.0)
+                          1.0, page.text or "", layout.words, 72.0, blocks=layout.blocks)
     t0 = time.perf_counter()
     probe, probe_dpi = probe_image(page.image, page.dpi)
     codes = read_codes(probe, probe_dpi)
@@ -195,6 +200,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
         checked = ["blank: not read"]
     else:
         clean, words, checked = settle_reading(page, clean, ocr)
+    layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
+    words = layout.words
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()
@@ -210,7 +217,7 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
                       page_text(words), words, clean.reading_dpi, image,
                       {"split": t_split, "clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
                       overlay=page.stamp if upright else [], layer_text=page_text(page.overlay + page.stamp),
-                      checked="; ".join(checked), codes=codes, blank=blank)
+                      checked="; ".join(checked), codes=codes, blank=blank, blocks=layout.blocks)
 
 
 def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,

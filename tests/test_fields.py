@@ -6,25 +6,28 @@ import pytest
 
 from digitizer.extract import extract_from_lines
 from digitizer.extract.checks import id_number_problem, phone_ok
-from digitizer.extract.lines import TextLine, make_line
-from digitizer.text import fold, sentence_case
-from digitizer.model import Word
+from digitizer.extract.lines import TextLine, page_lines
+from digitizer.layout import page_layout
+from digitizer.model import PageResult, Word
+from digitizer.text import fold, page_text, sentence_case
 
 PAGE_W, PAGE_H = 595.0, 842.0
 LEFT, RIGHT = 85.0, 350.0          # where left-column and right-column lines start, in points
 
 
 def lines_of(*rows: str | tuple[str, float], confidence: float = 0.95) -> list[TextLine]:
-    """Lines as OCR gives them: each row is its text, or (text, x where it starts)."""
-    out = []
+    """Lines as OCR gives them, through the page layout: each row is its text, or (text, x
+    where it starts); boxes in points."""
+    words = []
     for i, row in enumerate(rows):
         text, x = (row, LEFT) if isinstance(row, str) else row
-        words = []
         for token in text.split():
             words.append(Word(token, round(x), 60 + 20 * i, 6 * len(token), 14, confidence, i))
             x += 6 * len(token) + 4
-        out.append(make_line(1, words, 1.0, PAGE_W, PAGE_H))
-    return out
+    layout = page_layout(words, PAGE_W, PAGE_H, 72)
+    page = PageResult(1, PAGE_W, PAGE_H, 72, 0, 0.0, "tesseract", confidence, page_text(layout.words),
+                      layout.words, 72.0, blocks=layout.blocks)
+    return page_lines([page])
 
 
 def fields_of(*rows: str | tuple[str, float]) -> dict[str, str]:

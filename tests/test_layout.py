@@ -1,11 +1,16 @@
-"""The one segmenter and the one motto detector the reading order, the fields and the stack
-splitter share."""
+"""The page layout the reading order, the fields and the stack splitter share: the one
+segmenter, the one motto detector, Decree 30's blocks, and fields read from them."""
 
 from __future__ import annotations
 
-from digitizer.model import Word
-from digitizer.ocr.reading_order import segments
-from digitizer.text import fold, motto_in
+from itertools import groupby
+
+from digitizer.extract import extract_fields
+from digitizer.layout import page_layout
+from digitizer.layout.segments import segments
+from digitizer.model import Field, PageResult, Word
+from digitizer.storage.index import LOW_CONFIDENCE
+from digitizer.text import fold, motto_in, page_text
 
 
 def _line(*texts: str, gap: int = 12) -> list[Word]:
@@ -39,3 +44,117 @@ def test_one_motto_detector_for_headers_as_read():
     assert found is not None and "UBND XÃ YÊN DŨNG_CỘNG HÒA"[found.start():].startswith("CỘNG")
     for text in ("CÔNG AN XÃ", "Ủy ban nhân dân xã Tây Sơn", "hộ kinh doanh"):
         assert motto_in(fold(text)) is None, text
+
+
+def _segment(text: str, left: int, top: int, line: int, confidence: float = 0.95) -> list[Word]:
+    """A line's words as Tesseract boxes them: 18 px a letter, 30 px high, 12 px apart."""
+    words = []
+    for token in text.split():
+        words.append(Word(token, left, top, 18 * len(token), 30, confidence, line))
+        left += 18 * len(token) + 12
+    return words
+
+
+def _centred(text: str, top: int, line: int, middle: int = 850) -> list[Word]:
+    return _segment(text, middle - (18 * len(text)) // 2, top, line)
+
+
+# A decision of a province's Chairman as Decree 30 lays it out, on a 1700 × 2400 px page at
+# 200 DPI: Tesseract reads the header's columns across, one row at a time.
+DECISION = [
+    *_segment("ỦY BAN NHÂN DÂN", 100, 100, 0), *_segment("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 900, 100, 0),
+    *_segment("TỈNH QUẢNG NGÃI", 130, 140, 1), *_segment("Độc lập - Tự do - Hạnh phúc", 960, 140, 1),
+    *_segment("Số: #86 /QĐ-UBND", 110, 180, 2), *_segment("Quảng Ngãi, ngày 3 tháng 2 năm 2025", 930, 180, 2),
+    *_centred("QUYẾT ĐỊNH", 300, 3),
+    *_centred("Về việc phê duyệt kế hoạch", 340, 4),
+    *_centred("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 420, 5),
+    *_segment("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 100, 500, 6),
+    *_segment("Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 12/TTr-STC;", 100, 560, 7),
+    *_segment("Nơi nhận:", 100, 700, 8), *_segment("KT. CHỦ TỊCH", 1050, 700, 8),
+    *_segment("- Như Điều 3;", 100, 740, 9), *_segment("PHÓ CHỦ TỊCH", 1040, 740, 9),
+    *_segment("~ồ", 1100, 820, 10, confidence=0.2),       # the seal's scrawl
+    *_segment("Nguyễn Văn An", 1030, 900, 11),
+]
+
+
+def _kinds(words: list[Word]) -> dict[str, str]:
+    layout = page_layout(words, 1700, 2400, 200)
+    kind = {line: block.kind for block in layout.blocks for line in block.lines}
+    return {" ".join(w.text for w in group): kind[line] for line, group in groupby(layout.words, key=lambda w: w.line)}
+
+
+def test_a_decision_is_laid_out_in_decree_30s_blocks():
+    assert _kinds(DECISION) == {
+        "ỦY BAN NHÂN DÂN": "issuer", "TỈNH QUẢNG NGÃI": "issuer", "Số: #86 /QĐ-UBND": "issuer",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": "motto", "Độc lập - Tự do - Hạnh phúc": "motto",
+        "Quảng Ngãi, ngày 3 tháng 2 năm 2025": "date",
+        "QUYẾT ĐỊNH": "title", "Về việc phê duyệt kế hoạch": "subject",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI": "authority",
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;": "body",
+        "Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 12/TTr-STC;": "body",
+        "Nơi nhận:": "recipients", "- Như Điều 3;": "recipients",
+        "KT. CHỦ TỊCH": "signer", "PHÓ CHỦ TỊCH": "signer", "Nguyễn Văn An": "signer", "~ồ": "marks"}
+
+
+def _fields(words: list[Word]) -> tuple[Field | None, dict[str, Field]]:
+    layout = page_layout(words, 1700, 2400, 200)
+    page = PageResult(1, 612.0, 864.0, 200, 0, 0.0, "tesseract", 0.95, page_text(layout.words), layout.words,
+                      200.0, blocks=layout.blocks)
+    return extract_fields([page])
+
+
+def test_fields_come_from_their_blocks_and_say_which():
+    doc_type, fields = _fields(DECISION)
+    assert doc_type is not None and doc_type.value == "Quyết định" and doc_type.block == "title"
+    assert fields["issuer"].value == "Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert fields["issuer"].block == "authority"
+    assert fields["subject"].value == "Về việc phê duyệt kế hoạch"
+    assert fields["signer"].value == "Nguyễn Văn An" and fields["signer"].block == "signer"
+    assert (fields["issue_date"].value, fields["place"].value) == ("2025-02-03", "Quảng Ngãi")
+    assert fields["issue_date"].block == "date"
+
+
+def test_a_number_filled_in_by_hand_is_read_where_legible_and_put_before_a_person():
+    _, fields = _fields(DECISION)
+    number = fields["doc_number"]
+    assert number.value == "86/QĐ-UBND" and number.block == "issuer" and number.confidence < LOW_CONFIDENCE
+    blank = [w for w in DECISION if w.line != 2] + _segment("Số: /QĐ-UBND", 110, 180, 2)
+    _, fields = _fields(blank)
+    assert fields["doc_number"].value == "/QĐ-UBND" and fields["doc_number"].confidence < LOW_CONFIDENCE
+
+
+def test_without_the_authority_line_the_issuer_is_the_headers_body():
+    _, fields = _fields([w for w in DECISION if w.line != 5])
+    assert fields["issuer"].value == "Ủy ban nhân dân tỉnh Quảng Ngãi" and fields["issuer"].block == "issuer"
+
+
+def test_the_motto_glued_to_the_body_by_the_rule_is_parted_at_it():
+    line = _segment("ỦY BAN NHÂN DÂN XÃ YÊN DŨNG_CỘNG HÒA XÃ HỘI", 100, 100, 0)
+    assert _texts(line) == ["ỦY BAN NHÂN DÂN XÃ YÊN DŨNG", "CỘNG HÒA XÃ HỘI"]
+
+
+def test_a_title_that_names_its_office_holder_gives_the_issuer():
+    title = _centred("QUYẾT ĐỊNH CỦA CHỦ TỊCH UBND TỈNH QUẢNG NGÃI", 300, 3)
+    words = [w for w in DECISION if w.line not in (3, 5)] + title
+    doc_type, fields = _fields(words)
+    assert doc_type is not None and doc_type.value == "Quyết định"
+    assert fields["issuer"].value.startswith("Chủ tịch ") and fields["issuer"].value.endswith("tỉnh Quảng Ngãi")
+
+
+def test_a_column_of_figures_is_read_with_its_rows():
+    # A shop receipt: each item's price stands apart from it, as the motto does from the body's
+    # name; figures belong to their row, the motto to its column.
+    words = [*_segment("Bạc xỉu nóng", 100, 100, 0),
+             *_segment("40.000đ x 1", 100, 140, 1), *_segment("40.000đ", 900, 140, 1),
+             *_segment("Hạt hướng dương", 100, 180, 2),
+             *_segment("10.000đ x 1", 100, 220, 3), *_segment("10.000đ", 900, 220, 3),
+             *_segment("Tổng: 50.000đ", 100, 260, 4)]
+    layout = page_layout(words, 1200, 1600, 200)
+    assert page_text(layout.words).splitlines() == ["Bạc xỉu nóng", "40.000đ x 1", "40.000đ", "Hạt hướng dương",
+                                                    "10.000đ x 1", "10.000đ", "Tổng: 50.000đ"]
+
+
+def test_a_subject_whose_slash_was_read_as_a_letter():
+    words = [w for w in DECISION if w.line not in (3, 4, 5)] + _segment("VỊv báo cáo kết quả", 100, 220, 3)
+    _, fields = _fields(words)
+    assert fields["subject"].value == "V/v báo cáo kết quả"

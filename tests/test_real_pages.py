@@ -18,7 +18,7 @@ from digitizer.config import OcrSettings
 from digitizer.errors import DigitizerError
 from digitizer.model import Word
 from digitizer.ocr import recognize
-from digitizer.ocr.reading_order import reading_order
+from digitizer.layout import page_layout
 from digitizer.pipeline import process
 from samples.intake_cases import CASES, intake_case
 from samples.score import cer
@@ -165,6 +165,10 @@ def test_a_signature_block_under_a_seal_is_read_left_then_right():
     text = [" ".join(w.text for w in line) for line in _lines(reading_order(words))]
     assert text[:4] == ["Bệnh viện đa khoa tỉnh trân trọng./.", ".Xơi nhận:", "- Như trên;", "- Lưu VT."]
     assert text[4] == "GIÁM ĐỐC" and text[-1] == "Lê Văn Nam"
+
+
+def reading_order(words: list[Word]) -> list[Word]:
+    return page_layout(words, 1700, 2400, 200).words
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:

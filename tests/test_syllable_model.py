@@ -10,6 +10,7 @@ from pathlib import Path
 from importlib.resources import files
 
 from digitizer.extract.syllable_model import BigramModel, canonical, choose_reading, language_model
+from digitizer.extract.tones import known_words
 from digitizer.model import Doubt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +95,9 @@ def test_the_language_model_says_where_it_came_from_and_prefers_administrative_t
     assert model.bigram("phổ", "thông") > 100 * model.bigram("phô", "thông")
     assert model.bigram(canonical("Hoà"), "bình") == model.bigram("hòa", "bình")     # old tone placement
     assert 0 < model.bigram("xyzzy", "thông") < model.bigram("phổ", "thông")        # unseen: rare, not impossible
+
+
+def test_known_words_tell_a_reading_of_text_from_a_reading_of_noise():
+    # A thermal receipt printed without marks, read cleanly and read broken by a cleanup.
+    assert known_words(["239", "Xuan", "Thuy,", "P.Dich", "Vong,", "24,000"]) == 5
+    assert known_words(["239", "Yuar", "Ihu;,", "fÊa¿", "6iay,", "?4,00u"]) == 1

@@ -7,11 +7,11 @@ from dataclasses import replace
 from ..model import Field, PageResult
 from .checks import id_number_problem, phone_ok
 from .syllable_model import language_model
-from .fields import (LABELS, doc_number, doc_type_and_title, issue_date_and_place, issuer, labelled_field,
-                     signer, subject)
+from ..layout.labels import LABELS
+from .fields import doc_number, doc_type, issue_date_and_place, issuer, labelled_field, signer, subject
 from .lines import TextLine, page_lines
 from .spelling import respell as respell
-from .tones import Usage, lexicon
+from .tones import Usage, bare_syllables, lexicon
 from .vocabulary import places
 
 
@@ -20,15 +20,15 @@ def extract_from_lines(lines: list[TextLine]) -> tuple[Field | None, dict[str, F
         return None, {}
     fields: dict[str, Field | None] = {}
     fields["doc_number"] = doc_number(lines)
-    doc_type, title_index = doc_type_and_title(lines, fields["doc_number"])
+    kind = doc_type(lines, fields["doc_number"])
     fields["issue_date"], fields["place"] = issue_date_and_place(lines)
-    fields["issuer"] = issuer(lines, title_index)
-    fields["subject"] = subject(lines, title_index, Usage.of("\n".join(line.text for line in lines)))
+    fields["issuer"] = issuer(lines)
+    fields["subject"] = subject(lines, Usage.of("\n".join(line.text for line in lines)))
     fields["signer"] = signer(lines)
     for name in LABELS:
         fields[name] = labelled_field(lines, name)
     _check(fields)
-    return doc_type, {k: v for k, v in fields.items() if v is not None}
+    return kind, {k: v for k, v in fields.items() if v is not None}
 
 
 def _check(fields: dict[str, Field | None]) -> None:
@@ -52,6 +52,7 @@ def load_vocabularies() -> None:
     """Read the word lists, the language model and the place registry now (about 0.6 s), at a
     worker's start rather than inside its first document's timing."""
     lexicon()
+    bare_syllables()
     language_model()
     places()
 
@@ -61,8 +62,7 @@ def opening_fields(page: PageResult) -> tuple[Field | None, Field | None]:
     (from a printed title, else its number) and a printed Mã hồ sơ. Only these two rules run:
     a document's own fields are extracted once, when its pages are known."""
     lines = page_lines([replace(page, number=1)])
-    doc_type, _ = doc_type_and_title(lines, doc_number(lines))
-    return doc_type, labelled_field(lines, "dossier_code")
+    return doc_type(lines, doc_number(lines)), labelled_field(lines, "dossier_code")
 
 
 def extract_fields(pages: list[PageResult]) -> tuple[Field | None, dict[str, Field]]:

@@ -8,35 +8,21 @@ add its label pattern to LABELS and, if its value needs a shape, a parser to PAR
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from typing import Callable, Iterator
 
-from ..model import Field, Word
+from ..layout.blocks import ABOUT, OFFICE_HOLDER, PLACE_DATE
+from ..layout.doctypes import CONG_VAN, DOC_TYPES, title_type
+from ..layout.labels import ANY_LABEL, LABELS, SEP
+from ..layout.measures import CAPITALS, HEADER, PLACE_GAP, TITLE_WORDS
+from ..layout.segments import upper_ratio
+from ..model import BlockKind, Field, Word
 from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
-from .doctypes import CONG_VAN, DOC_TYPES, DocType
 from .lines import TextLine
 from .tones import Usage, fix_tones
 from .vocabulary import (FAMILY_FOLDS, FAMILY_NAMES, agency, expand_bodies, fix_body, fix_kind, fix_places,
                          place_name)
-from ..text import fold, motto_in, sentence_case, squash
+from ..text import fold, sentence_case, squash
 
-SEP = r"\s*[:;.]?\s*"
-# Folded label patterns, most specific first. `\b` keeps "so" from matching inside words.
-LABELS: dict[str, list[str]] = {
-    "person_name": [r"\bho\s*,?\s*chu\s*dem\s*,?\s*(?:va\s*)?ten", r"\bho\s*(?:va\s*)?ten(?:\s*khai\s*sinh)?",
-                    r"\bong\s*[/(]\s*ba\s*\)?"],
-    "birth_date": [r"\bngay\s*,?\s*thang\s*,?\s*nam\s*sinh", r"\bngay\s*sinh", r"\bsinh\s*ngay"],
-    "id_number": [r"\bso\s*dinh\s*danh(?:\s*ca\s*nhan)?", r"\b(?:so\s*)?cmnd\s*/\s*cccd",
-                  # CCCD as OCR reads it: CCCTD, CCD, C CCD...
-                  r"\b(?:so\s*)?(?:c\s*){2,3}[a-z]?\s*d\b", r"\b(?:so\s*)?cmnd", r"\bcan\s*cuoc(?:\s*cong\s*dan)?"],
-    "address": [r"\bnoi\s*thuong\s*tru", r"\bnoi\s*cu\s*tru", r"\bcho\s*o\s*hien\s*(?:tai|nay)",
-                r"\bdia\s*chi(?:\s*thuong\s*tru)?"],
-    "phone": [r"\bs[o06]\s*dien\s*thoai", r"\bdien\s*thoai(?:\s*di\s*dong)?", r"\bsdt"],
-    "dossier_code": [r"\bma\s*(?:so\s*)?ho\s*s[o0]"],
-    "recipient": [r"\bkinh\s*gui"],
-    "procedure": [r"\bnoi\s*dung\s*yeu\s*cau\s*giai\s*quyet", r"\bten\s*thu\s*tuc(?:\s*hanh\s*chinh)?"],
-}
-ANY_LABEL = re.compile("|".join(p for ps in LABELS.values() for p in ps) + r"|\bcan\s*cu\b")
 # Up to three words that qualify a label before its colon: "Nơi cư trú hiện nay:".
 QUALIFIED = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:")
 
@@ -47,7 +33,17 @@ AGENCY_START = re.compile(r"^(uy ban|ubnd|hoi dong|trung tam|phong|van phong|ban
 
 
 def _field(value: str, line: TextLine, start: int, end: int, base: float) -> Field:
-    return Field(value, round(base * line.confidence(start, end), 3), line.page, line.bbox(start, end))
+    return Field(value, round(base * line.confidence(start, end), 3), line.page, line.bbox(start, end), line.block)
+
+
+def _of(lines: list[TextLine], kind: BlockKind, page: int | None = None) -> list[TextLine]:
+    """The lines of one kind of block (on one page)."""
+    return [line for line in lines if line.block == kind and (page is None or line.page == page)]
+
+
+def _first(lines: list[TextLine], kind: BlockKind) -> list[TextLine]:
+    """All the lines, those of one kind of block first: where a value belongs, before where it may also be."""
+    return _of(lines, kind) + [line for line in lines if line.block != kind]
 
 
 def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int, int] | None:
@@ -194,21 +190,32 @@ def normalize_number(head: str, tail: str) -> str:
     return f"{head.translate(DIGIT_LOOKALIKES)}/{''.join(fixed)}"
 
 
+# Digits filled in by hand or stamped are read with marks around them ("#86", "5†75"); where
+# none can be read, the number is the printed part ("/UBND-KTTH"), to be checked by a person.
+HAND_FILLED = re.compile(r"([^\s/]{1,6})?\s*(?=/)")
+UNREAD_NUMBER = 0.3         # the base confidence of a number whose digits were not read
+HAND_DIGITS = 0.5           # ... and of one whose digits were read among marks (under the review queue's 0.6)
+
+
 def doc_number(lines: list[TextLine]) -> Field | None:
-    """`Số: 245/QĐ-UBND`; the slash may be lost by OCR (`245QĐ-UBND`)."""
-    for line in lines:
+    """`Số: 245/QĐ-UBND`, the header's first; the slash may be lost by OCR (`245QĐ-UBND`).
+    A number filled in by hand gives its digits where legible, its printed part where not,
+    with a confidence that puts it before a person."""
+    for line in _first(lines, BlockKind.ISSUER):
         for m in NUMBER.finditer(line.folded):
-            v = NUMBER_VALUE.match(line.text[m.end():])
+            rest = line.text[m.end():]
+            v = NUMBER_VALUE.match(rest)
             if v and (v.group(2) or v.group(3)[:1].isalpha()):
                 base = 0.95 if v.group(2) else 0.8
                 return _field(normalize_number(v.group(1), v.group(3)), line, m.end(), m.end() + v.end(), base)
+            hand = HAND_FILLED.match(rest) if line.block == BlockKind.ISSUER else None
+            printed = NUMBER_VALUE.match("0" + rest[hand.end():]) if hand else None
+            if hand and printed and printed.group(2):
+                head = re.sub(r"\D", "", hand.group(1) or "")     # a look-alike among marks is a mark
+                base = HAND_DIGITS if head else UNREAD_NUMBER
+                value = normalize_number(head, printed.group(3))
+                return _field(value, line, m.end(), m.end() + hand.end() + printed.end() - 1, base)
     return None
-
-
-# The day may be blank or a scrawl: offices fill it in by hand after signing, and OCR reads
-# nothing or junk ("3|", "0†") there; such a date does not parse and only the place is kept.
-# OCR may read the comma as a full stop.
-PLACE_DATE = re.compile(r"[,.]\s*ngay\s*(?:\S{1,3}?\s*)?(?:thang|[/.-])")
 
 
 def _place_before(line: TextLine, end: int) -> list[str]:
@@ -220,17 +227,18 @@ def _place_before(line: TextLine, end: int) -> list[str]:
         word = chosen[k].text.rstrip(",.")
         if not NAME_WORD.match(word) or not word[0].isupper() or (len(word) > 1 and word.isupper()):
             break
-        if out and chosen[k + 1].left - (chosen[k].left + chosen[k].width) > 1.5 * chosen[k].height:
+        if out and chosen[k + 1].left - (chosen[k].left + chosen[k].width) > PLACE_GAP * chosen[k].height:
             break
         out.insert(0, word)
     return out
 
 
 def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | None]:
-    """`<Place>, ngày dd tháng mm năm yyyy`: the first one (the header's, or the date under
+    """`<Place>, ngày dd tháng mm năm yyyy`: the header's, else the first one (the date under
     an application); dates inside sentences have no place and comma before them. A date
-    with its day left blank (filled in by hand) gives the place and no date."""
-    for line in lines:
+    with its day left blank (filled in by hand: OCR reads nothing or junk such as "3|" there)
+    gives the place and no date."""
+    for line in _first(lines, BlockKind.DATE):
         for m in PLACE_DATE.finditer(line.folded):
             date = parse_date(line, m.start(), len(line.text))
             place_words = _place_before(line, m.start())
@@ -245,160 +253,38 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
     return None, None
 
 
-# A line is in capitals when more than this share of its letters are (headers, titles, the
-# signing title); set on Decree 30 headers, where OCR reads a mark or two in lower case.
-CAPITALS = 0.8
-# A line whose top is within this share of another's height of it stands beside it.
-SAME_LINE = 0.5
-
-
-def _upper_ratio(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-
-
-def _title_type(line: TextLine) -> tuple[DocType, int] | None:
-    """The document type whose title this (upper-case) line is, and the title's length."""
-    if _upper_ratio(line.text) < CAPITALS:
-        return None
-    head = re.sub(r"[^a-z ]", "", line.folded).strip()
-    best = None
-    for doc_type in DOC_TYPES:
-        for title in doc_type.titles:
-            score = SequenceMatcher(None, head[: len(title)], title).ratio()
-            if score >= 0.88 and (best is None or (score, len(title)) > best[2:]):
-                best = (doc_type, len(title), score, len(title))
-    return best[:2] if best else None
-
-
-def doc_type_and_title(lines: list[TextLine], number: Field | None) -> tuple[Field | None, int | None]:
-    for i, line in enumerate(lines):
-        if line.page != 1:
-            break
-        found = _title_type(line)
+def doc_type(lines: list[TextLine], number: Field | None) -> Field | None:
+    """The type the layout's title names on page 1; else the kind in the number; else a
+    công văn, which has no title but a number of the issuer's units or a "V/v" subject."""
+    for line in _of(lines, BlockKind.TITLE, page=1):
+        found = title_type(line.folded)
         if found:
-            return _field(found[0].name, line, 0, len(line.text), 0.97), i
+            return _field(found.name, line, 0, len(line.text), 0.97)
     if number is not None:
         kind = re.split(r"[-/]", number.value.partition("/")[2])[0]
         for doc_type in DOC_TYPES:
             if doc_type.abbreviation and fold(doc_type.abbreviation) == fold(kind):
-                return Field(doc_type.name, round(0.75 * number.confidence, 3), number.page, number.bbox), None
+                return Field(doc_type.name, round(0.75 * number.confidence, 3), number.page, number.bbox, number.block)
         # No title and no kind: '125/UBND-VP', '6191/BVT-TCKT' number a công văn (Decree 30).
         if kind.isalpha() and len(kind) >= 2:
-            return Field(CONG_VAN.name, round(0.7 * number.confidence, 3), number.page, number.bbox), None
-    # No title: a "V/v …" trích yếu under the number is what a công văn has instead.
-    for line in lines[:12]:
-        if line.page == 1 and ABOUT.match(line.folded + " "):
-            return _field(CONG_VAN.name, line, 0, len(line.text), 0.7), None
-    return None, None
-
-
-# "V/v", as printed and as OCR reads it ("Vv", "V.v", "V\\v"), or "Về việc".
-ABOUT = re.compile(r"(v\s*[/\\.|]\s*v?\s|vv\s|ve\s+viec\b)")
-NOT_SUBJECT = re.compile(r"(kinh gui|can cu|so\s*:|noi nhan)")
-
-
-def _printed(line: TextLine) -> bool:
-    """A line (a reading-order segment) with a letter or digit: not a rule's bar alone."""
-    return any(c.isalnum() for c in line.text)
-
-
-def _first_page_segments(lines: list[TextLine]) -> list[TextLine]:
-    """Page 1's printed segments (the reading order's, see ocr.reading_order.segments), top to bottom."""
-    return sorted((line for line in lines if line.page == 1 and _printed(line)), key=lambda g: g.top)
-
-
-def _same_column(line: TextLine, first: TextLine) -> bool:
-    """Set under `first` as a continuation is: on the same centre, or the same left edge."""
-    tolerance = max(8.0, 0.017 * first.page_width)
-    return abs(line.centre - first.centre) <= tolerance or abs(line.x0 - first.x0) <= tolerance
-
-
-# Set on the generated families and the real development letters: a title's subject line
-# starts within this many title heights below it; a subject's next line within this many
-# line heights of the one before; letter sizes within this share are one block's.
-SUBJECT_UNDER_TITLE = 2.6
-SUBJECT_LINE_GAP = 2.4
-SAME_SIZE = 0.25
-ABOUT_TOP = 0.4           # a "V/v" subject without a title is in this top share of the page
-
-
-def _not_subject(seg: TextLine) -> bool:
-    return bool(NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded))
-
-
-def _subject_start(segments: list[TextLine], title: TextLine | None) -> TextLine | None:
-    """The subject's first line: set under the title on its centre (or "V/v"/"Về việc"), or
-    without a title a "V/v" line in the top of the page."""
-    for seg in segments:
-        if _not_subject(seg):
-            continue
-        if title is None:
-            if ABOUT.match(seg.folded) and seg.top < seg.page_height * ABOUT_TOP:
-                return seg
-            continue
-        if seg.top <= title.top + SAME_LINE * title.height:
-            continue                    # the title's own line, or beside it
-        close = seg.top - title.top < SUBJECT_UNDER_TITLE * title.height
-        return seg if close and (ABOUT.match(seg.folded) or _same_column(seg, title)) else None
+            return Field(CONG_VAN.name, round(0.7 * number.confidence, 3), number.page, number.bbox, number.block)
+    for line in _of(lines, BlockKind.SUBJECT, page=1):
+        if ABOUT.match(line.folded + " "):
+            return _field(CONG_VAN.name, line, 0, len(line.text), 0.7)
     return None
 
 
-def _subject_lines(segments: list[TextLine], first: TextLine) -> list[TextLine]:
-    """`first` and the lines that continue it: same centre or left edge, same spacing and size."""
-    parts, prev = [first], first
-    for seg in segments:
-        if seg.top <= prev.top + SAME_LINE * prev.height:
-            continue
-        if seg.top - prev.top > SUBJECT_LINE_GAP * max(prev.height, first.height):
-            break       # a gap: the block has ended (or the next line of this column is further down)
-        if not _same_column(seg, first) or abs(seg.height - first.height) > SAME_SIZE * first.height or \
-                _not_subject(seg):
-            continue    # another column's line at the same height
-        parts.append(seg)
-        prev = seg
-    return parts
-
-
-def subject(lines: list[TextLine], title_index: int | None, usage: Usage | None = None) -> Field | None:
-    """Trích yếu: "V/v …" under the number (công văn), or the line set under the title on
-    its centre ("Về việc …" or the subject itself), with the lines that continue it: on the
-    same centre or left edge, at the same line spacing and letter size. The body starts
-    where that stops (an indented, justified first line; a wider gap; a smaller size).
-    Its tone marks are put right from the document's `usage` (the body repeats the subject)."""
-    segments = _first_page_segments(lines)
-    first = _subject_start(segments, lines[title_index] if title_index is not None else None)
-    if first is None:
+def subject(lines: list[TextLine], usage: Usage | None = None) -> Field | None:
+    """Trích yếu: the layout's subject block on page 1, one line. Its tone marks are put
+    right from the document's `usage` (the body repeats the subject)."""
+    parts = sorted(_of(lines, BlockKind.SUBJECT, page=1), key=lambda line: line.top)
+    if not parts:
         return None
-    text = squash(" ".join(p.text for p in _subject_lines(segments, first)))
+    text = squash(" ".join(p.text for p in parts))
     about = ABOUT.match(fold(text))
     if about and not about.group().startswith("ve"):
         text = "V/v " + text[about.end():]      # "Vv", "V/", "V.v" as OCR read it
-    return _field(fix_tones(text, usage), first, 0, len(first.text), 0.9)
-
-
-def _header_left(lines: list[TextLine], title_index: int | None) -> list[TextLine]:
-    """The header's left column on page 1: the blocks left of where the national motto
-    ("CỘNG HÒA XÃ HỘI …") starts, above the title."""
-    page = [line for line in lines if line.page == 1]
-    if not page:
-        return []
-    split = page[0].page_width * 0.45
-    for line in page[:8]:
-        m = motto_in(line.folded)
-        if m:
-            words = line.words_in(m.start(), m.end())
-            split = min(w.left for w in words) * line.scale - 4
-            break
-    stop = lines[title_index].top if title_index is not None else page[0].page_height * 0.3
-    left = []
-    for line in page:
-        if line.top >= stop:
-            break
-        part, _ = line.split(split)
-        if part is not None:
-            left.append(part)
-    return left
+    return _field(fix_tones(text, usage), parts[0], 0, len(parts[0].text), 0.9)
 
 
 def _place_part(text: str) -> str:
@@ -428,12 +314,41 @@ def _unit_name(text: str) -> tuple[str, str]:
     return found.name, _place_part(text[found.end:])
 
 
-def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
-    """Cơ quan ban hành: the last body named in the header's left column (the one above it
+def issuer(lines: list[TextLine]) -> Field | None:
+    """Cơ quan ban hành: the office holder a decision names under its subject ("CHỦ TỊCH ỦY
+    BAN NHÂN DÂN TỈNH …"), or the body the header's left column names last (the one above it
     is its parent: ỦY BAN NHÂN DÂN TỈNH … over SỞ …). A department named without its place
     takes its parent's ("Sở Giáo dục và Đào tạo" under "UBND thành phố Đà Nẵng")."""
-    header = [line for line in _header_left(lines, title_index)
-              if not NUMBER.match(line.folded) and not ABOUT.match(line.folded) and _upper_ratio(line.text) > CAPITALS]
+    body = _issuing_body(lines)
+    holder = _office_holder(lines, body.value if body else None)
+    return holder or body
+
+
+OF = re.compile(r"\bcua\s")
+
+
+def _office_holder(lines: list[TextLine], body: str | None) -> Field | None:
+    """"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI" -> "Chủ tịch UBND tỉnh Quảng Ngãi", from the
+    authority line or a title that goes on "… CỦA CHỦ TỊCH …"; the holder of the header's
+    body when the line names no body ("GIÁM ĐỐC")."""
+    candidates = [(line, 0) for line in _of(lines, BlockKind.AUTHORITY, page=1)]
+    candidates += [(line, of.start()) for line in _of(lines, BlockKind.TITLE, 1) for of in OF.finditer(line.folded)]
+    for line, start in candidates:
+        holder = OFFICE_HOLDER.match(line.folded, start)
+        if holder is None:
+            continue
+        title = sentence_case(line.text[holder.start(2):holder.end(2)])
+        rest = line.text[holder.end():]
+        name, place = _unit_name(rest) if re.search(r"[^\W\d_]{2}", rest) else ("", "")
+        unit = f"{name} {place}".strip() or body
+        if unit:
+            return _field(f"{title} {unit}", line, holder.start(2), len(line.text), 0.9)
+    return None
+
+
+def _issuing_body(lines: list[TextLine]) -> Field | None:
+    header = [line for line in _of(lines, BlockKind.ISSUER, page=1)
+              if not NUMBER.match(line.folded) and not ABOUT.match(line.folded) and upper_ratio(line.text) > CAPITALS]
     units: list[list[TextLine]] = []
     for line in header:
         starts = AGENCY_START.match(re.sub(r"^[^a-z]+", "", line.folded)) or agency(expand_bodies(line.text))
@@ -458,7 +373,7 @@ def issuer(lines: list[TextLine], title_index: int | None) -> Field | None:
         return None         # specks, not a name
     conf = sum(line.confidence(0, len(line.text)) for line in unit) / len(unit)
     first = unit[0]
-    return Field(text, round(0.9 * conf, 3), first.page, first.bbox(0, len(first.text)))
+    return Field(text, round(0.9 * conf, 3), first.page, first.bbox(0, len(first.text)), first.block)
 
 
 SIGNING_TITLE = re.compile(r"(tm\.|kt\.|tl\.|q\.|chu tich|giam doc|truong|chanh|nguoi\s|\(ky)")
@@ -476,22 +391,15 @@ def _name_in(seg: TextLine) -> Field | None:
     return None
 
 
-# A signing title is a line in capitals of at most TITLE_WORDS words below the header's top
-# HEADER share of the page; the signature block is right of RIGHT_HALF of the page's width
-# (Decree 30's layout).
-TITLE_WORDS = 6
-HEADER = 0.3
-RIGHT_HALF = 0.4
-
-
 def _family_name(name: Field) -> bool:
     return fold(name.value.split()[0]) in FAMILY_FOLDS
 
 
 def _is_signing_title(seg: TextLine, named: Field | None) -> bool:
-    """CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …: a title of the signature block. "Trương Văn
-    Hằng" is a name, not a title beginning with "trưởng"."""
-    capitals = _upper_ratio(seg.text)
+    """CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …: a title of the signature block (or a line in
+    capitals of at most TITLE_WORDS words below the header). "Trương Văn Hằng" is a name, not
+    a title beginning with "trưởng"."""
+    capitals = upper_ratio(seg.text)
     if named is not None and capitals < CAPITALS and _family_name(named):
         return False
     return bool(SIGNING_TITLE.match(seg.folded)) or (capitals > CAPITALS and seg.top > seg.page_height * HEADER
@@ -499,20 +407,19 @@ def _is_signing_title(seg: TextLine, named: Field | None) -> bool:
 
 
 def signer(lines: list[TextLine]) -> Field | None:
-    """The name under the signature: on the last page's right half, the lowest name-like
-    block under a signing title (CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …). Where a seal hides
-    the title, the lowest block there that is a name with a known family name."""
+    """The name under the signature: in the last page's signer block, the lowest name-like
+    line under a signing title (CHỦ TỊCH, KT. GIÁM ĐỐC, Người làm đơn …). Where a seal hides
+    the title, the lowest line there that is a name with a known family name."""
     last_page = max(line.page for line in lines)
-    right_half = sorted((line for line in lines if line.page == last_page and _printed(line)
-                         and line.x0 >= line.page_width * RIGHT_HALF), key=lambda g: g.top)
+    block = sorted(_of(lines, BlockKind.SIGNER, last_page), key=lambda g: g.top)
     best = None
     seen_title = False
-    for seg in right_half:
+    for seg in block:
         named = _name_in(seg)
         if _is_signing_title(seg, named):
             seen_title = True
             continue
-        if named is None or (_upper_ratio(seg.text) > CAPITALS and not seen_title):
+        if named is None or (upper_ratio(seg.text) > CAPITALS and not seen_title):
             continue
         below_header = seg.page > 1 or seg.top > seg.page_height * HEADER
         if seen_title or (_family_name(named) and below_header):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..model import PageResult, Word
+from ..model import BlockKind, PageResult, Word
 from ..text import fold, nfc
 
 
@@ -23,6 +23,7 @@ class TextLine:
     scale: float              # word box units -> points
     page_width: float         # points
     page_height: float        # points
+    block: str = BlockKind.BODY   # the layout block the line is in
 
     @property
     def x0(self) -> float:
@@ -53,14 +54,6 @@ class TextLine:
         chosen = self.words_in(start, end) or self.words
         return sum(w.confidence for w in chosen) / len(chosen)
 
-    def split(self, x: float) -> tuple[TextLine | None, TextLine | None]:
-        """The part of the line left of `x` points and the part right of it (two header
-        columns that OCR read as one line)."""
-        left = [w for w in self.words if (w.left + w.width / 2) * self.scale < x]
-        right = [w for w in self.words if (w.left + w.width / 2) * self.scale >= x]
-        return (make_line(self.page, left, self.scale, self.page_width, self.page_height) if left else None,
-                make_line(self.page, right, self.scale, self.page_width, self.page_height) if right else None)
-
     @property
     def height(self) -> float:
         """Median word height in points: the letter size of the line."""
@@ -68,20 +61,24 @@ class TextLine:
         return heights[len(heights) // 2] * self.scale
 
 
-def make_line(page: int, words: list[Word], scale: float, width: float, height: float) -> TextLine:
+def make_line(page: int, words: list[Word], scale: float, width: float, height: float,
+              block: str = BlockKind.BODY) -> TextLine:
     starts, parts, pos = [], [], 0
     for w in words:
         starts.append(pos)
         parts.append(nfc(w.text))
         pos += len(parts[-1]) + 1
     text = " ".join(parts)
-    return TextLine(page, text, fold(text), words, starts, scale, width, height)
+    return TextLine(page, text, fold(text), words, starts, scale, width, height, block)
 
 
 def page_lines(pages: list[PageResult]) -> list[TextLine]:
+    """The pages' lines (the layout's segments) in reading order, each with its block."""
     lines = []
     for page in pages:
         scale = 72 / page.word_dpi
-        for _, group in groupby(page.words, key=lambda w: w.line):
-            lines.append(make_line(page.number, list(group), scale, page.width_pt, page.height_pt))
+        kind = {line: block.kind for block in page.blocks for line in block.lines}
+        for line_id, group in groupby(page.words, key=lambda w: w.line):
+            lines.append(make_line(page.number, list(group), scale, page.width_pt, page.height_pt,
+                                   kind.get(line_id, BlockKind.BODY)))
     return lines

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
+from ..text import fold
+
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
 TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 # Vowel shapes Tesseract also swaps on a syllable ("phó" for "phố"); the breve/horn/circumflex
@@ -40,6 +42,7 @@ LOOK_ALIKE = {frozenset(p) for p in ((0, 4), (1, 4), (2, 4), (3, 4), (5, 4), (0,
 RARE = 3.0       # zipf: below this a syllable is hardly ever written (wordfreq; "khân" 0, "dịp" 4.6)
 COMMON = 4.0
 DROP = 0.6       # a common syllable is not traded for one much rarer ("tại" for "tài")
+CAPITALS = 0.6   # a text with more capitals than this share is a header's or a name's (no word list)
 SYLLABLE = re.compile(r"[^\W\d_]+")
 
 Key = tuple[str, int]          # (letters without tone, tone index into TONES)
@@ -98,6 +101,27 @@ def lexicon() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
             keys = [keyed[s] if s in keyed else keyed.setdefault(s, key(s)) for s in written]
             pairs.update(zip(keys, keys[1:]))
     return frozenset(keyed.values()), frozenset(pairs)
+
+
+FIGURE = re.compile(r"[\d.,:/-]*\d[\d.,:/-]*")
+
+
+@cache
+def bare_syllables() -> frozenset[str]:
+    """Every syllable of the word lists without its marks ("thuy", "hoa"): a text printed
+    without them (a receipt) is Vietnamese still."""
+    return frozenset(fold(letters) for letters, _ in lexicon()[0])
+
+
+def known_words(texts: list[str]) -> int:
+    """How many words are Vietnamese syllables (marks aside) or figures: what a reading of
+    text finds and a reading of noise ("Yuar Ihu;", "fÊa¿") does not."""
+    syllables = bare_syllables()
+    count = 0
+    for text in texts:
+        core = text.strip(".,;:!?()[]\"'“”‘’-–")
+        count += bool(core) and (bool(FIGURE.fullmatch(core)) or (core.isalpha() and fold(core.lower()) in syllables))
+    return count
 
 
 @dataclass(frozen=True)
@@ -164,7 +188,7 @@ def fix_tones(text: str, usage: Usage | None = None, running_text: bool = False)
     """
     word_list = True
     letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    if letters and sum(c.isupper() for c in letters) > CAPITALS * len(letters):
         word_list = False   # capitals: headers and names, where a name cannot be told from a word
     if usage is None and not word_list:
         return text

@@ -1,6 +1,6 @@
 """Closed vocabularies that put OCR's reading of a field right: what can only be one of a list.
 
-- Type abbreviations in document numbers (Decree 30/2020, Appendix III): `doctypes.py`.
+- Type abbreviations in document numbers (Decree 30/2020, Appendix III): `layout/doctypes.py`.
 - Agencies: the names of the bodies that issue documents to a commune centre (Decree 30's
   templates; the provincial departments of Decree 150/2025 and those before it).
 - Places: provinces, districts and communes before the July 2025 merger and after it, from
@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ..text import fold, nfc
-from .doctypes import DOC_TYPES
+from ..layout.doctypes import DOC_TYPES
 
 # Bodies by their canonical spelling; matched on the folded text.
 AGENCIES = [

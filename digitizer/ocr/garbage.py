@@ -30,7 +30,7 @@ def is_garbage(word: Word) -> bool:
     """Read with little confidence, and holding a foreign character or more marks than letters."""
     text = word.text
     return word.confidence < UNSURE and (any(_foreign(ch) for ch in text)
-                                        or sum(ch.isalnum() for ch in text) < 0.5 * len(text))
+                                        or 2 * sum(ch.isalnum() for ch in text) < len(text))
 
 
 def without_garbage(page: PageResult) -> PageResult:

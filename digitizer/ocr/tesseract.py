@@ -8,6 +8,7 @@ faster than the PNG pytesseract would make of an in-memory image.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import subprocess
 import tempfile
@@ -26,12 +27,21 @@ from ..model import Word
 TEMP_PREFIX = "digitizer-ocr-"
 
 
+def temporary_folder() -> str:
+    """The folder the operator named (TMPDIR), even when it is full. Python's `tempfile`
+    tries each candidate folder and quietly takes the first it can write to, so a full
+    TMPDIR sent pages to /tmp on one run and failed them on the next; a full disk is told
+    (a transient failure), not hidden."""
+    named = os.environ.get("TMPDIR")
+    return named if named and os.path.isdir(named) else tempfile.gettempdir()
+
+
 def sweep_stale(older_than: float) -> int:
     """Remove the page folders of command-line OCR runs killed mid-page (kill -9, a power
     cut: nothing else would), those untouched for `older_than` seconds. Returns how many."""
     cutoff = time.time() - older_than
     removed = 0
-    for folder in Path(tempfile.gettempdir()).glob(TEMP_PREFIX + "*"):
+    for folder in Path(temporary_folder()).glob(TEMP_PREFIX + "*"):
         try:
             if folder.is_dir() and folder.stat().st_mtime < cutoff:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -44,7 +54,7 @@ def sweep_stale(older_than: float) -> int:
 def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
               timeout: float = 180.0) -> list[Word]:
     """Words in reading order; boxes in pixels of `image` (8-bit grey); confidences in 0..1."""
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=temporary_folder()) as tmp:
         path = Path(tmp) / "page.pgm"
         if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PXM_BINARY, 1]):
             full = shutil.disk_usage(tmp).free < image.nbytes + 4096

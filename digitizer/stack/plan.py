@@ -4,7 +4,7 @@ Read in page order:
 - a separator sheet ends the document in hand; a dossier sheet ends it and starts its dossier;
 - a reception slip (phiếu tiếp nhận hồ sơ, with its Mã hồ sơ printed or in a barcode) starts
   a new dossier named by that code, with the slip as its first document;
-- without sheets, a page that opens a document (the national motto above a document's title,
+- without sheets, a page that opens a document (the national motto in its header and a document's type,
   or a form's title at the top) starts a new one (`by_content`, configurable off);
 - blank pages are dropped from the documents (the original keeps them) and listed.
 """
@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 
 from ..config import SplitSettings
 from ..extract import opening_fields
-from ..model import Field, PageResult, SheetInfo
-from ..text import fold, motto_in
+from ..model import BlockKind, Field, PageResult, SheetInfo
 from .sheets import PREFIX, sheet_of
 
 SLIP = "Phiếu tiếp nhận hồ sơ"
-MOTTO_LINES = 8           # the motto is in the header: among a page's first lines as read
 TITLE_TOP = 0.45          # a title that opens a document is in the top part of its page
 TITLED = 0.8              # above this, extract read the type from a printed title (from a number: 0.75 at most)
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{4,40}$")   # a dossier code as a barcode carries it
@@ -105,11 +103,10 @@ def plan(pages: list[PageResult], settings: SplitSettings, dossier: str | None) 
 
 
 def opens_document(page: PageResult, doc_type: Field | None) -> bool:
-    """The national motto at the top and a document's type, or a form's title at the top."""
+    """The national motto in the header and a document's type, or a form's title at the top."""
     if doc_type is None:
         return False
-    head = fold("\n".join(page.text.splitlines()[:MOTTO_LINES]))
-    if motto_in(head):
+    if any(block.kind == BlockKind.MOTTO for block in page.blocks):
         return True
     return doc_type.confidence >= TITLED and doc_type.bbox is not None and doc_type.bbox[1] < TITLE_TOP * page.height_pt
 

@@ -25,7 +25,7 @@ from ..config import Settings
 from ..text import fold, page_ranges
 from ..jobs.ledger import open_ledger
 from ..jobs.retry import retry_failed
-from ..model import Record
+from ..model import BlockKind, Field, Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
 from ..storage.access import Access, AccessLog
@@ -75,6 +75,22 @@ def download_name(record: Record) -> str:
 def _local(target: str) -> str:
     """Where to go after logging in: a path of this site only (no open redirect)."""
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+# The layout's blocks as a clerk names the parts of a page: where to look for a field.
+BLOCK_NAMES = {BlockKind.ISSUER: "cơ quan ban hành, số", BlockKind.MOTTO: "quốc hiệu",
+               BlockKind.DATE: "địa danh, ngày tháng", BlockKind.TITLE: "tên loại văn bản",
+               BlockKind.SUBJECT: "trích yếu", BlockKind.AUTHORITY: "thẩm quyền ban hành",
+               BlockKind.ROW: "dòng khai", BlockKind.BODY: "nội dung", BlockKind.RECIPIENTS: "nơi nhận",
+               BlockKind.SIGNER: "chức vụ, người ký", BlockKind.MARKS: "dấu, chữ viết tay"}
+
+
+def read_where(f: Field) -> str:
+    """"trang 1 · trích yếu": the page and the part of it a value was read from."""
+    parts = [f"trang {f.page}"] if f.page else []
+    if f.block in BLOCK_NAMES:
+        parts.append(BLOCK_NAMES[BlockKind(f.block)])
+    return " · ".join(parts)
 
 
 def vn_date(iso: str | None) -> str:
@@ -129,6 +145,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     templates.env.filters["highlight"] = highlight
     templates.env.filters["page_ranges"] = page_ranges
     templates.env.filters["vn_date"] = vn_date
+    templates.env.filters["read_where"] = read_where
     templates.env.filters["vn_time"] = vn_time
     templates.env.filters["vn_epoch"] = lambda t: datetime.fromtimestamp(t).strftime("%H:%M:%S %d/%m/%Y")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

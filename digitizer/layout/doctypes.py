@@ -6,7 +6,11 @@ numbers (None if it has none), and the folded titles it is printed under.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .measures import TITLE_MATCH
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,16 @@ DOC_TYPES = [
 # Công văn has no title: its number reads like 125/UBND-VP (issuer and unit, no kind).
 CONG_VAN = DocType("Công văn", None, ())
 
+
+
+def title_type(folded: str) -> DocType | None:
+    """The document type whose printed title a folded line opens with (OCR's slips allowed;
+    the closest title wins, the longer one on a tie)."""
+    head = re.sub(r"[^a-z ]", "", folded).strip()
+    best: tuple[float, int, DocType] | None = None
+    for doc_type in DOC_TYPES:
+        for title in doc_type.titles:
+            score = SequenceMatcher(None, head[: len(title)], title).ratio()
+            if score >= TITLE_MATCH and (best is None or (score, len(title)) > best[:2]):
+                best = (score, len(title), doc_type)
+    return best[2] if best else None

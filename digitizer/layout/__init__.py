@@ -1,0 +1,42 @@
+"""A page's layout, computed once from its OCR words: the segments in reading order (each a
+line of its own) and the blocks Decree 30/2020 lays a page out in. Reading order, the fields
+and the stack splitter read it; nothing else cuts a page into segments.
+
+    words (Tesseract's lines) -> segments (cut where columns part) -> reading order -> blocks
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import groupby
+
+from ..model import Block, Word
+from .blocks import PageSize, kinds
+from .order import ordered
+from .segments import segments
+
+
+@dataclass
+class PageLayout:
+    words: list[Word]          # in reading order; a line id per segment
+    blocks: list[Block]
+
+
+def page_layout(words: list[Word], width: float, height: float, dpi: float) -> PageLayout:
+    """The layout of a page whose words' boxes are in pixels of a `width` × `height` image at `dpi`."""
+    if not words:
+        return PageLayout([], [])
+    segs = ordered(segments(words))
+    out: list[Word] = []
+    for line_id, seg in enumerate(segs):
+        out += [replace(w, line=line_id) for w in seg.words]
+    found = kinds(segs, PageSize(width, height, dpi))
+    blocks, line_id = [], 0
+    for kind, group in groupby(found):
+        count = len(list(group))
+        blocks.append(Block(kind.value, list(range(line_id, line_id + count))))
+        line_id += count
+    return PageLayout(out, blocks)
+
+
+__all__ = ["PageLayout", "page_layout"]
