@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
@@ -15,8 +16,6 @@ from .config import Settings, SettingsError, load_settings
 from .errors import DigitizerError
 from .jobs.ingest import Ingested, ingest
 from .jobs.ledger import open_ledger
-from .jobs.loops import BackfillOptions, WatchOptions, run_backfill, run_watch
-from .jobs.queue import open_queue, run_consumer
 from .model import Record
 from .extract import load_vocabularies
 from .threads import single_thread
@@ -39,14 +38,27 @@ def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
         index.close()
 
 
+log = logging.getLogger(__name__)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:                 # gone: ingest records it
+        return 0
+
+
 def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tuple[Path, Ingested]]:
     """Documents in parallel when there are enough of them, else pages in parallel."""
     workers = settings.worker_count()
     if len(paths) >= workers > 1:
+        # The largest files first, so that the last to finish is a small one and no worker
+        # waits long at the end for the other; results are given in the order asked.
         with ProcessPoolExecutor(workers, initializer=single_thread) as pool:
-            futures = [pool.submit(_ingest_alone, p, settings, force) for p in paths]
-            for path, future in zip(paths, futures):
-                yield path, future.result()
+            largest_first = sorted(paths, key=_size, reverse=True)
+            futures = {p: pool.submit(_ingest_alone, p, settings, force) for p in largest_first}
+            for path in paths:
+                yield path, futures[path].result()
         return
     store, index = open_store(settings), open_index(settings)
     load_vocabularies()
@@ -118,24 +130,31 @@ def cmd_sheet(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# The service loops and the queue (huey, redis: 0.3 s) are imported by the commands that run them.
+
+
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    from .jobs.loops import WatchOptions, run_watch
     logging.getLogger().setLevel(logging.INFO)
     return run_watch(settings, WatchOptions(args.dir or settings.data_dir / "inbox", args.settle, args.polling,
                                             args.workers, args.config))
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from .jobs.queue import run_consumer
     logging.getLogger("digitizer").setLevel(logging.INFO)
     run_consumer(settings, args.workers or settings.worker_count())
     return 0
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    from .jobs.loops import BackfillOptions, run_backfill
     return run_backfill(settings, BackfillOptions(args.dir, args.workers, args.config, args.report, args.retry,
                                                   args.log_every))
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from .jobs.queue import open_queue
     ledger = open_ledger(settings)
     counts, hour = ledger.counts(), ledger.done_since(3600)
     failures = ledger.recent_failures(args.failures)
@@ -303,6 +322,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args, settings))
     except (StoreConfigError, StoreUnavailable) as exc:
         print(f"storage: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:      # a data folder that is a file, read-only, gone: one line, not a traceback
+        log.debug("command failed", exc_info=True)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"digitizer: {exc.strerror or exc}{where} (check data_dir, DIGITIZER_DATA_DIR, and the folders "
+              f"given)", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        log.debug("command failed", exc_info=True)
+        print(f"digitizer: a database file in {settings.data_dir} is damaged or not a database ({exc}): "
+              f"ledger.sqlite, queue.sqlite or index.sqlite", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
