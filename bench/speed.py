@@ -1,25 +1,31 @@
-"""Throughput: `digitizer process` vs raw `tesseract` on the same page images, same processes.
+"""Throughput: `digitizer process` vs raw `tesseract` (and OCRmyPDF where installed) on the
+same files, the same number of processes, started from a clean environment as a user would.
 
-    python bench/speed.py [--pages 24] [--runs 3] [--jobs 2]
+    python bench/speed.py [--pages 18] [--runs 3] [--jobs 2] [--set ../shared/realworld] [--no-ocrmypdf]
 
-Both sides get the same files (PNG, TIFF, JPEG scans of every degradation) and the same
-number of processes; the runs alternate, each going first every other run, so machine
-noise and heat hit both alike, and the table gives medians. Peak memory is the largest
-resident size of any process of a digitizer run (worker processes included), read from the
-kernel's rusage of the waited-for children.
+Two sets of files: generated scans of every degradation (PNG, TIFF, JPEG: clean, skewed,
+noisy, 200 DPI, rotated, 1-bit fax, sealed, phone photo), and the real development pages
+(`--set`; its scanned PDFs and photos as they came). The engines take turns going first
+from run to run, so machine noise and heat hit all alike, and the tables give medians. Peak
+memory is the largest resident size of any process of a digitizer run (worker processes
+included), read from the kernel's rusage of the waited-for children. Raw Tesseract is given
+PDFs as page images rendered by poppler beforehand (not timed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
-from common import DIGITIZER, ROOT, user_env, median, run_tesseract, scanned_pages, write_samples
+import pymupdf
 
+from common import DIGITIZER, ROOT, median, run_ocrmypdf, run_tesseract, scanned_pages, user_env, write_samples
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -33,49 +39,89 @@ print(seconds, peak_kb, proc.returncode)
 
 def run_digitizer_measured(files: list[Path], jobs: int, data_dir: Path) -> tuple[float, float]:
     env = user_env(DIGITIZER_DATA_DIR=str(data_dir), DIGITIZER_WORKERS=str(jobs))
-    cmd = [sys.executable, "-c", MEASURE, DIGITIZER, "process", "--force",
-           *map(str, files)]
+    cmd = [sys.executable, "-c", MEASURE, DIGITIZER, "process", "--force", *map(str, files)]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout.split()
     if out[2] != "0":
-        raise SystemExit("digitizer reported failures on generated pages")
+        raise SystemExit("digitizer reported failures on the benchmark's pages")
     return float(out[0]), float(out[1]) / 1024
+
+
+def page_count(path: Path) -> int:
+    if path.suffix.lower() == ".pdf":
+        with pymupdf.open(path) as doc:
+            return doc.page_count
+    return 1
+
+
+def real_files(folder: Path) -> list[Path]:
+    rows = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return [folder / row["file"] for row in rows]
+
+
+def measure(files: list[Path], runs: int, jobs: int, work: Path,
+            ocrmypdf: bool) -> tuple[dict[str, list[float]], list[float]]:
+    """Seconds of each engine on `files`, `runs` times, each engine first in turn; and the
+    peak memory of each digitizer run."""
+    peaks: list[float] = []
+
+    def digitizer(run: int) -> float:
+        seconds, peak = run_digitizer_measured(files, jobs, work / f"data{run}")
+        peaks.append(peak)
+        return seconds
+
+    def ocrmypdf_run(run: int) -> float:
+        done = run_ocrmypdf(files, jobs, work / f"ocrmypdf{run}")
+        assert done is not None
+        return done.seconds
+
+    engines: dict[str, Callable[[int], float]] = {"tesseract": lambda run: run_tesseract(files, jobs).seconds,
+                                                  "digitizer": digitizer}
+    if ocrmypdf and shutil.which("ocrmypdf"):
+        engines["ocrmypdf"] = ocrmypdf_run
+    seconds: dict[str, list[float]] = {name: [] for name in engines}
+    names = list(engines)
+    for run in range(runs):
+        shift = run % len(names)
+        for name in names[shift:] + names[:shift]:
+            seconds[name].append(engines[name](run))
+    return seconds, peaks
+
+
+def table(label: str, pages: int, seconds: dict[str, list[float]]) -> list[str]:
+    raw = median(seconds["tesseract"])
+    return [f"| {label} | {pages} | {name} | {median(s):.1f} | {60 * pages / median(s):.1f} | {raw / median(s):.2f} |"
+            for name, s in seconds.items()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=24)
+    parser.add_argument("--pages", type=int, default=18)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--set", type=Path, default=ROOT.parent / "shared" / "realworld", help="real pages")
+    parser.add_argument("--no-ocrmypdf", action="store_true")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "speed.json")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
-    files = write_samples(scanned_pages(args.pages, first_seed=500), work / "in")
-
-    raw, ours, peaks = [], [], []
-    for run in range(args.runs):
-        # Each goes first every other run: the one that follows runs on a hotter machine
-        # (0.5 s slower for digitizer on 18 pages right after raw Tesseract than alone).
-        if run % 2:
-            seconds, peak = run_digitizer_measured(files, args.jobs, work / f"data{run}")
-            raw.append(run_tesseract(files, args.jobs).seconds)
-        else:
-            raw.append(run_tesseract(files, args.jobs).seconds)
-            seconds, peak = run_digitizer_measured(files, args.jobs, work / f"data{run}")
-        ours.append(seconds)
-        peaks.append(peak)
-    ppm_raw = 60 * len(files) / median(raw)
-    ppm_ours = 60 * len(files) / median(ours)
-    print(f"{len(files)} pages (A4, 200-300 DPI), {args.jobs} processes, median of {args.runs} runs\n")
-    print("| engine | median seconds | pages/minute | relative rate |")
-    print("|---|---:|---:|---:|")
-    print(f"| raw `tesseract -l vie` | {median(raw):.1f} | {ppm_raw:.1f} | 1.00 |")
-    print(f"| `digitizer process` (cleanup, OCR, PDF, store) | {median(ours):.1f} | {ppm_ours:.1f} | "
-          f"{ppm_ours / ppm_raw:.2f} |")
+    sets = {"generated": write_samples(scanned_pages(args.pages, first_seed=500), work / "in")}
+    if (args.set / "truth.jsonl").is_file():
+        sets["real"] = real_files(args.set)
+    results, rows, peaks = {}, [], []
+    for label, files in sets.items():
+        results[label], peaked = measure(files, args.runs, args.jobs, work / label, not args.no_ocrmypdf)
+        peaks += peaked
+        rows += table(f"{label} ({len(files)} files)", sum(map(page_count, files)), results[label])
+    print(f"{args.jobs} processes each, started from a clean environment, median of {args.runs} runs\n")
+    print("| pages | count | engine | median seconds | pages/minute | rate against raw Tesseract |")
+    print("|---|---:|---|---:|---:|---:|")
+    print("\n".join(rows))
     print(f"\npeak resident memory of any digitizer process: {max(peaks):.0f} MB")
-    print(f"all runs (s): raw {[round(x, 1) for x in raw]}, digitizer {[round(x, 1) for x in ours]}")
+    for label, seconds in results.items():
+        runs = ", ".join(f"{name} {[round(x, 1) for x in s]}" for name, s in seconds.items())
+        print(f"all runs (s), {label}: {runs}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"pages": len(files), "raw": raw, "digitizer": ours, "peak_mb": peaks}))
+    args.json.write_text(json.dumps({"runs": results, "peak_mb": peaks}))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,16 @@ def test_a_zombie_worker_holds_nothing():
     assert holder_state(holder_id()) == "alive"
 
 
+def test_a_pid_given_to_another_process_is_not_the_holder():
+    # After a container restart (new PID namespace, same host name and boot) a new process
+    # can have the PID the dead holder had: its start time tells them apart.
+    host, boot, pid, started = holder_id().split(":")
+    assert started.isdigit()
+    assert holder_state(f"{host}:{boot}:{pid}:{int(started) + 1}") == "dead"
+    assert holder_state(f"{host}:{boot}:{pid}:{started}") == "alive"
+    assert holder_state(f"{host}:{boot}:{pid}") == "alive"              # a holder written before the start time
+
+
 def test_a_stopped_worker_hands_its_job_back_without_using_an_attempt(ledger_at):
     ledger = Ledger(ledger_at)
     job = ledger.add(ROOT, "a.pdf")

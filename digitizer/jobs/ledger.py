@@ -295,8 +295,19 @@ def boot_id() -> str:
 
 
 def holder_id() -> str:
-    """host:boot:pid of this worker process."""
-    return f"{socket.gethostname()}:{boot_id()}:{os.getpid()}"
+    """host:boot:pid:start of this worker process: its start time tells it from a later
+    process given the same PID (a container restarted in a new PID namespace, same host
+    name and boot, hands its first processes the PIDs the old ones had)."""
+    return f"{socket.gethostname()}:{boot_id()}:{os.getpid()}:{_start_time(os.getpid())}"
+
+
+def _start_time(pid: int) -> str:
+    """When a process started, in clock ticks since boot (/proc/PID/stat, field 22); '' where unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2:].split()[19]
+    except (OSError, ValueError, IndexError):
+        return ""
 
 
 def _process_alive(pid: int) -> bool:
@@ -319,10 +330,15 @@ def _process_alive(pid: int) -> bool:
 def holder_state(holder: str) -> str:
     """'alive'; 'dead' (its process on this machine is gone); 'restarted' (this machine has
     booted since it took the job: a power cut); 'unknown' (another machine: its lease tells)."""
-    parts = holder.split(":")
-    host, pid = parts[0], parts[-1]
+    parts = holder.split(":")            # host:pid, host:boot:pid, host:boot:pid:start (older ones first)
+    host, pid = parts[0], parts[2] if len(parts) >= 3 else parts[-1]
     if host != socket.gethostname() or not pid.isdigit():
         return "unknown"
-    if len(parts) == 3 and parts[1] != boot_id():
+    if len(parts) >= 3 and parts[1] != boot_id():
         return "restarted"
-    return "alive" if _process_alive(int(pid)) else "dead"
+    if not _process_alive(int(pid)):
+        return "dead"
+    started = parts[3] if len(parts) >= 4 else ""
+    if started and _start_time(int(pid)) not in ("", started):
+        return "dead"                    # the PID is another process's now
+    return "alive"
