@@ -26,6 +26,8 @@ from .storage import (Filters, StoreConfigError, StoreUnavailable, documents_of,
                       open_store, records_in)
 from .storage.keys import valid_id
 
+log = logging.getLogger(__name__)
+
 
 def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
     """One whole document in a worker process of the document-level pool, end to end, so that
@@ -36,9 +38,6 @@ def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
         return ingest(path, settings, open_store(settings), index, force=force)
     finally:
         index.close()
-
-
-log = logging.getLogger(__name__)
 
 
 def _size(path: Path) -> int:

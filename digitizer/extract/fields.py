@@ -176,7 +176,8 @@ NUMBER = re.compile(r"\bs[o06]\s*[:;]\s*")
 
 
 # A dash may be read twice ("181/TTr--UBND": the hyphen and a speck of the rule beside it).
-NUMBER_VALUE = re.compile(r"([0-9OoIl]{1,6})\s*(/?)\s*([A-ZĐ0-9][0-9A-Za-zĐđ./]*(?:\s*[-–—‐]+\s*[0-9A-Za-zĐđ./]+)*)")
+KIND_AND_BODY = r"[A-ZĐ0-9][0-9A-Za-zĐđ./]*(?:\s*[-–—‐]+\s*[0-9A-Za-zĐđ./]+)*"      # QĐ-UBND, 2020/NĐ-CP
+NUMBER_VALUE = re.compile(rf"([0-9OoIl]{{1,6}})\s*(/?)\s*({KIND_AND_BODY})")
 
 
 def normalize_number(head: str, tail: str) -> str:
@@ -192,7 +193,7 @@ def normalize_number(head: str, tail: str) -> str:
 
 # Digits filled in by hand or stamped are read with marks around them ("#86", "5†75"); where
 # none can be read, the number is the printed part ("/UBND-KTTH"), to be checked by a person.
-HAND_FILLED = re.compile(r"([^\s/]{1,6})?\s*(?=/)")
+HAND_FILLED = re.compile(rf"([^\s/]{{1,6}})?\s*/\s*({KIND_AND_BODY})")
 UNREAD_NUMBER = 0.3         # the base confidence of a number whose digits were not read
 HAND_DIGITS = 0.5           # ... and of one whose digits were read among marks (under the review queue's 0.6)
 
@@ -209,12 +210,10 @@ def doc_number(lines: list[TextLine]) -> Field | None:
                 base = 0.95 if v.group(2) else 0.8
                 return _field(normalize_number(v.group(1), v.group(3)), line, m.end(), m.end() + v.end(), base)
             hand = HAND_FILLED.match(rest) if line.block == BlockKind.ISSUER else None
-            printed = NUMBER_VALUE.match("0" + rest[hand.end():]) if hand else None
-            if hand and printed and printed.group(2):
+            if hand:
                 head = re.sub(r"\D", "", hand.group(1) or "")     # a look-alike among marks is a mark
                 base = HAND_DIGITS if head else UNREAD_NUMBER
-                value = normalize_number(head, printed.group(3))
-                return _field(value, line, m.end(), m.end() + hand.end() + printed.end() - 1, base)
+                return _field(normalize_number(head, hand.group(2)), line, m.end(), m.end() + hand.end(), base)
     return None
 
 

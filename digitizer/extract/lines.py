@@ -26,20 +26,8 @@ class TextLine:
     block: str = BlockKind.BODY   # the layout block the line is in
 
     @property
-    def x0(self) -> float:
-        return min(w.left for w in self.words) * self.scale
-
-    @property
-    def x1(self) -> float:
-        return max(w.left + w.width for w in self.words) * self.scale
-
-    @property
     def top(self) -> float:
         return min(w.top for w in self.words) * self.scale
-
-    @property
-    def centre(self) -> float:
-        return (self.x0 + self.x1) / 2
 
     def words_in(self, start: int, end: int) -> list[Word]:
         return [w for w, s in zip(self.words, self.starts) if s < end and s + len(w.text) > start]

@@ -120,7 +120,7 @@ def known_words(texts: list[str]) -> int:
     count = 0
     for text in texts:
         core = text.strip(".,;:!?()[]\"'“”‘’-–")
-        count += bool(core) and (bool(FIGURE.fullmatch(core)) or (core.isalpha() and fold(core.lower()) in syllables))
+        count += bool(core) and (bool(FIGURE.fullmatch(core)) or (core.isalpha() and fold(core) in syllables))
     return count
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..model import BlockKind
 from ..text import motto_in
 from .doctypes import title_type
-from .labels import ANY_LABEL, ROW_LABEL
+from .labels import ADDRESSED, ANY_LABEL, RECIPIENTS, ROW_LABEL
 from .measures import (ABOUT_TOP, CAPITALS, HEADER, HEADER_SPLIT, MOTTO_MARGIN_PT, MOTTO_SEGMENTS, RIGHT_HALF,
                        SAME_COLUMN, SAME_COLUMN_MIN_PT, SAME_LINE, SAME_SIZE, SUBJECT_LINE_GAP, SUBJECT_UNDER_TITLE)
 from .segments import Segment, upper_ratio
@@ -28,8 +28,6 @@ NOT_SUBJECT = re.compile(r"(kinh gui|can cu|so\s*:|noi nhan)")
 # "<Place>, ngày dd tháng mm năm yyyy"; the day may be blank or a scrawl (filled in by hand),
 # and OCR may read the comma as a full stop.
 PLACE_DATE = re.compile(r"[,.]\s*ngay\s*(?:\S{1,3}?\s*)?(?:thang|[/.-])")
-RECIPIENTS_LABEL = re.compile(r"\W*noi\s*nhan")
-ADDRESSED = re.compile(r"\W*kinh\s*gui")
 # A decision's authority line: the office holder who issues it (Decree 30, form 1.1).
 OFFICE_HOLDER = re.compile(r"(cua\s+)?(chu tich|giam doc|truong ban|bo truong|chanh an|vien truong|cuc truong|"
                            r"hieu truong|tong giam doc)\b")
@@ -189,6 +187,6 @@ def _foot(segs: list[Segment], kind: list[BlockKind], page: PageSize) -> list[tu
     below = [i for i in free if segs[i].top > floor]
     out = [(i, BlockKind.SIGNER) for i in below if segs[i].x0 >= left]
     lower_left = [i for i in below if segs[i].x0 < left]
-    if any(RECIPIENTS_LABEL.match(segs[i].folded) for i in lower_left):
+    if any(RECIPIENTS.match(segs[i].folded) for i in lower_left):
         out += [(i, BlockKind.RECIPIENTS) for i in lower_left if segs[i].is_text]
     return out

@@ -25,6 +25,9 @@ LABELS: dict[str, list[str]] = {
     "recipient": [r"\bkinh\s*gui"],
     "procedure": [r"\bnoi\s*dung\s*yeu\s*cau\s*giai\s*quyet", r"\bten\s*thu\s*tuc(?:\s*hanh\s*chinh)?"],
 }
+# A công văn's recipients ("Kính gửi:") and a letter's distribution list ("Nơi nhận:") open their blocks.
+ADDRESSED = re.compile(r"\W*kinh\s*gui")
+RECIPIENTS = re.compile(r"\W*noi\s*nhan")
 ROW_LABEL = re.compile("|".join(p for ps in LABELS.values() for p in ps))
 # A value ends where another label starts, or "Căn cứ" (a decision's grounds) does.
 ANY_LABEL = re.compile(ROW_LABEL.pattern + r"|\bcan\s*cu\b")

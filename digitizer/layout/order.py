@@ -11,14 +11,14 @@ each segment goes to the side of its centre.
 
 from __future__ import annotations
 
-from ..text import fold
+from .labels import ADDRESSED
 from .segments import Row, Segment, rows
 
 
 def _addressed(row: Row) -> bool:
     """A công văn's "Kính gửi:" row, below the header: the recipients are a block of their own."""
-    words = [w for s in row.segments if s.is_text for w in s.words][:2]
-    return len(words) == 2 and fold(words[0].text) == "kinh" and fold(words[1].text).startswith("gui")
+    text = [s for s in row.segments if s.is_text]
+    return bool(text) and bool(ADDRESSED.match(text[0].folded))
 
 
 def _gutter(row: Row, above: Row | None, middle: float) -> tuple[float, float] | None:
