@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 4          # 4: a field's `block` (the page layout's block it was read from);
+SCHEMA = 5          # 5: a field's `hand` (its value is handwritten: a person types it from the crop at `bbox`);
+                    # 4: a field's `block` (the page layout's block it was read from);
                     # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`), clerks'
                     # corrections (`original`, `verified`; the revisions are objects of their own);
                     # 2: `signatures`, and a page's `layer_text`; older records read as they are
@@ -109,6 +110,7 @@ class PageResult:
     blank: bool = False                   # no print of its own (a duplex back): not read
     sheet: bool = False                   # a separator or dossier sheet: neither read nor kept
     blocks: list[Block] = field(default_factory=list)  # the page's layout (lines not in one are body)
+    hand: list[Box] = field(default_factory=list)       # where a pen wrote, in word-box pixels (not read)
 
     def facts(self) -> dict[str, Any]:
         facts = {"number": self.number, "width_pt": round(self.width_pt, 1),
@@ -123,6 +125,8 @@ class PageResult:
             facts["codes"] = [{"text": c.text, "kind": c.kind} for c in self.codes]
         if self.blank:
             facts["blank"] = True
+        if self.hand:
+            facts["handwriting"] = len(self.hand)
         return facts
 
 
@@ -133,6 +137,7 @@ class Field:
     page: int | None = None
     bbox: list[float] | None = None      # x0, y0, x1, y1 in PDF points
     block: str | None = None             # the layout block it was read from (a BlockKind value)
+    hand: bool = False                   # handwritten: no value is read; a person types it from the crop at bbox
 
 
 @dataclass

@@ -133,16 +133,20 @@ def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
     # A clear sideways turn is not in doubt about being sideways, only about which side.
     sideways_clear = clean.proposed is None and clean.turn in (90, 270)
     ways = [0, 90, 180, 270] if every_way else [wanted, (wanted + 180) % 360, *([] if sideways_clear else [0])]
-    for turn in dict.fromkeys([clean.turn, *ways]):
+    for turn in dict.fromkeys([clean.turn, *ways, 0]):     # upright last: what a turn must beat
         image = np.ascontiguousarray(np.rot90(square, -((turn - clean.turn) % 360) // 90))
         scores[turn] = sure_words(recognize(image, PROBE_DPI, probe))   # counted: their order is no matter
         if turn == clean.turn and scores[turn] >= DECISIVE:
             break       # the page reads as it stands: no other way can read clearly more
     best = max(scores, key=lambda turn: scores[turn])
     note = "turn checked by reading: " + ", ".join(f"{t}° {scores[t]:.0f}" for t in scores)
-    if best == clean.turn or scores[best] < MIN_SURE_WORDS or scores[best] <= TURN_GAIN * scores[clean.turn] + 3:
+    clearly = scores[best] >= MIN_SURE_WORDS and scores[best] > TURN_GAIN * scores[clean.turn] + 3
+    chosen = best if clearly else clean.turn
+    if chosen and scores[chosen] <= scores.get(0, 0):
+        chosen = 0      # never turned on a tie: a small crop read no word either way
+    if chosen == clean.turn:
         return clean, f"{note}; kept {clean.turn}°"
-    return clean_page(page, ocr.target_dpi, turn=best), f"{note}; turned {best}°"
+    return clean_page(page, ocr.target_dpi, turn=chosen), f"{note}; turned {chosen}°"
 
 
 def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tuple[CleanPage, list[Word], list[str]]:
@@ -223,7 +227,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
                       page_text(words), words, clean.reading_dpi, image,
                       {"split": t_split, "clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
                       overlay=page.stamp if upright else [], layer_text=page_text(page.overlay + page.stamp),
-                      checked="; ".join(checked), codes=codes, blank=blank, blocks=layout.blocks)
+                      checked="; ".join(checked), codes=codes, blank=blank, blocks=layout.blocks,
+                      hand=clean.hand)
 
 
 def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,

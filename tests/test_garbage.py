@@ -40,3 +40,22 @@ def test_a_pages_text_loses_the_marks_and_keeps_its_lines():
     assert shown.text == "Về việc\nthời"
     assert [w.text for w in shown.words] == ["Về", "việc", "thời"]
     assert len(page.words) == 5                      # the page itself keeps them, for the layout
+
+
+def lined(text: str, confidence: float, line: int) -> Word:
+    return Word(text, 0, line * 20, 10, 10, confidence, line)
+
+
+def test_lines_of_specks_are_no_text_but_doubtful_printed_lines_stay():
+    from digitizer.ocr.garbage import noise_lines
+
+    words = [lined("a", 0.1, 0), lined("I", 0.2, 1), lined(";", 0.05, 1), lined("1", 0.1, 2), lined("Ẻ", 0.0, 2),
+             # A faint printed line: doubtful, but Vietnamese words.
+             lined("Tôi", 0.2, 3), lined("xin", 0.25, 3), lined("cam", 0.1, 3), lined("đoan", 0.2, 3),
+             # A URL read at no confidence: most of its letters are still right.
+             lined("lacebook.conV/NliHEaneComE23", 0.0, 4),
+             # One sure word makes a line printed.
+             lined("x", 0.1, 5), lined("Số:", 0.95, 5)]
+    assert noise_lines(words) == {0, 1, 2}
+    page = PageResult(1, 100, 100, 300, 0, 0.0, "tesseract", 0.2, "", words)
+    assert [w.line for w in without_garbage(page).words] == [3, 3, 3, 3, 4, 5, 5]

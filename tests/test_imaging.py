@@ -84,3 +84,47 @@ def test_fax_pages_stay_black_and_white():
     assert is_bilevel(fax)
     result = clean_page(page(fax))
     assert result.bilevel and is_bilevel(result.display)
+
+
+def test_a_forms_dotted_blanks_go_but_its_labels_and_tone_marks_stay():
+    from PIL import Image, ImageDraw
+
+    from digitizer.imaging.binarize import remove_rules
+    from samples.layout import pil_font
+
+    image = Image.new("L", (1400, 200), 255)
+    draw = ImageDraw.Draw(image)
+    font = pil_font("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", 40)
+    draw.text((20, 60), "Họ và tên: " + "." * 90, font=font, fill=0, anchor="ls")
+    draw.text((20, 150), "Nghị định ị ị ị ị ị ị ị ị ị ị ị ị ị ạ ạ ạ ạ ạ", font=font, fill=0, anchor="ls")
+    binary = np.asarray(image).copy()
+    label_end = int(font.getlength("Họ và tên:")) + 20
+    out = remove_rules(binary, 225)
+    assert (out[:80, label_end + 20:] == 0).sum() == 0                       # the dots are gone
+    assert (out[:80, :label_end] == 0).sum() >= 0.97 * (binary[:80, :label_end] == 0).sum()   # the label stays
+    assert (out[90:] == 0).sum() == (binary[90:] == 0).sum()                # dots under letters stay
+
+
+def test_pen_ink_is_not_read_but_shown_and_found():
+    """A form filled in with a blue pen: the reading image has only the print, the display
+    keeps the writing, and the writing's region is given; a page printed in blue is print."""
+    from digitizer.config import LimitSettings
+    from digitizer.intake import load_pages
+    from samples.kinds import page_kind
+
+    sample = page_kind("form", 2)
+    page = next(iter(load_pages(sample.data, LimitSettings())[1]))
+    clean = clean_page(page, 225)
+    scale = 225 / 72
+    name_box = [v * scale for v in sample.truth["hand_boxes"]["person_name"]]
+    x0, y0, x1, y1 = (int(v) for v in name_box)
+    assert (clean.reading[y0:y1, x0:x1] < 128).mean() < 0.005              # not in what Tesseract reads
+    display = clean.display[int(y0 * clean.display_dpi / 225):int(y1 * clean.display_dpi / 225),
+                            int(x0 * clean.display_dpi / 225):int(x1 * clean.display_dpi / 225)]
+    assert ((display[..., 2].astype(int) - display[..., 0]) > 60).sum() > 100    # shown in blue
+    assert len(clean.hand) >= 5 and any(h[0] <= x0 + 10 and h[2] >= x1 - 10 and h[1] <= y1 and h[3] >= y0
+                                        for h in clean.hand)
+    blue_print = page.image.copy()
+    ink = blue_print.min(axis=2) < 128
+    blue_print[ink] = (30, 40, 140)                                         # everything printed in blue
+    assert clean_page(SourcePage(1, blue_print, page.dpi, page.width_pt, page.height_pt), 225).hand == []

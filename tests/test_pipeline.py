@@ -99,3 +99,45 @@ def test_blank_pages_are_done_with_no_text(image, settings):
     assert outcome.record.status == "done", outcome.record.error
     assert outcome.record.text.strip() == "" and outcome.record.fields == {}
     assert pymupdf.open(stream=outcome.pdf, filetype="pdf").page_count == 1
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_a_form_filled_in_by_hand_gives_its_print_and_a_crop_per_handwritten_value(seed, settings):
+    """The handwriting is neither in the text nor in the PDF's text layer; each value written
+    by hand is a field with no value, marked handwritten, with the box to type it from; the
+    document goes to the review queue saying so."""
+    from digitizer.storage.index import review_reason
+    from samples.kinds import page_kind
+
+    form = page_kind("form", seed)
+    outcome = process(form.data, form.name, settings)
+    record = outcome.record
+    assert cer(form.truth["pages"][0], record.text) < 0.03
+    layer = pdftotext(outcome.pdf)
+    assert cer(form.truth["pages"][0], layer) < 0.05
+    assert form.truth["hand"]["person_name"].split()[-1] not in record.text + layer
+    for name, box in form.truth["hand_boxes"].items():
+        field = record.fields[name]
+        assert field.hand and field.value == "" and field.confidence == 0.0 and field.page == 1
+        x0, y0, x1, y1 = field.bbox
+        overlap = max(0, min(x1, box[2]) - max(x0, box[0])) * max(0, min(y1, box[3]) - max(y0, box[1]))
+        assert overlap >= 0.7 * (box[2] - box[0]) * (box[3] - box[1]), name
+    assert record.pages[0]["handwriting"] >= len(form.truth["hand"])
+    assert "viết tay, cần nhập: address, birth_date, id_number, person_name, phone" in review_reason(record)
+
+
+def test_a_page_is_never_turned_on_a_tie(monkeypatch):
+    """An ID card's line, read no better at any angle, stays as it came: the ink's guess of a
+    half turn is not taken without a reading to back it."""
+    import digitizer.pipeline as pipeline
+    from digitizer.config import OcrSettings
+    from digitizer.imaging.clean import clean_page
+    from digitizer.model import SourcePage
+
+    image = np.full((60, 400), 255, np.uint8)
+    image[25:35, 20:380:12] = 0
+    page = SourcePage(1, image, 300, 96, 14.4)
+    turned = clean_page(page, 225, turn=180)
+    monkeypatch.setattr(pipeline, "recognize", lambda *args, **kwargs: [])
+    kept, note = pipeline.check_turn(page, turned, OcrSettings())
+    assert kept.turn == 0 and note.endswith("turned 0°")

@@ -29,3 +29,16 @@ def test_substring_distance_counts_edits_wherever_the_line_is():
     assert substring_distance("Độc lập", "xx Đọc lập yy") == 1
     assert substring_distance("abc", "") == 3
     assert cer(["Số: 12/QĐ-UBND"], "Số: 12/QD-UBND") == 1 / 14
+
+
+def test_page_kinds_are_reproducible_and_carry_their_truth():
+    from samples.kinds import KINDS as PAGE_KINDS, page_kind
+
+    for kind in PAGE_KINDS:
+        one, again = page_kind(kind, 3), page_kind(kind, 3)
+        assert one.data == again.data and one.truth == again.truth and one.truth["pages"][0].strip()
+    form = page_kind("form", 3)
+    assert set(form.truth["hand"]) == set(form.truth["hand_boxes"]) == {
+        "person_name", "birth_date", "id_number", "address", "phone"}
+    assert all(v not in form.truth["pages"][0] for v in form.truth["hand"].values())   # the truth is the print
+    assert all(0 < x0 < x1 < 595 and 0 < y0 < y1 < 842 for x0, y0, x1, y1 in form.truth["hand_boxes"].values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import os
 import shutil
 import subprocess
@@ -12,8 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from digitizer.config import Settings, WebSettings
 from digitizer.pipeline import process
@@ -606,3 +609,61 @@ def test_scanning_staff_retry_a_failed_file(tmp_path):
     assert ledger.get(job.id).state == "queued" and ledger.get(job.id).attempts == 0
     ledger.close()
     assert client.post(f"/api/failures/{job.id}/retry", headers=staff).status_code == 409
+
+
+@pytest.fixture(scope="module")
+def hand_site(tmp_path_factory):
+    """A data folder holding one application form filled in by hand."""
+    from samples.kinds import page_kind
+
+    data = tmp_path_factory.mktemp("hand") / "data"
+    settings = Settings(data_dir=data, workers=1)
+    store, index = LocalStore(settings.store_dir), SqliteIndex(settings.index_path)
+    form = page_kind("form", 1)
+    record = save_outcome(store, process(form.data, form.name, settings), form.data)
+    index.add(record)
+    index.close()
+    return settings, form, record
+
+
+def test_a_handwritten_value_is_shown_as_its_crop_and_typed_in_by_a_clerk(hand_site, tmp_path):
+    settings, form, record = hand_site
+    client = TestClient(create_app(Settings(data_dir=copy_of(settings, tmp_path))), base_url="http://localhost")
+    entry = next(d for d in client.get("/api/review").json()["documents"] if d["id"] == record.id)
+    assert "viết tay, cần nhập" in entry["reason"] and "person_name" in entry["reason"]
+    crop = client.get(f"/doc/{record.id}/field/person_name.png")
+    assert crop.status_code == 200 and crop.headers["content-type"] == "image/png"
+    pixels = np.asarray(Image.open(io.BytesIO(crop.content)).convert("RGB")).astype(int)
+    assert ((pixels[..., 2] - pixels[..., 0]) > 60).sum() > 200              # the blue handwriting is in it
+    assert client.get(f"/doc/{record.id}/field/nonsense.png").status_code == 404
+    page = client.get(f"/doc/{record.id}").text
+    assert f'src="/doc/{record.id}/field/person_name.png"' in page and "nhập theo chữ viết tay" in page
+    name = form.truth["hand"]["person_name"]
+    assert client.get("/api/search", params={"q": plain(name)}).json()["hits"] == []
+    answer = client.patch(f"/api/documents/{record.id}", json={"fields": {"person_name": name}})
+    field = answer.json()["record"]["fields"]["person_name"]
+    assert (field["value"], field["hand"], field["bbox"]) == (name, True, record.fields["person_name"].bbox)
+    assert [h["id"] for h in client.get("/api/search", params={"q": plain(name)}).json()["hits"]] == [record.id]
+    reason = next(d for d in client.get("/api/review").json()["documents"] if d["id"] == record.id)["reason"]
+    assert "person_name" not in reason.split("viết tay, cần nhập:")[1].split(";")[0]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by make deps")
+def test_real_browser_a_clerk_types_a_handwritten_name_from_its_crop(hand_site, tmp_path):
+    settings, form, record = hand_site
+    data = copy_of(settings, tmp_path)
+    name = form.truth["hand"]["person_name"]
+    with served(data) as (base, browser):
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"{base}/review")
+        page.click(f'#review-queue a[href="/doc/{record.id}"]')
+        # The crop of the handwritten name is shown, loaded, beside an empty input.
+        page.wait_for_function("() => { const img = document.querySelector('#correct img.hand-crop');"
+                               " return img && img.complete && img.naturalWidth > 100; }", timeout=10000)
+        assert page.locator("#f-person_name").input_value() == ""
+        page.fill("#f-person_name", name)
+        page.click("#correct button[type=submit]")
+        page.wait_for_selector("text=Lịch sử sửa")
+        page.goto(f"{base}/?q={plain(name).replace(' ', '+')}")
+        page.wait_for_selector(".hit")
+        assert page.locator(".hit a.title").get_attribute("href").startswith(f"/doc/{record.id}")

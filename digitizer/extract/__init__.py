@@ -33,8 +33,9 @@ def extract_from_lines(lines: list[TextLine]) -> tuple[Field | None, dict[str, F
 
 def _check(fields: dict[str, Field | None]) -> None:
     """Values that fail their check are dropped, or kept with a low confidence where the
-    value is still more likely right than not."""
-    id_field, birth = fields.get("id_number"), fields.get("birth_date")
+    value is still more likely right than not. A handwritten value has none to check yet."""
+    read = {name: f for name, f in fields.items() if f is not None and not f.hand}
+    id_field, birth = read.get("id_number"), read.get("birth_date")
     if id_field is not None:
         problem = id_number_problem(id_field.value, birth.value if birth else None)
         if problem == "does not agree with the birth date":
@@ -43,7 +44,7 @@ def _check(fields: dict[str, Field | None]) -> None:
                 birth.confidence = round(min(birth.confidence, 0.5), 3)
         elif problem is not None:
             fields["id_number"] = None
-    phone = fields.get("phone")
+    phone = read.get("phone")
     if phone is not None and not phone_ok(phone.value):
         fields["phone"] = None
 

@@ -76,17 +76,39 @@ def _acts_as_label(line: TextLine, start: int, end: int) -> bool:
     return not before or before[-1] in ";:.-" or after.startswith(":") or bool(QUALIFIED.match(after))
 
 
-def _labelled(lines: list[TextLine], name: str) -> Iterator[tuple[TextLine, int, int]]:
-    """Values after the field's labels, the most specific label first."""
+def _labels(lines: list[TextLine], name: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """The field's labels (line index, match), the most specific label first."""
     for pattern in LABELS[name]:
         regex = re.compile(f"({pattern}){SEP}")
         for i, line in enumerate(lines):
             for m in regex.finditer(line.folded):
-                if not _acts_as_label(line, m.start(), m.end(1)):
-                    continue
-                hit = _value_after(lines, i, m.end())
-                if hit is not None:
-                    yield hit
+                if _acts_as_label(line, m.start(), m.end(1)):
+                    yield i, m
+
+
+def _labelled(lines: list[TextLine], name: str) -> Iterator[tuple[TextLine, int, int]]:
+    """Values after the field's labels, the most specific label first."""
+    for i, m in _labels(lines, name):
+        hit = _value_after(lines, i, m.end())
+        if hit is not None:
+            yield hit
+
+
+def handwritten(lines: list[TextLine], name: str) -> Field | None:
+    """A label whose value a pen wrote ("Họ và tên: <handwriting>"): no value is read (no
+    recognizer here reads Vietnamese handwriting well); the field is the place to look, for
+    a person to type it in. Only where nothing is printed after the label on its line."""
+    for i, m in _labels(lines, name):
+        line = lines[i]
+        if line.text[m.end():].strip(" .:;…_-"):
+            continue
+        label_end = line.bbox(m.start(), m.end(1))[2]
+        after = [box for box in line.hand if box[0] >= label_end - line.height]
+        if after:
+            box = [min(b[0] for b in after), min(b[1] for b in after),
+                   max(b[2] for b in after), max(b[3] for b in after)]
+            return Field("", 0.0, line.page, box, line.block, hand=True)
+    return None
 
 
 # Value parsers: (line, start, end) of the raw value -> (normalized value, start, end, base confidence) or None.
@@ -162,6 +184,9 @@ PARSERS: dict[str, Callable[[TextLine, int, int], Span | None]] = {
 
 
 def labelled_field(lines: list[TextLine], name: str) -> Field | None:
+    hand = handwritten(lines, name)
+    if hand is not None:
+        return hand
     for line, start, end in _labelled(lines, name):
         parsed = PARSERS[name](line, start, end)
         if parsed is not None:

@@ -6,10 +6,10 @@ given its bounding box on the page, in PDF points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
-from ..model import BlockKind, PageResult, Word
+from ..model import BlockKind, Box, PageResult, Word
 from ..text import fold, nfc
 
 
@@ -24,6 +24,7 @@ class TextLine:
     page_width: float         # points
     page_height: float        # points
     block: str = BlockKind.BODY   # the layout block the line is in
+    hand: list[list[float]] = field(default_factory=list)   # pen writing beside the line, boxes in points
 
     @property
     def top(self) -> float:
@@ -60,13 +61,25 @@ def make_line(page: int, words: list[Word], scale: float, width: float, height: 
     return TextLine(page, text, fold(text), words, starts, scale, width, height, block)
 
 
+def beside(words: list[Word], regions: list[Box], scale: float) -> list[list[float]]:
+    """The regions (pixels) level with the line of `words`, in points: half the line's
+    height or more of a region lies within the line's."""
+    top, bottom = min(w.top for w in words), max(w.top + w.height for w in words)
+    return [[round(v * scale, 1) for v in box] for box in regions
+            if min(bottom, box[3]) - max(top, box[1]) >= 0.5 * (bottom - top)]
+
+
 def page_lines(pages: list[PageResult]) -> list[TextLine]:
-    """The pages' lines (the layout's segments) in reading order, each with its block."""
+    """The pages' lines (the layout's segments) in reading order, each with its block and
+    the pen writing level with it."""
     lines = []
     for page in pages:
         scale = 72 / page.word_dpi
         kind = {line: block.kind for block in page.blocks for line in block.lines}
         for line_id, group in groupby(page.words, key=lambda w: w.line):
-            lines.append(make_line(page.number, list(group), scale, page.width_pt, page.height_pt,
-                                   kind.get(line_id, BlockKind.BODY)))
+            words = list(group)
+            line = make_line(page.number, words, scale, page.width_pt, page.height_pt,
+                             kind.get(line_id, BlockKind.BODY))
+            line.hand = beside(words, page.hand, scale) if page.hand else []
+            lines.append(line)
     return lines

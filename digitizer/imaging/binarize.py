@@ -85,15 +85,42 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.max(out, _erase(labels, stats[:, cv2.CC_STAT_AREA] < min_area, binary.shape))
 
 
+def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """A form's dotted blanks ("Họ và tên: ............"): dots in a row longer than a third
+    of an inch, with no letters above or below them. Tesseract reads them as text
+    ("....::...", "2222111") and loses the label before them. Tone marks also come in rows,
+    but over letters. `ink` is a 0/255 mask at `dpi`; the leaders' dots are returned as one."""
+    labels, stats = _components(ink)
+    side = max(2, round(dpi / 28))                 # a 13 pt full stop is 5-6 px across at 225 DPI
+    # Of any width: neighbouring dots touch when shrunk. Only a row of them is taken.
+    dot = stats[:, cv2.CC_STAT_HEIGHT] <= side
+    dot[0] = False
+    dots = np.where(dot, 255, 0).astype(np.uint8)[labels]
+    gap = max(3, round(dpi / 12))                  # dots of a leader are 1-2 mm apart
+    joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    rows = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, max(8, int(dpi / 3))), np.uint8))
+    letters = cv2.subtract(ink, dots)
+    count, _, row_stats, _ = cv2.connectedComponentsWithStats(rows, connectivity=8)
+    keep = np.zeros_like(rows)
+    for x, y, w, h, _ in row_stats[1:count]:
+        band = (slice(max(0, y - 2 * side), y + h + 2 * side), slice(x, x + w))
+        if cv2.countNonZero(letters[band]) < 0.3 * cv2.countNonZero(dots[band]):
+            keep[y:y + h, x:x + w] = 255
+    # Grown by a pixel all round: a dot's shrunk edge is lighter and is no ink at half size.
+    return cv2.dilate(cv2.bitwise_and(dots, keep), np.ones((3, 3), np.uint8))
+
+
 def remove_rules(binary: np.ndarray, dpi: float) -> np.ndarray:
     """Erase ruled lines (the underline below a Decree 30 header, form and table lines): a
-    run of ink longer than a third of an inch is no letter, and it confuses Tesseract."""
+    run of ink longer than a third of an inch is no letter, and it confuses Tesseract; and
+    a form's dotted blanks (leaders), for the same reason."""
     # At half resolution (a 2x2 block is ink if any of it is): lines stay lines, at a
     # quarter of the cost; the found rules are grown back by a pixel to cover their edges.
     ink = cv2.compare(shrink(cv2.compare(binary, 128, cv2.CMP_LT), 1 / 2), 0, cv2.CMP_GT)
     length = max(8, int(dpi / 6))
     rules = cv2.max(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)),
                     cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
+    rules = cv2.max(rules, leaders(ink, dpi / 2))
     rules = cv2.resize(cv2.dilate(rules, np.ones((2, 2), np.uint8)), (binary.shape[1], binary.shape[0]),
                        interpolation=cv2.INTER_NEAREST)
     return cv2.max(binary, rules)

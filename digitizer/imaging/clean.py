@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -13,6 +13,7 @@ from .display import is_bilevel, quiet_paper
 from .geometry import resample, shrink, upright
 from .grey import reading_grey
 from .orientation import detect
+from .pen import pen_ink, pen_regions
 from .resolution import text_dpi
 from .page_frame import find_paper, flatten_sheet
 
@@ -31,6 +32,7 @@ class CleanPage:
     orientation_confidence: float
     grey: np.ndarray           # the page before cleanup (sheet flattened), at display_dpi: see plain_reading
     proposed: int | None = None   # a turn the ink suggested without clear evidence (not applied)
+    hand: list[Box] = field(default_factory=list)   # where a pen wrote, in pixels of `reading` (not read)
 
 
 def hide(grey: np.ndarray, boxes: list[Box], scale: float) -> np.ndarray:
@@ -53,10 +55,14 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
     bilevel = is_bilevel(image)
+    pen = pen_ink(image) if image.ndim == 3 else None
     grey = hide(reading_grey(image), page.hidden, dpi / 72)
+    if pen is not None:     # the pen's writing is not read: lifted to paper
+        grey = cv2.max(grey, pen)
     corners = find_paper(grey)
     if corners is not None:
         image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)
+        pen = flatten_sheet(pen, corners) if pen is not None else None
     flat = flatten(grey, dpi)
     if page.dpi_inferred:       # no resolution in the file: take the one at which its text is body size
         dpi = text_dpi(despeckle(binarize(flat), dpi) == 0) or dpi
@@ -76,12 +82,18 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
     mask = near_ink(remove_rules(ink, target_dpi))
     reading = keep_ink(reading, mask)
+    hand: list[Box] = []
     if bilevel:     # rotation interpolated grey edges; a fax stays black and white
         display = cv2.threshold(display, 127, 255, cv2.THRESH_BINARY)[1]
+    elif pen is not None:
+        # The pen's ink is not read, but it is the citizen's writing: the PDF shows it.
+        pen = upright(pen, orientation.turn, orientation.skew)
+        hand = pen_regions(pen, dpi, target_dpi / dpi)
+        display = quiet_paper(display, cv2.max(pen, cv2.resize(mask, pen.shape[::-1], interpolation=cv2.INTER_NEAREST)))
     else:
         display = quiet_paper(display, mask)
     return CleanPage(display, bilevel, dpi, reading, float(target_dpi), orientation.turn,
-                     orientation.skew, orientation.confidence, grey, proposed)
+                     orientation.skew, orientation.confidence, grey, proposed, hand)
 
 
 def plain_reading(clean: CleanPage) -> np.ndarray:

@@ -108,7 +108,8 @@ ORDERS = {"date": "d.issue_date DESC", "processed": "d.received_at DESC", "oldes
 
 def review_reason(record: Record) -> str | None:
     """Why a person should check this document before its values are reused, or None: its
-    type or every identifying value is missing, or a value was read with low confidence.
+    type or every identifying value is missing, a value is handwritten and not typed in yet,
+    or a value was read with low confidence.
     A document a person has checked needs nothing more."""
     if record.verified or record.status != "done":
         return None
@@ -117,7 +118,10 @@ def review_reason(record: Record) -> str | None:
         reasons.append("thiếu loại văn bản")
     if not any(name in record.fields for name in ("doc_number", "issue_date", "person_name")):
         reasons.append("thiếu số, ngày và họ tên")
-    low = [name for name, f in record.fields.items() if f.confidence < LOW_CONFIDENCE]
+    hand = [name for name, f in record.fields.items() if f.hand and not f.value]
+    if hand:
+        reasons.append("viết tay, cần nhập: " + ", ".join(sorted(hand)))
+    low = [name for name, f in record.fields.items() if f.confidence < LOW_CONFIDENCE and name not in hand]
     if low:
         reasons.append("độ tin cậy thấp: " + ", ".join(sorted(low)))
     return "; ".join(reasons) or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 
 from ..model import Field, Record, Revision
@@ -29,7 +29,7 @@ def _prefix(doc_id: str) -> str:
 
 def current(record: Record, name: str) -> str | None:
     value = record.doc_type if name == DOC_TYPE else record.fields.get(name)
-    return value.value if value is not None else None
+    return (value.value or None) if value is not None else None     # a handwritten field not typed in yet: None
 
 
 def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], user: str,
@@ -46,7 +46,9 @@ def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], u
             continue
         made.append(Revision(at, user, name, old, new))
         record.original.setdefault(name, old)
-        value = Field(new, 1.0) if new is not None else None
+        before = record.doc_type if name == DOC_TYPE else record.fields.get(name)
+        # Where it was read (page, box, block, handwritten) stays: the crop a person typed it from.
+        value = None if new is None else replace(before, value=new, confidence=1.0) if before else Field(new, 1.0)
         if name == DOC_TYPE:
             record.doc_type = value
         elif value is None:

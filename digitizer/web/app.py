@@ -85,6 +85,10 @@ BLOCK_NAMES = {BlockKind.ISSUER: "cơ quan ban hành, số", BlockKind.MOTTO: "q
                BlockKind.SIGNER: "chức vụ, người ký", BlockKind.MARKS: "dấu, chữ viết tay"}
 
 
+CROP_DPI = 150       # a handwritten value shown to be typed in: legible, a few KB
+CROP_MARGIN = 6      # points around the value's box: strokes reach past it
+
+
 def read_where(f: Field) -> str:
     """"trang 1 · trích yếu": the page and the part of it a value was read from."""
     parts = [f"trang {f.page}"] if f.page else []
@@ -312,6 +316,21 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             if not 1 <= number <= doc.page_count:
                 raise HTTPException(404, "Không có trang này / No such page")
             png = doc[number - 1].get_pixmap(dpi=40).tobytes("png")
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get("/doc/{doc_id}/field/{name}.png", summary="Where a value was read (a handwritten one: to type it from)")
+    def field_crop(doc_id: str, name: str) -> Response:
+        record = record_or_404(doc_id)
+        found = record.fields.get(name)
+        if found is None or found.page is None or found.bbox is None:
+            raise HTTPException(404, "Không có vùng đọc của thông tin này / No region for this field")
+        with pymupdf.open(stream=store.get(record.objects["pdf"]), filetype="pdf") as doc:
+            if not 1 <= found.page <= doc.page_count:
+                raise HTTPException(404, "Không có trang này / No such page")
+            page = doc[found.page - 1]
+            x0, y0, x1, y1 = found.bbox
+            clip = pymupdf.Rect(x0 - CROP_MARGIN, y0 - CROP_MARGIN, x1 + CROP_MARGIN, y1 + CROP_MARGIN) & page.rect
+            png = page.get_pixmap(dpi=CROP_DPI, clip=clip).tobytes("png")
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/api/search", summary="Search: words, \"phrases\", prefix*, filters; diacritics optional")
