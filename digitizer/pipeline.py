@@ -29,7 +29,7 @@ from .extract import extract_fields, respell
 from .extract.tones import known_words
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
-from .imaging.geometry import resample
+from .imaging.geometry import form_sized, resample, upright
 from .intake import load_pages
 from .intake.signatures import read_signatures
 from .layout import page_layout
@@ -177,13 +177,20 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         checked.append(note)
         if turned is not clean:
             clean, words = turned, recognize(turned.reading, turned.reading_dpi, ocr)
-    if mean_confidence(words) < GUARD_CONFIDENCE:
+    small = not form_sized(clean.grey, clean.display_dpi)
+    if mean_confidence(words) < GUARD_CONFIDENCE or small:
         # A doubtful reading: the cleanup may have hurt (faint strokes, show-through); the
-        # page as scanned is read too, and the better reading kept.
-        plain_words = recognize(plain_reading(clean), clean.reading_dpi, ocr)
-        keep_plain = evidence(plain_words) > evidence(words)
-        words = plain_words if keep_plain else words
-        checked.append("kept the plain reading" if keep_plain else "kept the cleaned reading")
+        # page as scanned is read too, and the better reading kept. A card's line or a
+        # receipt is always read both ways (it costs little), and also at its own size when
+        # the cleanup enlarged it: a line a few pixels tall reads worse enlarged threefold.
+        readings = {"cleaned": words, "plain": recognize(plain_reading(clean), clean.reading_dpi, ocr)}
+        if small and clean.display_dpi < clean.reading_dpi:
+            own = np.ascontiguousarray(upright(clean.grey, clean.turn, clean.skew))
+            readings["own-size"] = [scaled(w, clean.reading_dpi / clean.display_dpi)
+                                    for w in recognize(own, clean.display_dpi, ocr)]
+        kept = max(readings, key=lambda name: evidence(readings[name]))    # a tie keeps the first
+        words = readings[kept]
+        checked.append(f"kept the {kept} reading")
     return clean, words, checked
 
 

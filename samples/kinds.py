@@ -95,13 +95,15 @@ def id_crop(rng: random.Random) -> tuple[bytes, list[str], dict[str, str]]:
     c = _citizen(rng)
     label, value = rng.choice(ID_LINES)(c, rng)
     scale = 4                                  # drawn large, then shrunk as a photo would
-    size = rng.randint(17, 26) * scale // 2     # value cap height ends near 7-12 px
+    size = rng.randint(13, 26) * scale // 2     # value cap height ends near 5-12 px
     label_font, value_font = FONTS.format("Arimo-Regular"), FONTS.format("Arimo-Bold")
     lf, vf = pil_font(label_font, int(size * 0.8)), pil_font(value_font, size)
-    width = int(lf.getlength(label) + vf.getlength(value)) + 6 * scale * 2
-    height = int(size * rng.uniform(1.6, 2.1))
+    # A text detector's crop: a few pixels around the line, or tight to the letters.
+    margin = rng.choice([1, 3, 6]) * scale
+    width = int(lf.getlength(label) + vf.getlength(value)) + 2 * margin
+    height = int(size * rng.uniform(1.15, 2.1))
     card = Image.fromarray(guilloche(height, width, rng))
-    x, baseline = 6 * scale, int(height * 0.68)
+    x, baseline = margin, int(height * 0.5 + size * 0.36)
     ink = (rng.randint(10, 50),) * 3
     _draw(card, [Printed(label, x, baseline, int(size * 0.8), label_font),
                  Printed(value, x + int(lf.getlength(label)), baseline, size, value_font)], ink)

@@ -128,3 +128,45 @@ def test_pen_ink_is_not_read_but_shown_and_found():
     ink = blue_print.min(axis=2) < 128
     blue_print[ink] = (30, 40, 140)                                         # everything printed in blue
     assert clean_page(SourcePage(1, blue_print, page.dpi, page.width_pt, page.height_pt), 225).hand == []
+
+
+def test_ruled_lines_and_dotted_blanks_are_shown_though_not_read():
+    from PIL import Image, ImageDraw
+
+    from samples.layout import pil_font
+
+    image = Image.new("L", (1700, 600), 255)
+    draw = ImageDraw.Draw(image)
+    font = pil_font("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", 50)
+    draw.text((100, 200), "Độc lập - Tự do - Hạnh phúc", font=font, fill=0, anchor="ls")
+    draw.line([(100, 230), (900, 230)], fill=0, width=3)
+    draw.text((100, 400), "Họ và tên: " + "." * 60, font=font, fill=0, anchor="ls")
+    clean = clean_page(SourcePage(1, np.asarray(image), 300, 408, 144), 225)
+    scale = clean.display_dpi / 300
+
+    def dark(picture: np.ndarray, y0: int, y1: int, x0: int, x1: int, factor: float) -> int:
+        return int((picture[int(y0 * factor):int(y1 * factor), int(x0 * factor):int(x1 * factor)] < 128).sum())
+
+    assert dark(clean.display, 226, 236, 300, 800, scale) > 500          # the rule is in the PDF's image
+    assert dark(clean.reading, 226, 236, 300, 800, 225 / 300) == 0       # and not read
+    assert dark(clean.display, 385, 405, 500, 1500, scale) > 200         # so are the dots
+    assert dark(clean.reading, 385, 405, 500, 1500, 225 / 300) == 0
+
+
+def test_a_cards_blue_print_is_read_not_taken_for_a_pen():
+    """A line cropped from an ID card, its label printed blue, the value black: too small to be
+    a form filled in by hand, so all of it is read."""
+    from PIL import Image, ImageDraw
+
+    from samples.layout import pil_font
+
+    card = Image.new("RGB", (520, 48), (222, 236, 230))
+    draw = ImageDraw.Draw(card)
+    draw.text((8, 34), "Họ và tên / Full name:", font=pil_font("/usr/share/fonts/truetype/croscore/Arimo-Regular.ttf",
+                                                              20), fill=(40, 60, 170), anchor="ls")
+    draw.text((250, 34), "TRẦN VĂN AN", font=pil_font("/usr/share/fonts/truetype/croscore/Arimo-Bold.ttf", 24),
+              fill=(20, 20, 20), anchor="ls")
+    pixels = np.asarray(card)
+    clean = clean_page(SourcePage(1, pixels, 72, 520, 48, dpi_inferred=True), 225)
+    label = clean.reading[:, : int(clean.reading.shape[1] * 0.45)]
+    assert clean.hand == [] and (label < 200).sum() > 300

@@ -25,6 +25,8 @@ from ..text import fold, sentence_case, squash
 
 # Up to three words that qualify a label before its colon: "Nơi cư trú hiện nay:".
 QUALIFIED = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:")
+# The English under an ID card's label: "Nơi thường trú / Place of residence: …".
+GLOSS = re.compile(r"\s*/\s*[a-z]+(?:\s+[a-z.]+){0,4}\s*:")
 
 NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
 ABBR_WITH_D = {"qd": "QĐ", "nd": "NĐ", "cd": "CĐ", "qyd": "QyĐ", "hdnd": "HĐND"}
@@ -50,6 +52,8 @@ def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int
     """The value after a label ending at `end` of line i: the rest of the line, or the next
     line when the label ends its line with a colon (or alone)."""
     line = lines[i]
+    gloss = GLOSS.match(line.folded, end)
+    end = gloss.end() if gloss else end
     qualified = QUALIFIED.match(line.folded[end:].lstrip(" "))
     if qualified and line.folded[end - 1:end] != ":":
         end = len(line.folded) - len(line.folded[end:].lstrip(" ")) + qualified.end()

@@ -10,7 +10,7 @@ import numpy as np
 from ..model import Box, SourcePage
 from .binarize import binarize, despeckle, flatten, keep_ink, near_ink, remove_rules
 from .display import is_bilevel, quiet_paper
-from .geometry import resample, shrink, upright
+from .geometry import form_sized, resample, shrink, upright
 from .grey import reading_grey
 from .orientation import detect
 from .pen import pen_ink, pen_regions
@@ -55,10 +55,9 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
     bilevel = is_bilevel(image)
-    pen = pen_ink(image) if image.ndim == 3 else None
-    grey = hide(reading_grey(image), page.hidden, dpi / 72)
-    if pen is not None:     # the pen's writing is not read: lifted to paper
-        grey = cv2.max(grey, pen)
+    pen = pen_ink(image)
+    # A seal or a signature in colour is not text; on a card or a receipt, colour may be print.
+    grey = hide(reading_grey(image, fade_colours=form_sized(image, dpi)), page.hidden, dpi / 72)
     corners = find_paper(grey)
     if corners is not None:
         image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)
@@ -66,6 +65,10 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     flat = flatten(grey, dpi)
     if page.dpi_inferred:       # no resolution in the file: take the one at which its text is body size
         dpi = text_dpi(despeckle(binarize(flat), dpi) == 0) or dpi
+    if pen is not None and form_sized(flat, dpi):
+        flat = cv2.max(flat, pen)       # the pen's writing is not read: lifted to paper
+    else:
+        pen = None
 
     small = shrink(flat, DETECT_DPI / dpi)
     # Ruled lines (tables, forms) say nothing about which way is up, and fool the profile.
@@ -80,8 +83,9 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     reading = upright(flat, orientation.turn, orientation.skew)
     reading = resample(reading, target_dpi / dpi)
     ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
-    mask = near_ink(remove_rules(ink, target_dpi))
-    reading = keep_ink(reading, mask)
+    reading = keep_ink(reading, near_ink(remove_rules(ink, target_dpi)))
+    # The PDF shows what the paper holds: ruled lines and dotted blanks too, only not read.
+    shown = near_ink(ink)
     hand: list[Box] = []
     if bilevel:     # rotation interpolated grey edges; a fax stays black and white
         display = cv2.threshold(display, 127, 255, cv2.THRESH_BINARY)[1]
@@ -89,9 +93,9 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
         # The pen's ink is not read, but it is the citizen's writing: the PDF shows it.
         pen = upright(pen, orientation.turn, orientation.skew)
         hand = pen_regions(pen, dpi, target_dpi / dpi)
-        display = quiet_paper(display, cv2.max(pen, cv2.resize(mask, pen.shape[::-1], interpolation=cv2.INTER_NEAREST)))
-    else:
-        display = quiet_paper(display, mask)
+        shown = cv2.max(pen, cv2.resize(shown, pen.shape[::-1], interpolation=cv2.INTER_NEAREST))
+    if not bilevel:
+        display = quiet_paper(display, shown)
     return CleanPage(display, bilevel, dpi, reading, float(target_dpi), orientation.turn,
                      orientation.skew, orientation.confidence, grey, proposed, hand)
 

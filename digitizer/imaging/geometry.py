@@ -41,3 +41,12 @@ def shrink(image: np.ndarray, factor: float) -> np.ndarray:
         trimmed = image[: h - h % n, : w - w % n]
         return cv2.resize(trimmed, (w // n, h // n), interpolation=cv2.INTER_AREA)
     return cv2.resize(image, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_LINEAR)
+
+
+MIN_FORM_INCHES = 3.0   # the shorter side of a form someone fills in (A6 and up)
+
+
+def form_sized(image: np.ndarray, dpi: float) -> bool:
+    """Large enough to be a letter or a form: not an ID card, a line cropped from one, or a
+    receipt, which hold no seal, no pen writing, and are read whole, as they came too."""
+    return min(image.shape[:2]) >= MIN_FORM_INCHES * dpi

@@ -11,12 +11,16 @@ import numpy as np
 RED_LIFT = 0.5
 
 
-def reading_grey(image: np.ndarray) -> np.ndarray:
+def reading_grey(image: np.ndarray, fade_colours: bool = True) -> np.ndarray:
     """The brightest channel of each pixel, lifted further by its redness: red and blue ink
     are bright in their own channel, printed black text is dark in all three, and black
-    under a seal stays dark (it is hardly redder than it is dark)."""
+    under a seal stays dark (it is hardly redder than it is dark). Without `fade_colours` (a
+    card or a receipt: no seal, no signature, but perhaps a label printed in blue), every
+    colour is read by its lightness."""
     if image.ndim == 2:
         return image
+    if not fade_colours:
+        return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     r, g, b = cv2.split(image)
     brightest = cv2.max(cv2.max(r, g), b)
     redness = cv2.subtract(r, cv2.max(g, b))

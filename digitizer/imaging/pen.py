@@ -25,6 +25,8 @@ MIN_PEN = 200      # pixels: less pen than this on a page is none worth a region
 def pen_ink(image: np.ndarray) -> np.ndarray | None:
     """uint8 mask, 255 on pen-coloured ink (with its edges), of an RGB page; None where the
     page has no pen writing, or where blue is the colour of its print."""
+    if image.ndim != 3:
+        return None
     r, g, b = cv2.split(image)
     darkest = cv2.min(cv2.min(r, g), b)
     paper = float(np.percentile(darkest[::8, ::8], 90))

@@ -9,7 +9,8 @@ from ..errors import DigitizerError
 
 A4_LONG_INCHES = 297 / 25.4
 MIN_DPI, MAX_DPI = 50, 1200
-MIN_SIDE_PX = 32          # smaller than a postage stamp at fax resolution: not a scanned page
+# A line cropped from an ID card photo can be 14 px tall and still read; below this nothing can.
+MIN_SIDE_PX = 8
 PAGE_INCHES = (1.5, 20.0)  # a declared resolution that makes the long side leave this range is absurd
 
 
