@@ -29,6 +29,7 @@ from common import (BASELINE_ENV, ROOT, add_settings_option, median, run_digitiz
                     tesseract_text)
 from digitizer.extract.tones import key
 from digitizer.extract.vocabulary import expand_bodies
+from digitizer.storage.index import LOW_CONFIDENCE
 from rapidfuzz.distance import Levenshtein
 
 DEFAULT_SET = ROOT.parent / "shared" / "realworld"
@@ -53,6 +54,8 @@ class Entry:
     fields: dict[str, str]
     conditions: str
     kind: str
+    hand: dict[str, str]                  # values written by hand (field -> value), with their boxes
+    hand_boxes: dict[str, list[float]]
 
 
 def load_set(folder: Path) -> list[Entry]:
@@ -61,7 +64,7 @@ def load_set(folder: Path) -> list[Entry]:
         if line.strip():
             row = json.loads(line)
             entries.append(Entry(folder / row["file"], row["text"], row.get("fields", {}), row.get("conditions", ""),
-                                 row.get("kind", "letter")))
+                                 row.get("kind", "letter"), row.get("hand", {}), row.get("hand_boxes", {})))
     return entries
 
 
@@ -134,6 +137,33 @@ def _reading(text: str) -> str:
 
 def same_field(truth: str, got: str | None) -> bool:
     return got is not None and _reading(truth) == _reading(got)
+
+
+def overlap(a: list[float], b: list[float]) -> float:
+    """The share of box b that box a covers."""
+    width = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    height = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    return width * height / max(1e-6, (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def handwritten_report(entries: list[Entry], records: dict[str, dict], texts: dict[str, list[str]]) -> None:
+    """Each value written by hand: read right, or handed to a person with the crop of its
+    writing (a `hand` field whose box covers most of it); and whether any of it reached the
+    text (its words of three letters or more found in the page's text or PDF layer)."""
+    values = [(e, name, value) for e in entries for name, value in e.hand.items()]
+    if not values:
+        return
+    right = cropped = leaked = 0
+    for entry, name, value in values:
+        field = records.get(entry.file.name, {}).get("fields", {}).get(name) or {}
+        right += same_field(value, field.get("value"))
+        doubtful = bool(field.get("hand")) or field.get("confidence", 1.0) < LOW_CONFIDENCE
+        cropped += doubtful and overlap(field.get("bbox") or [0, 0, 0, 0], entry.hand_boxes[name]) >= 0.7
+        words = [w for w in re.findall(r"\w{3,}", value) if not w.isdigit() or len(w) >= 4]
+        text = " ".join(texts[entry.file.name])
+        leaked += any(w in text for w in words)
+    print(f"\nhandwritten values: {len(values)}; read right {right}, on the review queue with their crop {cropped}, "
+          f"neither {len(values) - right - cropped}; reaching the text or the PDF layer {leaked}")
 
 
 def printed(name: str, conditions: str) -> bool:
@@ -220,6 +250,8 @@ def main() -> None:
     worse = [r["page"] for r in rows if r["digitizer"] > r["tesseract"] + 0.02]
     print(f"\npages worse than raw Tesseract by more than 2 points: {len(worse)} {worse}")
     print(f"upright pages turned by digitizer: {len(turned)} {turned}")
+    handwritten_report(entries, records, {name: engines["digitizer"][name] + engines["digitizer (pdftotext)"][name]
+                                          for name in engines["digitizer"]})
     print("characters output on blank pages: " + ", ".join(f"{n} {blank_chars[n]}" for n in names))
 
     print("\n| field | right where printed | right of all |")

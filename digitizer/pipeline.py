@@ -33,6 +33,7 @@ from .imaging.geometry import form_sized, resample, upright
 from .intake import load_pages
 from .intake.signatures import read_signatures
 from .layout import page_layout
+from .layout.handwriting import handwritten_values
 from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
@@ -143,7 +144,9 @@ def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
     clearly = scores[best] >= MIN_SURE_WORDS and scores[best] > TURN_GAIN * scores[clean.turn] + 3
     chosen = best if clearly else clean.turn
     if chosen and scores[chosen] <= scores.get(0, 0):
-        chosen = 0      # never turned on a tie: a small crop read no word either way
+        if not every_way:       # a tie: the ink's way is no better than upright; try them all
+            return check_turn(page, clean, ocr, every_way=True)
+        chosen = 0      # never turned on a tie: a small crop read no word any way
     if chosen == clean.turn:
         return clean, f"{note}; kept {clean.turn}°"
     return clean_page(page, ocr.target_dpi, turn=chosen), f"{note}; turned {chosen}°"
@@ -159,7 +162,9 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         clean, note = check_turn(page, clean, ocr)
         checked.append(note)
     words = recognize(clean.reading, clean.reading_dpi, ocr)
-    if words and mean_confidence(words) < SHOW_THROUGH_CONFIDENCE:
+    small = not form_sized(clean.grey, clean.display_dpi)
+    # A card's line or a receipt has no reverse side showing through, and may hold only figures.
+    if words and not small and mean_confidence(words) < SHOW_THROUGH_CONFIDENCE:
         # Garbage from a page with no text of its own: specks and marks that make no word,
         # or the reverse side's print showing through the paper (it reads well mirrored).
         # The page then has no text (its image is kept).
@@ -177,7 +182,6 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         checked.append(note)
         if turned is not clean:
             clean, words = turned, recognize(turned.reading, turned.reading_dpi, ocr)
-    small = not form_sized(clean.grey, clean.display_dpi)
     if mean_confidence(words) < GUARD_CONFIDENCE or small:
         # A doubtful reading: the cleanup may have hurt (faint strokes, show-through); the
         # page as scanned is read too, and the better reading kept. A card's line or a
@@ -218,7 +222,7 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
     else:
         clean, words, checked = settle_reading(page, clean, ocr)
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
-    words = layout.words
+    words, scrawls = handwritten_values(layout.words, layout.blocks)
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()
@@ -235,7 +239,7 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
                       {"split": t_split, "clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
                       overlay=page.stamp if upright else [], layer_text=page_text(page.overlay + page.stamp),
                       checked="; ".join(checked), codes=codes, blank=blank, blocks=layout.blocks,
-                      hand=clean.hand)
+                      hand=clean.hand + scrawls)
 
 
 def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,

@@ -89,3 +89,13 @@ def page_ranges(numbers: list[int]) -> str:
         else:
             runs.append([n])
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def is_wordlike(text: str) -> bool:
+    """Could be a Vietnamese syllable or a figure: letters holding a vowel, at most seven of
+    them ("nghiêng"), or digits without letters. Not "E2222211112222", "ccrrrrrree" or "Á"."""
+    core = text.strip(".,;:!?()[]\"'“”‘’-–")
+    if core.isalpha():
+        bare = unicodedata.normalize("NFD", core.lower())
+        return len(core) >= 2 and len(core) <= 7 and any(ch in "aeiouy" for ch in bare)
+    return any(ch.isdigit() for ch in core) and not any(ch.isalpha() for ch in core)

@@ -220,7 +220,8 @@ def handwriting(text: str, size: int, rng: random.Random) -> np.ndarray:
 
 
 def hand_filled_form(rng: random.Random) -> tuple[bytes, list[str], dict]:
-    """An application form printed with dotted blanks, filled in with a blue pen, scanned at 200 DPI."""
+    """An application form printed with dotted blanks, filled in with a blue pen, scanned at
+    200 DPI in colour or in grey."""
     dpi, width, height = 200, 1654, 2339
     c = _citizen(rng)
     commune = rng.choice(COMMUNES)
@@ -261,10 +262,12 @@ def hand_filled_form(rng: random.Random) -> tuple[bytes, list[str], dict]:
     signature = handwriting(c["person_name"], size, rng)
     page.paste(Image.new("RGB", signature.shape[::-1], INK_BLUE), (980, y + 330), Image.fromarray(signature))
     g = np.random.default_rng(rng.randrange(2**32))
-    scan = noise(cv2.GaussianBlur(np.asarray(page), (0, 0), 0.6), 4, g)
+    scan = np.asarray(page)
+    grey = rng.random() < 0.5           # an office scanner set to grey: no colour tells the pen
+    scan = noise(cv2.GaussianBlur(cv2.cvtColor(scan, cv2.COLOR_RGB2GRAY) if grey else scan, (0, 0), 0.6), 4, g)
     lines = [p.text for p in sorted(printed, key=lambda p: p.baseline)]
     return _encode(scan, "JPEG", dpi=dpi, quality=85), lines, {"fields": {"doc_type": "Đơn đề nghị"}, "hand": hand,
-                                                  "hand_boxes": boxes}
+                                                  "hand_boxes": boxes, "grey": grey}
 
 
 KINDS = {"id_crop": (id_crop, "jpg", "ID-card line, phone photo, guilloche"),

@@ -46,16 +46,19 @@ def lined(text: str, confidence: float, line: int) -> Word:
     return Word(text, 0, line * 20, 10, 10, confidence, line)
 
 
-def test_lines_of_specks_are_no_text_but_doubtful_printed_lines_stay():
-    from digitizer.ocr.garbage import noise_lines
+def test_specks_are_no_text_but_doubtful_printed_words_stay():
+    from digitizer.ocr.garbage import noise
 
     words = [lined("a", 0.1, 0), lined("I", 0.2, 1), lined(";", 0.05, 1), lined("1", 0.1, 2), lined("Ẻ", 0.0, 2),
              # A faint printed line: doubtful, but Vietnamese words.
              lined("Tôi", 0.2, 3), lined("xin", 0.25, 3), lined("cam", 0.1, 3), lined("đoan", 0.2, 3),
              # A URL read at no confidence: most of its letters are still right.
              lined("lacebook.conV/NliHEaneComE23", 0.0, 4),
-             # One sure word makes a line printed.
-             lined("x", 0.1, 5), lined("Số:", 0.95, 5)]
-    assert noise_lines(words) == {0, 1, 2}
+             # One doubtful speck beside a printed word is left as it is.
+             lined("x", 0.1, 5), lined("Số:", 0.95, 5),
+             # Handwriting after a form's printed label, as Tesseract read it.
+             lined("Tên", 0.9, 6), lined("ti", 0.1, 6), lined("2Á.", 0.0, 6), lined("z2", 0.2, 6), lined("TM", 0.1, 6)]
+    assert noise(words) == {0, 1, 2, 3, 4, 13, 14, 15, 16}
     page = PageResult(1, 100, 100, 300, 0, 0.0, "tesseract", 0.2, "", words)
-    assert [w.line for w in without_garbage(page).words] == [3, 3, 3, 3, 4, 5, 5]
+    kept = [w.text for w in without_garbage(page).words]
+    assert kept == ["Tôi", "xin", "cam", "đoan", "lacebook.conV/NliHEaneComE23", "x", "Số:", "Tên"]

@@ -61,3 +61,8 @@ TITLE_WORDS = 6
 # Inside a segment, a gap of this many word heights before a place's name ends it: the
 # header's left column read into the date's line ("TỈNH QUẢNG NGÃI Quảng Ngãi, ngày …").
 PLACE_GAP = 1.5
+
+# A form's value written by hand, read where no pen colour tells it (layout/handwriting.py).
+LABEL_WORDS = 4        # a form's label ends with a colon within its line's first words ("Số điện thoại:")
+SCRAWL = 0.5           # a value read with less mean confidence, mostly in non-words, is a scrawl
+SCRAWL_DOUBT = 0.3     # and with less than this, whatever it holds (hand-written digits read at 0.08)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from itertools import groupby
 
 from ..model import PageResult, Word
-from ..text import page_text
+from ..text import is_wordlike, page_text
 
 UNSURE = 0.3    # below this confidence (0..1) a word must also look like text to be kept
 SPECK_CHARS = 3  # a line of specks reads as words this short, on average
@@ -34,35 +35,36 @@ def is_garbage(word: Word) -> bool:
                                         or 2 * sum(ch.isalnum() for ch in text) < len(text))
 
 
-def is_wordlike(text: str) -> bool:
-    """Could be a Vietnamese syllable or a figure: letters holding a vowel, at most seven of
-    them ("nghiêng"), or digits without letters. Not "E2222211112222", "ccrrrrrree" or "Á"."""
-    core = text.strip(".,;:!?()[]\"'“”‘’-–")
-    if core.isalpha():
-        bare = unicodedata.normalize("NFD", core.lower())
-        return len(core) >= 2 and len(core) <= 7 and any(ch in "aeiouy" for ch in bare)
-    return any(ch.isdigit() for ch in core) and not any(ch.isalpha() for ch in core)
+def _specks(run: list[Word]) -> bool:
+    """Short (three characters or fewer on average) and mostly not words."""
+    chars = sum(len(w.text) for w in run)
+    junk = sum(len(w.text) for w in run if not is_wordlike(w.text))
+    return chars <= SPECK_CHARS * len(run) and 2 * junk >= chars
 
 
-def noise_lines(words: list[Word]) -> set[int]:
-    """Lines of specks: every word read with little confidence, short (three characters or
-    fewer on average) and mostly not a word. A sheet's grain or a hatched box reads as 150 such
-    lines of single characters; no printed line does. A long misread word (a URL at no
+def noise(words: list[Word]) -> set[int]:
+    """Indices of the words that are specks read as text: a whole line of them, or a run of
+    two or more on a line, each read with little confidence, short and mostly no word. A
+    sheet's grain reads as 150 such lines of single characters; handwriting after a form's
+    label as "Tên ti 2Á. z2 TM". No printed line reads so. A long misread word (a URL at no
     confidence) is kept: most of its characters are still right."""
-    lines: dict[int, list[Word]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    noisy = set()
-    for line, group in lines.items():
-        chars = sum(len(w.text) for w in group)
-        junk = sum(len(w.text) for w in group if not is_wordlike(w.text))
-        if all(w.confidence < UNSURE for w in group) and chars <= SPECK_CHARS * len(group) and 2 * junk >= chars:
-            noisy.add(line)
-    return noisy
+    found: set[int] = set()
+    for _, group in groupby(range(len(words)), key=lambda i: words[i].line):
+        line = list(group)
+        run: list[int] = []
+        for i in [*line, -1]:       # -1 closes the last run
+            if i >= 0 and words[i].confidence < UNSURE:
+                run.append(i)
+                continue
+            whole = len(run) == len(line)
+            if run and (whole or len(run) >= 2) and _specks([words[j] for j in run]):
+                found.update(run)
+            run = []
+    return found
 
 
 def without_garbage(page: PageResult) -> PageResult:
-    """The page with only the words that are text: no marks, no lines of noise."""
-    noisy = noise_lines(page.words)
-    words = [w for w in page.words if not (is_garbage(w) or w.line in noisy)]
+    """The page with only the words that are text: no marks, no specks."""
+    specks = noise(page.words)
+    words = [w for i, w in enumerate(page.words) if not (is_garbage(w) or i in specks)]
     return page if len(words) == len(page.words) else replace(page, words=words, text=page_text(words))

@@ -29,7 +29,7 @@ from ..model import BlockKind, Field, Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
 from ..storage.access import Access, AccessLog
-from ..storage.index import review_reason
+from ..storage.index import LOW_CONFIDENCE, review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
 from .auth import Guard, csrf_token, session_secret
@@ -220,7 +220,8 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         return templates.TemplateResponse(request, "document.html", {"back": back,
             "r": record, "labels": {**FIELD_LABELS, "doc_type": "Loại văn bản", "verified": "Kiểm tra"},
             "pages": record.text.split("\f"), "editable": [("doc_type", "Loại văn bản"), *FIELD_LABELS.items()],
-            "current": lambda name: current(record, name), "revisions": revisions_of(store, record.id)})
+            "current": lambda name: current(record, name), "revisions": revisions_of(store, record.id),
+            "review_below": LOW_CONFIDENCE})
 
     @app.get("/dossier/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def dossier_page(request: Request, name: str) -> HTMLResponse:
