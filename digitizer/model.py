@@ -110,7 +110,7 @@ class PageResult:
     blank: bool = False                   # no print of its own (a duplex back): not read
     sheet: bool = False                   # a separator or dossier sheet: neither read nor kept
     blocks: list[Block] = field(default_factory=list)  # the page's layout (lines not in one are body)
-    hand: list[Box] = field(default_factory=list)       # where a pen wrote, in word-box pixels (not read)
+    hand: list[Box] = field(default_factory=list)       # handwriting (pen ink, a scrawled value), word-box px
 
     def facts(self) -> dict[str, Any]:
         facts = {"number": self.number, "width_pt": round(self.width_pt, 1),

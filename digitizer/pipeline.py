@@ -134,7 +134,7 @@ def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
     # A clear sideways turn is not in doubt about being sideways, only about which side.
     sideways_clear = clean.proposed is None and clean.turn in (90, 270)
     ways = [0, 90, 180, 270] if every_way else [wanted, (wanted + 180) % 360, *([] if sideways_clear else [0])]
-    for turn in dict.fromkeys([clean.turn, *ways, 0]):     # upright last: what a turn must beat
+    for turn in dict.fromkeys([clean.turn, *ways, 0]):     # upright always: what a turn must beat
         image = np.ascontiguousarray(np.rot90(square, -((turn - clean.turn) % 360) // 90))
         scores[turn] = sure_words(recognize(image, PROBE_DPI, probe))   # counted: their order is no matter
         if turn == clean.turn and scores[turn] >= DECISIVE:
@@ -230,14 +230,14 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
     confidence = mean_confidence(words)
     # Text the file laid over the scan: content joins the words read; a signing stamp only
     # the PDF's text layer. Its boxes are the unturned page's, so a turned page keeps it as text.
-    upright = clean.turn == 0
-    if upright:
+    unturned = clean.turn == 0
+    if unturned:
         words = merge_lines(words, [scaled(w, clean.reading_dpi / 72) for w in page.overlay])
     return PageResult(page.number, width * 72 / clean.display_dpi, height * 72 / clean.display_dpi,
                       clean.display_dpi, clean.turn, clean.skew, "tesseract", confidence,
                       page_text(words), words, clean.reading_dpi, image,
                       {"split": t_split, "clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
-                      overlay=page.stamp if upright else [], layer_text=page_text(page.overlay + page.stamp),
+                      overlay=page.stamp if unturned else [], layer_text=page_text(page.overlay + page.stamp),
                       checked="; ".join(checked), codes=codes, blank=blank, blocks=layout.blocks,
                       hand=clean.hand + scrawls)
 

@@ -158,3 +158,22 @@ def test_a_subject_whose_slash_was_read_as_a_letter():
     words = [w for w in DECISION if w.line not in (3, 4, 5)] + _segment("VỊv báo cáo kết quả", 100, 220, 3)
     _, fields = _fields(words)
     assert fields["subject"].value == "V/v báo cáo kết quả"
+
+
+def test_a_forms_value_read_as_a_scrawl_is_handwriting_and_a_printed_code_is_not():
+    from digitizer.layout.handwriting import handwritten_values
+    from digitizer.model import Block, BlockKind, Word
+
+    def line(number: int, *words: tuple[str, float]) -> list[Word]:
+        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
+                for i, (text, confidence) in enumerate(words)]
+
+    words = (line(0, ("Họ", 0.96), ("và", 0.97), ("tên:", 0.97), ("2.", 0.48), ("Q//2/42", 0.08), ("//UáC", 0.29))
+             + line(1, ("Mã", 0.96), ("hồ", 0.97), ("sơ:", 0.93), ("H45.65.74-230607-8179", 0.40))
+             + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("__)32671643.1", 0.08))
+             + line(3, ("Số:", 0.9), ("__)3267", 0.1)))                  # a letter's number line: not a form's row
+    blocks = [Block(BlockKind.MARKS, [0]), Block(BlockKind.ROW, [1, 2]), Block(BlockKind.ISSUER, [3])]
+    kept, regions = handwritten_values(words, blocks)
+    assert [w.text for w in kept] == ["Họ", "và", "tên:", "Mã", "hồ", "sơ:", "H45.65.74-230607-8179",
+                                      "Số", "điện", "thoại:", "Số:", "__)3267"]
+    assert regions == [(370, 0, 630, 30), (370, 200, 450, 230)]

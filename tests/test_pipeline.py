@@ -152,3 +152,28 @@ def test_a_page_is_never_turned_on_a_tie(monkeypatch):
     monkeypatch.setattr(pipeline, "recognize", lambda *args, **kwargs: [])
     kept, note = pipeline.check_turn(page, turned, OcrSettings())
     assert kept.turn == 0 and note.endswith("turned 0°")
+
+
+def test_a_page_holding_only_a_signer_block_reads_as_its_three_lines(settings):
+    """A signature page on a mildly noisy sheet: with hardly any ink, the contrast stretch
+    once turned the paper's grain black, and Tesseract spent minutes reading it as 150 lines
+    of single characters."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    from samples.degrade import apply
+    from samples.layout import PageLayout, pil_font
+
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    font = pil_font("/usr/share/fonts/truetype/croscore/Tinos-Bold.ttf", 54)
+    lines = ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Bình"]
+    for y, text in zip((600, 670, 1000), lines):
+        draw.text((1500, y), text, font=font, fill=0, anchor="ls")
+    scan = apply("mild", np.asarray(image), PageLayout(595, 842, [], (360, 150, 560, 260)), random.Random(2))
+    out = io.BytesIO()
+    Image.fromarray(scan.image).save(out, "PNG", dpi=(300, 300))
+    record = process(out.getvalue(), "signer.png", settings).record
+    assert record.text.strip() == "\n".join(lines)

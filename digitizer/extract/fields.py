@@ -99,9 +99,10 @@ def _labelled(lines: list[TextLine], name: str) -> Iterator[tuple[TextLine, int,
 
 
 def handwritten(lines: list[TextLine], name: str) -> Field | None:
-    """A label whose value a pen wrote ("Họ và tên: <handwriting>"): no value is read (no
-    recognizer here reads Vietnamese handwriting well); the field is the place to look, for
-    a person to type it in. Only where nothing is printed after the label on its line."""
+    """A label whose value was written by hand ("Họ và tên: <handwriting>", the page's
+    handwriting regions level with it): no value is read (no recognizer here is known to read
+    real Vietnamese handwriting well); the field is the place to look, for a person to type
+    it in. Only where nothing printed follows the label on its line."""
     for i, m in _labels(lines, name):
         line = lines[i]
         if line.text[m.end():].strip(" .:;…_-"):

@@ -24,7 +24,7 @@ class TextLine:
     page_width: float         # points
     page_height: float        # points
     block: str = BlockKind.BODY   # the layout block the line is in
-    hand: list[list[float]] = field(default_factory=list)   # pen writing beside the line, boxes in points
+    hand: list[list[float]] = field(default_factory=list)   # handwriting level with the line, boxes in points
 
     @property
     def top(self) -> float:
@@ -71,7 +71,7 @@ def beside(words: list[Word], regions: list[Box], scale: float) -> list[list[flo
 
 def page_lines(pages: list[PageResult]) -> list[TextLine]:
     """The pages' lines (the layout's segments) in reading order, each with its block and
-    the pen writing level with it."""
+    the handwriting level with it."""
     lines = []
     for page in pages:
         scale = 72 / page.word_dpi

@@ -17,6 +17,9 @@ def paper_background(image: np.ndarray, factor: float, kernel: int, sigma: float
                       interpolation=cv2.INTER_LINEAR)
 
 
+MAX_STRETCH_LOW = 170     # the stretch maps at most this grey to black: a gain of 3 at most
+
+
 def flatten(grey: np.ndarray, dpi: float) -> np.ndarray:
     """Divide by the paper's own brightness, estimated with the text closed away.
 
@@ -25,8 +28,10 @@ def flatten(grey: np.ndarray, dpi: float) -> np.ndarray:
     k = max(3, int(dpi / 300 * 21) | 1)       # wider than any stroke at this resolution
     paper = paper_background(grey, 1 / 4, k, k / 2)
     flat = cv2.divide(grey, np.maximum(paper, 1), scale=255)
-    # Stretch so the darkest ink (0.5th percentile) is black and paper stays white.
-    low = _percentile(flat[::4, ::4], 0.005)
+    # Stretch so the darkest ink (0.5th percentile) is black and paper stays white. On a page
+    # with hardly any ink (a signature page) that percentile is the paper's grain: stretched
+    # black, it filled the page with specks that took Tesseract minutes to read as 150 lines.
+    low = min(_percentile(flat[::4, ::4], 0.005), MAX_STRETCH_LOW)
     gain = 255.0 / max(1.0, 255.0 - low)
     lut = np.clip((np.arange(256) - low) * gain, 0, 255).astype(np.uint8)
     return cv2.LUT(flat, lut)

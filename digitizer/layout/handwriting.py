@@ -5,6 +5,7 @@ to type the value from."""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from ..model import Block, BlockKind, Box, Word
@@ -12,12 +13,21 @@ from ..text import fold, is_wordlike
 from .labels import ROW_LABEL
 from .measures import LABEL_WORDS, SCRAWL, SCRAWL_DOUBT
 
+# A printed code: letters and digits in groups parted by single dots, dashes or slashes
+# ("H45.65.74-230607-8179", "15/2023/QĐ-UBND"), which Tesseract reads with little confidence.
+CODE = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
+
+
+def _printed(text: str) -> bool:
+    core = text.strip(".,;:!?()[]\"'“”‘’-–")
+    return is_wordlike(text) or bool(CODE.fullmatch(core)) and any(ch.isdigit() for ch in core)
+
 
 def _scrawl(words: list[Word]) -> bool:
-    """Read as handwriting reads: with little confidence and mostly not words, or with hardly
-    any confidence at all (digits written by hand: "__)32671643.1" at 0.08)."""
+    """Read as handwriting reads: with little confidence and mostly neither words nor codes,
+    or with hardly any confidence at all (digits written by hand: "__)32671643.1" at 0.08)."""
     chars = sum(len(w.text) for w in words)
-    junk = sum(len(w.text) for w in words if not is_wordlike(w.text))
+    junk = sum(len(w.text) for w in words if not _printed(w.text))
     confidence = sum(w.confidence for w in words) / len(words)
     return confidence < SCRAWL_DOUBT or confidence < SCRAWL and 2 * junk >= chars
 
