@@ -16,11 +16,12 @@ from .measures import LABEL_WORDS, SCRAWL, SCRAWL_DOUBT
 # A printed code: letters and digits in groups parted by single dots, dashes or slashes
 # ("H45.65.74-230607-8179", "15/2023/QĐ-UBND"), which Tesseract reads with little confidence.
 CODE = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
+CODE_DIGITS = 4     # a code has a number in it; a scrawl's "É2Ô" is no code
 
 
 def _printed(text: str) -> bool:
     core = text.strip(".,;:!?()[]\"'“”‘’-–")
-    return is_wordlike(text) or bool(CODE.fullmatch(core)) and any(ch.isdigit() for ch in core)
+    return is_wordlike(text) or bool(CODE.fullmatch(core)) and sum(ch.isdigit() for ch in core) >= CODE_DIGITS
 
 
 def _scrawl(words: list[Word]) -> bool:
