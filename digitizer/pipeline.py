@@ -55,6 +55,7 @@ SURE = 0.85                # a word read with this confidence counts when tellin
 # Read as it stands with this many sure words in the square, a page is the right way up: the
 # right way reads 47-88 on the generated and real pages, a wrong way 0-10.
 DECISIVE = 3 * MIN_SURE_WORDS
+EVERY_WAY = [0, 90, 180, 270]
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 
 PageMap = Callable[[Callable[[SourcePage], PageResult], Iterable[SourcePage]], Iterator[PageResult]]
@@ -117,36 +118,51 @@ def inky_square(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[top:top + side, left:left + side])
 
 
+def _read_ways(square: np.ndarray, turn_now: int, turns: list[int], probe: OcrSettings,
+               scores: dict[int, int]) -> None:
+    """Sure words read in `square` (the page turned `turn_now`) at each of `turns` not read
+    yet, into `scores`; none after a decisive reading as it stands."""
+    for turn in dict.fromkeys(turns):
+        if turn in scores:
+            continue
+        image = np.ascontiguousarray(np.rot90(square, -((turn - turn_now) % 360) // 90))
+        scores[turn] = sure_words(recognize(image, PROBE_DPI, probe))   # counted: their order is no matter
+        if turn == turn_now and scores[turn] >= DECISIVE:
+            return      # the page reads as it stands: no other way can read clearly more
+
+
+def _chosen(scores: dict[int, int], turn_now: int) -> int | None:
+    """The way up the readings back, or None on a tie: a turn must read more than upright."""
+    best = max(scores, key=lambda turn: scores[turn])
+    clearly = scores[best] >= MIN_SURE_WORDS and scores[best] > TURN_GAIN * scores[turn_now] + 3
+    chosen = best if clearly else turn_now
+    return None if chosen and scores[chosen] <= scores.get(0, 0) else chosen
+
+
 def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
                every_way: bool = False) -> tuple[CleanPage, str]:
     """A turn the ink gives (or proposes, when its evidence is not clear) is checked by reading
     an inky square of the page as it stands, turned that way, and turned the opposite way
     (`every_way`: all four). The page stays as it stands unless another way reads clearly
     more text; a doubtful turn is proposed from upright, so upright is what it must beat.
-    A page that reads decisively as it stands is not read another way."""
+    A page that reads decisively as it stands is not read another way; on a tie with upright
+    every way is read, and a page no way reads better stays upright."""
     wanted = clean.proposed if clean.proposed is not None else clean.turn
     # Read at 150 DPI: which way is up needs no fine print, and it costs half as much.
     square = resample(inky_square(clean.reading), PROBE_DPI / clean.reading_dpi)
     # One block of horizontal lines: Tesseract's own layout would find sideways text and
     # read it in place, so every way up but upside down would look right.
     probe = ocr.model_copy(update={"psm": 6})
-    scores = {}
+    scores: dict[int, int] = {}
     # A clear sideways turn is not in doubt about being sideways, only about which side.
     sideways_clear = clean.proposed is None and clean.turn in (90, 270)
-    ways = [0, 90, 180, 270] if every_way else [wanted, (wanted + 180) % 360, *([] if sideways_clear else [0])]
-    for turn in dict.fromkeys([clean.turn, *ways, 0]):     # upright always: what a turn must beat
-        image = np.ascontiguousarray(np.rot90(square, -((turn - clean.turn) % 360) // 90))
-        scores[turn] = sure_words(recognize(image, PROBE_DPI, probe))   # counted: their order is no matter
-        if turn == clean.turn and scores[turn] >= DECISIVE:
-            break       # the page reads as it stands: no other way can read clearly more
-    best = max(scores, key=lambda turn: scores[turn])
+    ways = EVERY_WAY if every_way else [wanted, (wanted + 180) % 360, *([] if sideways_clear else [0])]
+    _read_ways(square, clean.turn, [clean.turn, *ways, 0], probe, scores)    # upright always: what to beat
+    chosen = _chosen(scores, clean.turn)
+    if chosen is None:          # a tie: the ink's way is no better than upright; read the rest
+        _read_ways(square, clean.turn, EVERY_WAY, probe, scores)
+        chosen = _chosen(scores, clean.turn) or 0
     note = "turn checked by reading: " + ", ".join(f"{t}° {scores[t]:.0f}" for t in scores)
-    clearly = scores[best] >= MIN_SURE_WORDS and scores[best] > TURN_GAIN * scores[clean.turn] + 3
-    chosen = best if clearly else clean.turn
-    if chosen and scores[chosen] <= scores.get(0, 0):
-        if not every_way:       # a tie: the ink's way is no better than upright; try them all
-            return check_turn(page, clean, ocr, every_way=True)
-        chosen = 0      # never turned on a tie: a small crop read no word any way
     if chosen == clean.turn:
         return clean, f"{note}; kept {clean.turn}°"
     return clean_page(page, ocr.target_dpi, turn=chosen), f"{note}; turned {chosen}°"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from .model import Word
 
@@ -91,11 +92,22 @@ def page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
+def word_core(text: str) -> str:
+    """A word without the punctuation around it: "(ký," -> "ký"."""
+    return text.strip(".,;:!?()[]\"'“”‘’-–")
+
+
 def is_wordlike(text: str) -> bool:
     """Could be a Vietnamese syllable or a figure: letters holding a vowel, at most seven of
     them ("nghiêng"), or digits without letters. Not "E2222211112222", "ccrrrrrree" or "Á"."""
-    core = text.strip(".,;:!?()[]\"'“”‘’-–")
+    core = word_core(text)
     if core.isalpha():
         bare = unicodedata.normalize("NFD", core.lower())
         return len(core) >= 2 and len(core) <= 7 and any(ch in "aeiouy" for ch in bare)
     return any(ch.isdigit() for ch in core) and not any(ch.isalpha() for ch in core)
+
+
+def mostly_junk(texts: list[str], is_word: Callable[[str], bool] = is_wordlike) -> bool:
+    """Half the characters or more are in words that are not words (`is_word`): specks, a scrawl."""
+    chars = sum(len(t) for t in texts)
+    return 2 * sum(len(t) for t in texts if not is_word(t)) >= chars

@@ -25,6 +25,9 @@ from ..text import fold, sentence_case, squash
 
 # Up to three words that qualify a label before its colon: "Nơi cư trú hiện nay:".
 QUALIFIED = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:")
+# A pen's first stroke may start over the label's colon: this many line heights before its
+# end (set on the forms of samples/kinds.py, whose slanted writing starts by the colon).
+HAND_BEFORE_END = 1.0
 # The English under an ID card's label: "Nơi thường trú / Place of residence: …".
 GLOSS = re.compile(r"\s*/\s*[a-z]+(?:\s+[a-z.]+){0,4}\s*:")
 
@@ -108,7 +111,7 @@ def handwritten(lines: list[TextLine], name: str) -> Field | None:
         if line.text[m.end():].strip(" .:;…_-"):
             continue
         label_end = line.bbox(m.start(), m.end(1))[2]
-        after = [box for box in line.hand if box[0] >= label_end - line.height]
+        after = [box for box in line.hand if box[0] >= label_end - HAND_BEFORE_END * line.height]
         if after:
             box = [min(b[0] for b in after), min(b[1] for b in after),
                    max(b[2] for b in after), max(b[3] for b in after)]

@@ -61,12 +61,15 @@ def make_line(page: int, words: list[Word], scale: float, width: float, height: 
     return TextLine(page, text, fold(text), words, starts, scale, width, height, block)
 
 
+LEVEL = 0.5     # of the line's height, shared with a handwriting region level with it
+
+
 def beside(words: list[Word], regions: list[Box], scale: float) -> list[list[float]]:
     """The regions (pixels) level with the line of `words`, in points: half the line's
     height or more of a region lies within the line's."""
     top, bottom = min(w.top for w in words), max(w.top + w.height for w in words)
     return [[round(v * scale, 1) for v in box] for box in regions
-            if min(bottom, box[3]) - max(top, box[1]) >= 0.5 * (bottom - top)]
+            if min(bottom, box[3]) - max(top, box[1]) >= LEVEL * (bottom - top)]
 
 
 def page_lines(pages: list[PageResult]) -> list[TextLine]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-from ..text import fold
+from ..text import fold, word_core
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
 TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
@@ -119,7 +119,7 @@ def known_words(texts: list[str]) -> int:
     syllables = bare_syllables()
     count = 0
     for text in texts:
-        core = text.strip(".,;:!?()[]\"'“”‘’-–")
+        core = word_core(text)
         count += bool(core) and (bool(FIGURE.fullmatch(core)) or (core.isalpha() and fold(core) in syllables))
     return count
 

@@ -17,7 +17,10 @@ def paper_background(image: np.ndarray, factor: float, kernel: int, sigma: float
                       interpolation=cv2.INTER_LINEAR)
 
 
-MAX_STRETCH_LOW = 170     # the stretch maps at most this grey to black: a gain of 3 at most
+# The stretch maps at most this grey to black (a gain of 3). Real pages stretch from 0-130
+# (the faintest, bni-6191, 130), generated noisy ones from 55-85; a signature page with mild
+# grain from 241.
+MAX_STRETCH_LOW = 170
 
 
 def flatten(grey: np.ndarray, dpi: float) -> np.ndarray:
@@ -90,6 +93,12 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.max(out, _erase(labels, stats[:, cv2.CC_STAT_AREA] < min_area, binary.shape))
 
 
+# Ink other than dots in a dotted row's band, as a share of the dots: a leader has only the
+# label's colon and what is left of a pen's crossing there; a row of tone marks has its
+# letters, many times their ink (set on the forms of samples/kinds.py and tests/test_imaging).
+LEADER_LETTERS = 0.3
+
+
 def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
     """A form's dotted blanks ("Họ và tên: ............"): dots in a row longer than a third
     of an inch, with no letters above or below them. Tesseract reads them as text
@@ -109,7 +118,7 @@ def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
     keep = np.zeros_like(rows)
     for x, y, w, h, _ in row_stats[1:count]:
         band = (slice(max(0, y - 2 * side), y + h + 2 * side), slice(x, x + w))
-        if cv2.countNonZero(letters[band]) < 0.3 * cv2.countNonZero(dots[band]):
+        if cv2.countNonZero(letters[band]) < LEADER_LETTERS * cv2.countNonZero(dots[band]):
             keep[y:y + h, x:x + w] = 255
     # Grown by a pixel all round: a dot's shrunk edge is lighter and is no ink at half size.
     return cv2.dilate(cv2.bitwise_and(dots, keep), np.ones((3, 3), np.uint8))

@@ -20,6 +20,10 @@ PEN_BLUE = 30      # blue above red, of 255: ballpoint blue reads 80-120, violet
 MIN_AREA = 0.02    # of a square inch of pen pixels (after joining): less is a stray dot of colour
 PRINTED = 0.4      # blue this share of all ink or more is the print's own colour, not a pen's
 MIN_PEN = 200      # pixels: less pen than this on a page is none worth a region
+# Pen strokes this close (inches) are one region: a word's letters and the words of a value
+# (5 mm across), not the next row of a form (1.3 mm down; rows are 10 mm apart).
+JOIN_ACROSS_IN, JOIN_DOWN_IN = 1 / 5, 1 / 20
+# The thresholds above were set on the generated forms of samples/kinds.py.
 
 
 def pen_ink(image: np.ndarray) -> np.ndarray | None:
@@ -44,8 +48,8 @@ def pen_regions(mask: np.ndarray, dpi: float, scale: float) -> list[Box]:
     """The pen's writing as boxes, a word or a run of words each (letters a few millimetres
     apart are joined), in pixels of an image `scale` times the mask's size."""
     quarter = cv2.resize(mask, (max(1, mask.shape[1] // 4), max(1, mask.shape[0] // 4)), interpolation=cv2.INTER_AREA)
-    joined = cv2.morphologyEx(cv2.compare(quarter, 0, cv2.CMP_GT), cv2.MORPH_CLOSE,
-                              np.ones((max(1, round(dpi / 4 / 20)), max(3, round(dpi / 4 / 5))), np.uint8))
+    kernel = (max(1, round(dpi / 4 * JOIN_DOWN_IN)), max(3, round(dpi / 4 * JOIN_ACROSS_IN)))
+    joined = cv2.morphologyEx(cv2.compare(quarter, 0, cv2.CMP_GT), cv2.MORPH_CLOSE, np.ones(kernel, np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     factor = 4 * scale
     min_area = MIN_AREA * (dpi / 4) ** 2

@@ -9,7 +9,7 @@ import re
 from itertools import groupby
 
 from ..model import Block, BlockKind, Box, Word
-from ..text import fold, is_wordlike
+from ..text import fold, is_wordlike, mostly_junk, word_core
 from .labels import ROW_LABEL
 from .measures import LABEL_WORDS, SCRAWL, SCRAWL_DOUBT
 
@@ -20,17 +20,15 @@ CODE_DIGITS = 4     # a code has a number in it; a scrawl's "É2Ô" is no code
 
 
 def _printed(text: str) -> bool:
-    core = text.strip(".,;:!?()[]\"'“”‘’-–")
+    core = word_core(text)
     return is_wordlike(text) or bool(CODE.fullmatch(core)) and sum(ch.isdigit() for ch in core) >= CODE_DIGITS
 
 
 def _scrawl(words: list[Word]) -> bool:
     """Read as handwriting reads: with little confidence and mostly neither words nor codes,
     or with hardly any confidence at all (digits written by hand: "__)32671643.1" at 0.08)."""
-    chars = sum(len(w.text) for w in words)
-    junk = sum(len(w.text) for w in words if not _printed(w.text))
     confidence = sum(w.confidence for w in words) / len(words)
-    return confidence < SCRAWL_DOUBT or confidence < SCRAWL and 2 * junk >= chars
+    return confidence < SCRAWL_DOUBT or confidence < SCRAWL and mostly_junk([w.text for w in words], _printed)
 
 
 def _value(words: list[Word], indices: list[int]) -> list[int]:

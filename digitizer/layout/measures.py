@@ -63,6 +63,8 @@ TITLE_WORDS = 6
 PLACE_GAP = 1.5
 
 # A form's value written by hand, read where no pen colour tells it (layout/handwriting.py).
+# Set on the grey forms of samples/kinds.py: their scrawls read at 0.0-0.48 mean confidence,
+# printed values at 0.85 and more; a reception slip's dossier code at 0.40 (a code is print).
 LABEL_WORDS = 4        # a form's label ends with a colon within its line's first words ("Số điện thoại:")
 SCRAWL = 0.5           # a value read with less mean confidence, mostly in non-words, is a scrawl
 SCRAWL_DOUBT = 0.3     # and with less than this, whatever it holds (hand-written digits read at 0.08)

@@ -11,10 +11,11 @@ from dataclasses import replace
 from itertools import groupby
 
 from ..model import PageResult, Word
-from ..text import is_wordlike, page_text
+from ..text import mostly_junk, page_text
 
 UNSURE = 0.3    # below this confidence (0..1) a word must also look like text to be kept
 SPECK_CHARS = 3  # a line of specks reads as words this short, on average
+MIN_SPECK_RUN = 2   # doubtful specks in a row on a printed line: one alone may be a misread letter
 # Combining marks of Vietnamese letters: the five tones, and circumflex, breve, horn.
 VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 PUNCTUATION = set(".,;:!?()[]{}/\\-–—\"'“”‘’%&…*+=<>#@§°_·•")
@@ -37,9 +38,8 @@ def is_garbage(word: Word) -> bool:
 
 def _specks(run: list[Word]) -> bool:
     """Short (three characters or fewer on average) and mostly not words."""
-    chars = sum(len(w.text) for w in run)
-    junk = sum(len(w.text) for w in run if not is_wordlike(w.text))
-    return chars <= SPECK_CHARS * len(run) and 2 * junk >= chars
+    texts = [w.text for w in run]
+    return sum(len(t) for t in texts) <= SPECK_CHARS * len(run) and mostly_junk(texts)
 
 
 def noise(words: list[Word]) -> set[int]:
@@ -57,7 +57,7 @@ def noise(words: list[Word]) -> set[int]:
                 run.append(i)
                 continue
             whole = len(run) == len(line)
-            if run and (whole or len(run) >= 2) and _specks([words[j] for j in run]):
+            if run and (whole or len(run) >= MIN_SPECK_RUN) and _specks([words[j] for j in run]):
                 found.update(run)
             run = []
     return found

@@ -28,8 +28,12 @@ def _prefix(doc_id: str) -> str:
 
 
 def current(record: Record, name: str) -> str | None:
-    value = record.doc_type if name == DOC_TYPE else record.fields.get(name)
+    value = _field(record, name)
     return (value.value or None) if value is not None else None     # a handwritten field not typed in yet: None
+
+
+def _field(record: Record, name: str) -> Field | None:
+    return record.doc_type if name == DOC_TYPE else record.fields.get(name)
 
 
 def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], user: str,
@@ -46,7 +50,7 @@ def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], u
             continue
         made.append(Revision(at, user, name, old, new))
         record.original.setdefault(name, old)
-        before = record.doc_type if name == DOC_TYPE else record.fields.get(name)
+        before = _field(record, name)
         # Where it was read (page, box, block, handwritten) stays: the crop a person typed it from.
         value = None if new is None else replace(before, value=new, confidence=1.0) if before else Field(new, 1.0)
         if name == DOC_TYPE:

@@ -85,6 +85,7 @@ BLOCK_NAMES = {BlockKind.ISSUER: "cơ quan ban hành, số", BlockKind.MOTTO: "q
                BlockKind.SIGNER: "chức vụ, người ký", BlockKind.MARKS: "dấu, chữ viết tay"}
 
 
+THUMBNAIL_DPI = 40   # a page among the document's thumbnails
 CROP_DPI = 150       # a handwritten value shown to be typed in: legible, a few KB
 CROP_MARGIN = 6      # points around the value's box: strokes reach past it
 
@@ -310,14 +311,22 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     def original(doc_id: str) -> Response:
         return download(record_or_404(doc_id), "original", inline=False)
 
-    @app.get("/doc/{doc_id}/page/{number}.png", summary="A page thumbnail")
-    def thumbnail(doc_id: str, number: int) -> Response:
-        record = record_or_404(doc_id)
+    def page_png(record: Record, number: int, dpi: int, box: list[float] | None = None) -> Response:
+        """Page `number` of the stored PDF as a PNG, or the part of it around `box` (points)."""
         with pymupdf.open(stream=store.get(record.objects["pdf"]), filetype="pdf") as doc:
             if not 1 <= number <= doc.page_count:
                 raise HTTPException(404, "Không có trang này / No such page")
-            png = doc[number - 1].get_pixmap(dpi=40).tobytes("png")
+            page = doc[number - 1]
+            clip = None
+            if box is not None:
+                x0, y0, x1, y1 = box
+                clip = pymupdf.Rect(x0 - CROP_MARGIN, y0 - CROP_MARGIN, x1 + CROP_MARGIN, y1 + CROP_MARGIN) & page.rect
+            png = page.get_pixmap(dpi=dpi, clip=clip).tobytes("png")
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get("/doc/{doc_id}/page/{number}.png", summary="A page thumbnail")
+    def thumbnail(doc_id: str, number: int) -> Response:
+        return page_png(record_or_404(doc_id), number, THUMBNAIL_DPI)
 
     @app.get("/doc/{doc_id}/field/{name}.png", summary="Where a value was read (a handwritten one: to type it from)")
     def field_crop(doc_id: str, name: str) -> Response:
@@ -325,14 +334,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         found = record.fields.get(name)
         if found is None or found.page is None or found.bbox is None:
             raise HTTPException(404, "Không có vùng đọc của thông tin này / No region for this field")
-        with pymupdf.open(stream=store.get(record.objects["pdf"]), filetype="pdf") as doc:
-            if not 1 <= found.page <= doc.page_count:
-                raise HTTPException(404, "Không có trang này / No such page")
-            page = doc[found.page - 1]
-            x0, y0, x1, y1 = found.bbox
-            clip = pymupdf.Rect(x0 - CROP_MARGIN, y0 - CROP_MARGIN, x1 + CROP_MARGIN, y1 + CROP_MARGIN) & page.rect
-            png = page.get_pixmap(dpi=CROP_DPI, clip=clip).tobytes("png")
-        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+        return page_png(record, found.page, CROP_DPI, found.bbox)
 
     @app.get("/api/search", summary="Search: words, \"phrases\", prefix*, filters; diacritics optional")
     def api_search(request: Request, q: str = "", sort: str = SORT,
