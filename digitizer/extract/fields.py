@@ -110,7 +110,7 @@ def handwritten(lines: list[TextLine], name: str) -> Field | None:
         line = lines[i]
         if line.text[m.end():].strip(" .:;…_-"):
             continue
-        label_end = line.bbox(m.start(), m.end(1))[2]
+        label_end = line.x_at(m.end(1))
         after = [box for box in line.hand if box[0] >= label_end - HAND_BEFORE_END * line.height]
         if after:
             box = [min(b[0] for b in after), min(b[1] for b in after),

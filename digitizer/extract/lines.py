@@ -39,6 +39,14 @@ class TextLine:
                 round(max(w.left + w.width for w in chosen) * self.scale, 1),
                 round(max(w.top + w.height for w in chosen) * self.scale, 1)]
 
+    def x_at(self, pos: int) -> float:
+        """Where character `pos` of the text begins, in points: within a word, by its share of
+        the word's letters (a label fused with its dotted blank, "sinh:.......", is one word)."""
+        for w, s in zip(self.words, self.starts):
+            if s <= pos <= s + len(w.text):
+                return round((w.left + w.width * (pos - s) / max(1, len(w.text))) * self.scale, 1)
+        return self.bbox(0, pos)[2]
+
     def confidence(self, start: int, end: int) -> float:
         chosen = self.words_in(start, end) or self.words
         return sum(w.confidence for w in chosen) / len(chosen)
