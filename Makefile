@@ -24,9 +24,10 @@ run: venv
 	$(BIN)/digitizer watch data/inbox
 
 # The lint and type gate, then the tests; the integration tests start their own Redis,
-# PostgreSQL and Ceph RADOS Gateway (an S3 server) on 127.0.0.1 from these packages.
+# PostgreSQL and Ceph RADOS Gateway (an S3 server) on 127.0.0.1 from these packages, and sign
+# with a key on a SoftHSM2 token (a PKCS#11 token in software, as offices' USB tokens are).
 test: venv
-	./scripts/install-system-deps.sh redis-server postgresql radosgw ceph-mon ceph-osd
+	./scripts/install-system-deps.sh redis-server postgresql radosgw ceph-mon ceph-osd softhsm2
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -38,6 +39,7 @@ bench: venv
 	$(BIN)/python bench/speed.py --pages 36 --runs 3
 	$(BIN)/python bench/fields.py --count 72
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/archival.py
 	$(BIN)/python bench/search.py --records 100000
 
 clean:

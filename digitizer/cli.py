@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import sqlite3
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -21,8 +22,9 @@ from .extract import load_vocabularies
 from .threads import single_thread
 from .parallel import PagePool
 from .pipeline import failed_record
+from .signing.sign import centre_signer
 from .text import page_ranges
-from .storage import (Filters, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
+from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
                       open_store, records_in)
 from .storage.keys import valid_id
 
@@ -33,11 +35,13 @@ def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
     """One whole document in a worker process of the document-level pool, end to end, so that
     storing and indexing overlap with the other workers' OCR."""
     load_vocabularies()
-    index = open_index(settings)
+    index, signer = open_index(settings), centre_signer(settings.sign)
     try:
-        return ingest(path, settings, open_store(settings), index, force=force)
+        return ingest(path, settings, open_store(settings), index, force=force, signer=signer)
     finally:
         index.close()
+        if signer is not None:
+            signer.close()
 
 
 def _size(path: Path) -> int:
@@ -59,14 +63,16 @@ def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tu
             for path in paths:
                 yield path, futures[path].result()
         return
-    store, index = open_store(settings), open_index(settings)
+    store, index, signer = open_store(settings), open_index(settings), centre_signer(settings.sign)
     load_vocabularies()
     try:
-        with PagePool(workers) as pool:
+        with PagePool(workers) as pool:     # forked before the signing key is opened (PKCS#11 is not fork-safe)
             for path in paths:
-                yield path, ingest(path, settings, store, index, page_map=pool.imap, force=force)
+                yield path, ingest(path, settings, store, index, page_map=pool.imap, force=force, signer=signer)
     finally:
         index.close()
+        if signer is not None:
+            signer.close()
 
 
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
@@ -94,15 +100,24 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failures else 0
 
 
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    if not valid_id(args.id):
-        print(f"not a document id (64 hex digits): {args.id}", file=sys.stderr)
+def _stored(doc_id: str, settings: Settings) -> tuple[ObjectStore, Record] | int:
+    """The store and the document's record; else the exit status, the reason printed."""
+    if not valid_id(doc_id):
+        print(f"not a document id (64 hex digits): {doc_id}", file=sys.stderr)
         return 2
     store = open_store(settings)
-    record = load_record(store, args.id)
+    record = load_record(store, doc_id)
     if record is None:
-        print(f"no document {args.id} in the store", file=sys.stderr)
+        print(f"no document {doc_id} in the store", file=sys.stderr)
         return 1
+    return store, record
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    found = _stored(args.id, settings)
+    if isinstance(found, int):
+        return found
+    store, record = found
     args.dir.mkdir(parents=True, exist_ok=True)
     if record.is_stack:      # the stack's own record, then each of its documents
         (args.dir / f"{record.id}.json").write_text(
@@ -170,6 +185,24 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    """Each stored PDF of the document (a stack's documents each): signed, and intact since."""
+    from .signing.verify import verify_pdf
+
+    found = _stored(args.id, settings)
+    if isinstance(found, int):
+        return found
+    store, record = found
+    failures = 0
+    for document in documents_of(store, record):
+        verdict = verify_pdf(store.get(document.objects["pdf"]))
+        level = document.stored_pdf.pdfa
+        print(f"{'ok     ' if verdict.ok else 'FAILED '} {document.id[:12]}  {verdict.message}"
+              f"{f'; PDF/A-{level}' if level else ''}")
+        failures += not verdict.ok
+    return 1 if failures else 0
+
+
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     index = open_index(settings)
     count = index.rebuild(records_in(open_store(settings)))
@@ -234,6 +267,30 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+SIGNING_COMMANDS = {"process", "watch", "worker", "backfill"}    # the commands that store PDFs
+
+
+def _try_key(settings: Settings) -> str | None:
+    from .signing.keys import open_key
+    try:
+        key = open_key(settings.sign)
+    except SettingsError as exc:
+        return str(exc)
+    if key is not None:
+        key.close()
+    return None
+
+
+def check_signing(settings: Settings) -> None:
+    """Open the signing key once before any work (SettingsError naming the setting), in a
+    process of its own: a PKCS#11 library loaded here would be inherited, half-initialised, by
+    the worker processes forked later."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        problem = pool.submit(_try_key, settings).result()
+    if problem:
+        raise SettingsError(problem)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digitizer", description=__doc__)
     parser.add_argument("--config", type=Path, help="a TOML settings file (default: $DIGITIZER_CONFIG)")
@@ -269,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--failures", type=int, default=10)
     st.add_argument("--json", action="store_true")
     st.set_defaults(run=cmd_status)
+    vf = sub.add_parser("verify", help="check a stored PDF's signature and that it is unchanged since signing")
+    vf.add_argument("id")
+    vf.set_defaults(run=cmd_verify)
     r = sub.add_parser("reindex", help="rebuild the search index from the records in the store")
     r.set_defaults(run=cmd_reindex)
     q = sub.add_parser("search", help="search the documents (with or without diacritics)")
@@ -313,6 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"settings: {exc}", file=sys.stderr)
         return 2
+    if args.command in SIGNING_COMMANDS and settings.sign.configured:
+        try:
+            check_signing(settings)
+        except SettingsError as exc:
+            print(f"settings: {exc}", file=sys.stderr)
+            return 2
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines() if settings.log_format == "json" else
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -45,6 +45,29 @@ class LimitSettings(Section):
 
 class PdfSettings(Section):
     jpeg_quality: int = Field(60, ge=10, le=100)     # display image; see docs/benchmarks.md for the size trade-off
+    pdfa: bool = True          # stored PDFs are PDF/A-2 (2u when the text layer maps to Unicode); docs/pdfa.md
+
+
+class SignSettings(Section):
+    """The centre's signature (PAdES) on every stored PDF; off while no key is configured.
+    The key is in a PKCS#12 file, or on a PKCS#11 token (the USB tokens offices sign with)."""
+    p12: str = ""                 # PKCS#12 file holding the key and the certificate
+    p12_password: str = ""
+    pkcs11_lib: str = ""          # the token's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so
+    pkcs11_token: str = ""        # the token's label (or pkcs11_slot)
+    pkcs11_slot: int | None = Field(None, ge=0)
+    pkcs11_key: str = ""          # the private key's label
+    pkcs11_cert: str = ""         # the certificate's label; empty: the key's
+    pkcs11_pin: str = ""
+    tsa_url: str = ""             # an RFC 3161 timestamp server: PAdES B-T instead of B-B
+    centre: str = ""              # the name in the visible stamp; empty: the certificate's organisation
+    reason: str = "Số hóa từ hồ sơ giấy"
+    location: str = ""
+    stamp: bool = True            # a visible stamp in a free margin of the last page
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.p12 or self.pkcs11_lib)
 
 
 class SplitSettings(Section):
@@ -106,6 +129,7 @@ class Settings(BaseSettings):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     pdf: PdfSettings = Field(default_factory=PdfSettings)
+    sign: SignSettings = Field(default_factory=SignSettings)
     split: SplitSettings = Field(default_factory=SplitSettings)
     s3: S3Settings = Field(default_factory=S3Settings)
     web: WebSettings = Field(default_factory=WebSettings)

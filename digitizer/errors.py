@@ -25,6 +25,9 @@ REASONS: dict[str, tuple[str, str, bool]] = {
     "worker_died": ("Tiến trình xử lý bị dừng nhiều lần khi đọc tệp này (hết bộ nhớ hoặc treo).",
                     "The worker stopped every time it processed this file (out of memory or hung).", False),
     "vanished": ("Tệp đã biến mất trước khi được đọc.", "The file disappeared before it was read.", False),
+    "signing_unavailable": ("Chưa ký số được (thiết bị ký hoặc máy chủ dấu thời gian chưa sẵn sàng); sẽ thử lại.",
+                            "The document could not be signed (the signing token or the timestamp server is not "
+                            "available); it will be tried again.", True),
     "internal": ("Lỗi nội bộ khi xử lý tệp.", "Internal error while processing the file.", True),
 }
 assert set(REASONS) == set(ErrorKind), "every error kind has its reason"

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 5          # 5: a field's `hand` (its value is handwritten: a person types it from the crop at `bbox`);
+SCHEMA = 6          # 6: `stored_pdf` (the stored PDF's PDF/A level and the centre's signature on it);
+                    # 5: a field's `hand` (its value is handwritten: a person types it from the crop at `bbox`);
                     # 4: a field's `block` (the page layout's block it was read from);
                     # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`), clerks'
                     # corrections (`original`, `verified`; the revisions are objects of their own);
@@ -151,6 +152,20 @@ class SignatureInfo:
     valid: bool                     # intact, and the signature verifies with the certificate's key
     covers: str                     # "whole file" | "earlier revision" (changes were added after signing)
     modified_after: str | None = None   # what those later changes were allowed to be (pyHanko's level)
+    timestamp: str | None = None        # a timestamp authority's time on the signature (PAdES B-T), ISO 8601
+
+
+@dataclass
+class StoredPdf:
+    """What the stored searchable PDF is: its PDF/A level and the centre's signature on it."""
+    pdfa: str | None = None                      # "2u" | "2b"; None: not PDF/A, `problems` say why
+    problems: list[str] = field(default_factory=list)
+    signature: SignatureInfo | None = None       # the centre's, read back from the signed bytes
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoredPdf:
+        signature = data.get("signature")
+        return cls(data.get("pdfa"), data.get("problems", []), SignatureInfo(**signature) if signature else None)
 
 
 class ErrorKind(StrEnum):
@@ -169,6 +184,7 @@ class ErrorKind(StrEnum):
     DISK_FULL = "disk_full"
     WORKER_DIED = "worker_died"
     VANISHED = "vanished"
+    SIGNING_UNAVAILABLE = "signing_unavailable"
     INTERNAL = "internal"
 
 
@@ -236,6 +252,7 @@ class Record:
     documents: list[PartInfo] = field(default_factory=list)  # a stack: the documents it was split into
     original: dict[str, str | None] = field(default_factory=dict)  # what OCR read, for each value a clerk changed
     verified: dict[str, str] | None = None                  # {"by": user, "at": time}: checked by a person
+    stored_pdf: StoredPdf = field(default_factory=StoredPdf)
     schema: int = SCHEMA
 
     @property
@@ -247,7 +264,7 @@ class Record:
         data = asdict(self)
         order = ["id", "schema", "status", "error", "source", "pages", "text", "doc_type",
                  "fields", "original", "verified", "signatures", "blank_pages", "sheets", "documents", "objects",
-                 "pipeline"]
+                 "stored_pdf", "pipeline"]
         return {key: data[key] for key in order}
 
     @classmethod
@@ -263,6 +280,7 @@ class Record:
                    sheets=[SheetInfo(**s) for s in data.get("sheets", [])],
                    documents=[PartInfo(**d) for d in data.get("documents", [])],
                    original=data.get("original", {}), verified=data.get("verified"),
+                   stored_pdf=StoredPdf.from_dict(data.get("stored_pdf", {})),
                    schema=data.get("schema", SCHEMA))
 
 

@@ -31,14 +31,14 @@ from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import form_sized, resample, upright
 from .intake import load_pages
-from .intake.signatures import read_signatures
+from .signing.signatures import read_signatures
 from .layout import page_layout
 from .layout.handwriting import handwritten_values
-from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, Word
+from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
 from .ocr.tesseract import merge_lines
-from .pdf import build_pdf
+from .pdf import PdfaMeta, build_pdf, to_pdfa
 from .stack.blank import is_blank
 from .stack.codes import probe_image, read_codes
 from .stack.plan import Part, Split, dropped_pages, kept_pages, plan
@@ -287,8 +287,9 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
             record.signatures = read_signatures(data)
         record.sheets, record.blank_pages = split.sheets, split.blank
         if len(split.parts) == 1:
-            return _document(record, split.parts[0], len(results), original_pdf, split_seconds, started)
-        return _stack(record, split, results, original_pdf, split_seconds, started)
+            return _document(record, split.parts[0], len(results), original_pdf, split_seconds, started,
+                             settings.pdf.pdfa)
+        return _stack(record, split, results, original_pdf, split_seconds, started, settings.pdf.pdfa)
     except DigitizerError as exc:
         return failed_outcome(record, exc, started)
     except Exception as exc:  # a full disk, a bug or a tool failure must not take the service down
@@ -300,9 +301,10 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
 
 
 def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes | None, split_seconds: float,
-              started: float | None) -> Outcome:
+              started: float | None, pdfa: bool) -> Outcome:
     """`record` filled in for one document of the file: its kept pages, numbered from 1.
-    `started`: when the file's processing began (None: a document of a stack, timed by its steps)."""
+    `started`: when the file's processing began (None: a document of a stack, timed by its steps).
+    `pdfa`: the PDF made PDF/A-2, with the key fields in its metadata."""
     t_spelling = time.perf_counter()
     kept = respell(kept_pages(part))
     shown = [without_garbage(page) for page in kept]    # marks read as characters are no text
@@ -314,19 +316,24 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
     record.text = "\f".join(page.text for page in shown)
     record.doc_type, record.fields = extract_fields(numbered)   # the marks still part the layout's blocks
     record.source.dossier = part.dossier
+    t_pdfa = time.perf_counter()
+    if pdfa:
+        archived = to_pdfa(pdf, PdfaMeta.of(record))
+        pdf, record.stored_pdf = archived.pdf, StoredPdf(archived.level, archived.problems)
+    t_pdfa = time.perf_counter() - t_pdfa
     if len(kept) != file_pages:
         record.source.pages = [page.number for page in kept]
     steps = {key: round(sum(r.seconds.get(key, 0.0) for r in part.pages), 3) for key in ("clean", "ocr", "encode")}
     steps["split"] = round(split_seconds, 3)
-    steps["pdf"] = round(t_fields - t_pdf, 3)
-    steps["fields"] = round(time.perf_counter() - t_fields + t_pdf - t_spelling, 3)
+    steps["pdf"] = round(t_fields - t_pdf + t_pdfa, 3)
+    steps["fields"] = round(time.perf_counter() - t_fields - t_pdfa + t_pdf - t_spelling, 3)
     seconds = time.perf_counter() - started if started is not None else sum(steps.values())
     record.pipeline = {"version": __version__, "seconds": round(seconds, 3), "steps": steps}
     return Outcome(record, pdf, record.text)
 
 
 def _stack(record: Record, split: Split, results: list[PageResult], original_pdf: bytes | None,
-           split_seconds: float, started: float) -> Outcome:
+           split_seconds: float, started: float, pdfa: bool) -> Outcome:
     """The file's own record, listing its documents, and one Outcome per document. A
     document's id comes from the file's and its pages, so the same stack splits the same way
     into the same ids again."""
@@ -336,7 +343,7 @@ def _stack(record: Record, split: Split, results: list[PageResult], original_pdf
         doc = Record(id=document_id(f"{record.id}:{numbers}".encode()), source=replace(record.source, stack=record.id),
                      blank_pages=dropped_pages(part))
         own_split = sum(page.seconds.get("split", 0.0) for page in part.pages)
-        parts.append(_document(doc, part, len(results), original_pdf, own_split, None))
+        parts.append(_document(doc, part, len(results), original_pdf, own_split, None, pdfa))
         record.documents.append(PartInfo(doc.id, doc.source.pages or [], part.dossier, part.opened_by))
     record.pages = [r.facts() for r in results]
     steps = {key: round(sum(p.record.pipeline["steps"][key] for p in parts), 3)

@@ -24,6 +24,7 @@ from ..errors import DigitizerError
 from ..model import Record
 from ..pipeline import PageMap, document_id, failed_record, process
 from ..storage import ObjectStore, StoreUnavailable, documents_of, load_record, save_outcome
+from ..signing.sign import CentreSigner
 from ..storage.index import SearchIndex
 from .crash import crash_point
 
@@ -47,9 +48,10 @@ def read_input(path: Path) -> bytes | DigitizerError:
 
 
 def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchIndex, dossier: str | None = None,
-           page_map: PageMap = map, force: bool = False) -> Ingested:
-    """Read, process unless already stored (or `force`), store, index. Never raises for bad
-    input or a store that is down: the record says what happened."""
+           page_map: PageMap = map, force: bool = False, signer: CentreSigner | None = None) -> Ingested:
+    """Read, process unless already stored (or `force`), sign (with a `signer`), store, index.
+    Never raises for bad input, a store that is down or a signing token that is out: the
+    record says what happened."""
     if not path.exists():
         return Ingested(None)
     data = read_input(path)
@@ -69,6 +71,12 @@ def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchInde
             index.add(document)
         return Ingested(existing, "duplicate", documents)
     outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
+    if signer is not None and outcome.record.status == "done":
+        try:
+            signer.sign(outcome)
+        except DigitizerError as exc:    # nothing unsigned is stored: the file waits for the key
+            outcome.record.status, outcome.record.error = "failed", exc.info()
+            return Ingested(outcome.record)
     record = save_outcome(store, outcome, data)
     if record.status != "done":
         return Ingested(record, "stored", [record])

@@ -15,6 +15,7 @@ from ..extract import load_vocabularies
 from ..ocr.tesseract import sweep_stale
 from ..threads import single_thread
 from ..pipeline import failed_record
+from ..signing.sign import CentreSigner, centre_signer
 from ..storage import ObjectStore, open_index, open_store
 from ..storage.index import SearchIndex
 from .ingest import Ingested, file_away, ingest
@@ -52,6 +53,7 @@ class WorkerContext:
     store: ObjectStore
     index: SearchIndex
     holder: str
+    signer: CentreSigner | None             # the centre's key, opened at the first job that needs it
 
     @classmethod
     def open(cls, settings: Settings) -> "WorkerContext":
@@ -60,7 +62,7 @@ class WorkerContext:
         sweep_stale(older_than=settings.ocr.page_timeout + 60)
         load_vocabularies()
         return cls(settings, open_ledger(settings), open_ledger(settings), open_store(settings),
-                   open_index(settings), holder_id())
+                   open_index(settings), holder_id(), centre_signer(settings.sign))
 
     def run(self, job_id: int) -> None:
         with Interrupts() as interrupts:
@@ -70,7 +72,8 @@ class WorkerContext:
             heartbeat = _Heartbeat(self.lease_ledger, job_id, self.holder, self.settings.jobs.lease_seconds)
             try:
                 with interrupts.allowed():
-                    result = ingest(job.source, self.settings, self.store, self.index, dossier=job.dossier)
+                    result = ingest(job.source, self.settings, self.store, self.index, dossier=job.dossier,
+                                    signer=self.signer)
             except KeyboardInterrupt:     # the worker is being stopped: the job goes back, untried
                 self.ledger.release(job_id, self.holder)
                 raise

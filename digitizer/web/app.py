@@ -32,6 +32,7 @@ from ..storage.access import Access, AccessLog
 from ..storage.index import LOW_CONFIDENCE, review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
+from ..signing.verify import Verdict, verify_pdf
 from .auth import Guard, csrf_token, session_secret
 from . import report as report_rows
 from .corrections import Correction, normalised, problems
@@ -215,10 +216,16 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             "q": q, "sort": sort, "page": page, "results": results, "params": request.query_params,
             "pages": (results.total + PAGE_SIZE - 1) // PAGE_SIZE})
 
+    def stored_seal(record: Record) -> Verdict | None:
+        """The centre's signature on the stored PDF, checked now against its bytes."""
+        if record.stored_pdf.signature is None or "pdf" not in record.objects:
+            return None
+        return verify_pdf(store.get(record.objects["pdf"]))
+
     @app.get("/doc/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str, back: str = Query("", max_length=2000)) -> HTMLResponse:
         record = record_or_404(doc_id)
-        return templates.TemplateResponse(request, "document.html", {"back": back,
+        return templates.TemplateResponse(request, "document.html", {"back": back, "seal": stored_seal(record),
             "r": record, "labels": {**FIELD_LABELS, "doc_type": "Loại văn bản", "verified": "Kiểm tra"},
             "pages": record.text.split("\f"), "editable": [("doc_type", "Loại văn bản"), *FIELD_LABELS.items()],
             "current": lambda name: current(record, name), "revisions": revisions_of(store, record.id),

@@ -54,6 +54,7 @@ def read_signatures(data: bytes) -> list[SignatureInfo]:
             log.info("signature %s not readable: %s", sig.field_name, exc)
             continue
         when = status.signer_reported_dt
+        stamped = status.timestamp_validity.timestamp if status.timestamp_validity is not None else None
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         found.append(SignatureInfo(
             field=nfc(sig.field_name), signer=_name_part(subject, "common_name") or nfc(subject.human_friendly),
@@ -61,5 +62,6 @@ def read_signatures(data: bytes) -> list[SignatureInfo]:
             signed_at=when.isoformat() if when else None, intact=bool(status.intact),
             valid=bool(status.intact and status.valid),
             covers="whole file" if whole else "earlier revision",
-            modified_after=None if whole or status.modification_level is None else status.modification_level.name))
+            modified_after=None if whole or status.modification_level is None else status.modification_level.name,
+            timestamp=stamped.isoformat() if stamped else None))
     return found
