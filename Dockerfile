@@ -7,7 +7,7 @@ FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         tesseract-ocr tesseract-ocr-vie poppler-utils libtesseract-dev libleptonica-dev pkg-config g++ \
-        ghostscript fonts-dejavu-core \
+        ghostscript fonts-noto-core \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

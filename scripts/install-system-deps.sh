@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-croscore fonts-liberation2 fonts-noto-core
           libtesseract-dev libleptonica-dev pkg-config g++   # tesserocr is built on this Tesseract
-          ghostscript fonts-dejavu-core   # PDF/A: sRGB profile, born-digital pages; the signature stamp's font
+          ghostscript     # PDF/A: the sRGB profile; born-digital pages that break PDF/A
+          fonts-dejavu-core   # the generated forms' handwriting (samples/kinds.py)
           chromium)   # chromium: the browser test of the web page (driven by Playwright)
 # Debian's python3 needs python3-venv for `python3 -m venv`; other Pythons bring their own.
 python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv python3-pip)

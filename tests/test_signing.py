@@ -76,6 +76,38 @@ def fonts_embedded(pdf: bytes) -> list[bool]:
     return [line[column:column + 3] == "yes" for line in lines[2:]]
 
 
+def assert_widths_agree(doc: pikepdf.Pdf) -> int:
+    """PDF/A's rule that a font dictionary's glyph widths agree with the embedded font program
+    (ISO 19005-2, 6.2.11.5), for the CID TrueType fonts digitizer and pyHanko write: the
+    glyphless text-layer font (every code shows glyph 1, /DW) and the stamp's (identity map,
+    /W). Returns how many fonts were checked."""
+    from fontTools.ttLib import TTFont
+
+    checked = 0
+    for obj in doc.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/CIDFontType2":
+            continue
+        font = TTFont(io.BytesIO(obj.FontDescriptor.FontFile2.read_bytes()))
+        scale = 1000 / font["head"].unitsPerEm
+        advances = font["hmtx"].metrics
+        order = font.getGlyphOrder()
+        if obj.CIDToGIDMap != "/Identity":                  # the glyphless font: one glyph
+            assert round(advances[order[1]][0] * scale) == int(obj.DW)
+        widths = list(obj.get("/W", []))
+        i = 0
+        while i < len(widths):                   # "c [w1 w2 ...]" or "c_first c_last w"
+            first = int(widths[i])
+            if isinstance(widths[i + 1], pikepdf.Array):
+                cids, step = {first + n: w for n, w in enumerate(widths[i + 1])}, 2
+            else:
+                cids, step = {c: widths[i + 2] for c in range(first, int(widths[i + 1]) + 1)}, 3
+            for cid, width in cids.items():
+                assert abs(advances[order[cid]][0] * scale - float(width)) <= 1, (obj.BaseFont, cid)
+            i += step
+        checked += 1
+    return checked
+
+
 def assert_pdfa(pdf: bytes, level: str) -> pikepdf.Pdf:
     """The PDF/A-2 requirements that can be read from the file (docs/pdfa.md lists them)."""
     doc = pikepdf.open(io.BytesIO(pdf))
@@ -90,6 +122,7 @@ def assert_pdfa(pdf: bytes, level: str) -> pikepdf.Pdf:
     assert int(profile.N) == 3 and profile.read_bytes()[36:40] == b"acsp"      # an RGB ICC profile
     assert str(doc.docinfo.get("/Title")) == meta["dc:title"]        # the Info dictionary agrees with the XMP
     assert all(fonts_embedded(pdf))
+    assert_widths_agree(doc)
     return doc
 
 
@@ -172,7 +205,7 @@ def test_the_centre_signs_every_stored_pdf_with_a_pkcs12_key(tmp_path, p12):
     signed = pdfsig(pdf, tmp_path)
     assert "Signature is Valid" in signed and "Total document signed" in signed and "ETSI.CAdES.detached" in signed
     assert verify_pdf(pdf).ok
-    assert_pdfa(pdf, "2u")
+    assert assert_widths_agree(assert_pdfa(pdf, "2u")) == 2       # the text layer's font and the stamp's
     assert unicodedata.is_normalized("NFC", pdftotext(pdf)) and record.text.split("\n")[0] in pdftotext(pdf)
     page, (x0, y0, x1, y1) = _widget_rect(pdf)
     words = _word_boxes(pdf, page)

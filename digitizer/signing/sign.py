@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIELD = "ChuKySo-digitizer"
-# Vietnamese coverage, embedded (subset) so that the signed file stays PDF/A.
-STAMP_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Vietnamese coverage, embedded (subset) so that the signed file stays PDF/A. Its em is 1000
+# units, as pyHanko assumes when it writes the glyph widths (DejaVu's 2048 came out twice too
+# wide, letters spread apart, and widths that disagree with the font break PDF/A).
+STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 # The letters a stamp can hold: ASCII, Latin-1 and Latin Extended-A/B up to ư, the combining
 # marks, and the Vietnamese block. pyHanko reads the whole font file for every stamp; reduced
-# to these once per process it costs 40 ms instead of 300.
+# to these once per process it costs far less.
 STAMP_LETTERS = [*range(0x20, 0x7F), *range(0xC0, 0x1B1), *range(0x300, 0x324), *range(0x1EA0, 0x1EFA)]
 STAMP_TEXT = "Ký số bởi: %(signer)s\n%(centre)s\nThời gian ký: %(ts)s"
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S %z"
@@ -68,7 +70,9 @@ def _stamp_style(font: Path, font_size: int) -> TextStampStyle:
                               InnerScaling.SHRINK_TO_FIT)
     return TextStampStyle(stamp_text=STAMP_TEXT, timestamp_format=TIME_FORMAT, border_width=1,
                           inner_content_layout=fit,
-                          text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font)), font_size=font_size))
+                          # the same size to shape and to draw (pyHanko issue 733: else the letters drift apart)
+                          text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font), font_size=font_size),
+                                                      font_size=font_size))
 
 
 def sign_pdf(pdf: bytes, key: CentreKey, settings: SignSettings, font: Path = STAMP_FONT
