@@ -435,3 +435,22 @@ def test_the_document_page_says_who_signed_the_stored_pdf_and_whether_it_is_inta
     path.write_bytes(_append_update(path.read_bytes()))
     page = client.get(f"/doc/{record.id}").text
     assert "Tệp đã bị thay đổi sau khi Nguyễn Văn Thử ký" in page and "nguyên vẹn từ khi ký" not in page
+
+
+def test_the_stamp_goes_in_a_blank_margin_or_nowhere():
+    """Found on the page as it renders: below the last line when the bottom is blank; none
+    on a page printed edge to edge (the signature is then invisible, over nothing)."""
+    from digitizer.signing.stamp import STAMP_SIZE, free_spot
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for y in range(60, 700, 14):
+        page.insert_text((40, y), "Ủy ban nhân dân xã Sơn Đông " * 3, fontsize=11)
+    spot = free_spot(doc.tobytes())
+    assert spot is not None
+    index, (x0, y0, x1, y1) = spot
+    assert index == 0 and (x1 - x0, y1 - y0) == STAMP_SIZE
+    assert y1 < 842 - 700 and x1 <= 595 - 16 and y0 >= 16          # under the text, clear of the edge (±2 pt)
+    for y in range(690, 842, 14):          # a footer printed across the page, line after line
+        page.draw_rect(pymupdf.Rect(0, y, 595, y + 7), color=None, fill=(0, 0, 0))
+    assert free_spot(doc.tobytes()) is None
