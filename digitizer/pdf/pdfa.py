@@ -86,8 +86,10 @@ def _font_problem(font: Dictionary) -> str | None:
     subtype = font.get("/Subtype")
     if subtype == "/Type3":
         return None
-    described = font.DescendantFonts[0] if subtype == "/Type0" else font
-    descriptor = described.get("/FontDescriptor")
+    descendants = font.get("/DescendantFonts")
+    described = descendants[0] if subtype == "/Type0" and isinstance(descendants, pikepdf.Array) and \
+        len(descendants) else font
+    descriptor = described.get("/FontDescriptor") if isinstance(described, Dictionary) else None
     if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
         return f"font {font.get('/BaseFont', '?')} is not embedded"
     return None
@@ -187,8 +189,9 @@ def to_pdfa(data: bytes, meta: PdfaMeta) -> Pdfa:
     PDF unchanged with the reasons when it cannot be made PDF/A."""
     try:
         return _converted(data, meta)
-    except pikepdf.PdfError as exc:     # qpdf cannot read what MuPDF wrote: keep it as it is
-        return Pdfa(data, None, [f"not readable for PDF/A: {exc}"])
+    except Exception as exc:   # a damaged object copied from the input (qpdf, or a malformed font)
+        log.info("PDF/A conversion failed: %s: %s", type(exc).__name__, exc)
+        return Pdfa(data, None, [f"not made PDF/A: {type(exc).__name__}: {exc}"[:300]])
 
 
 def _converted(data: bytes, meta: PdfaMeta) -> Pdfa:
