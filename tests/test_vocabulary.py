@@ -179,3 +179,26 @@ def test_phrases_printed_in_capitals_get_their_marks():
         "ỦY BAN NHÂN DÂN", "Trung tâm phó giám đốc"]        # not in capitals: not a header's phrase
     printed = _page(["UỶ BAN NHÂN DÂN", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"])   # old placement, as printed
     assert respell([printed])[0] is printed
+
+
+def test_built_tables_are_kept_between_runs_and_built_again_when_their_source_changes(tmp_path, monkeypatch):
+    from digitizer.extract.built import built
+
+    monkeypatch.setenv("DIGITIZER_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "words.txt"
+    source.write_text("hòa bình\n", encoding="utf-8")
+    builds = []
+
+    def build() -> frozenset[str]:
+        builds.append(1)
+        return frozenset(source.read_text(encoding="utf-8").split())
+
+    assert built("words", [source], build) == {"hòa", "bình"}
+    assert built("words", [source], build) == {"hòa", "bình"} and len(builds) == 1      # read back, not built
+    source.write_text("hòa bình độc lập\n", encoding="utf-8")
+    assert built("words", [source], build) == {"hòa", "bình", "độc", "lập"} and len(builds) == 2
+    assert len(list((tmp_path / "cache").glob("words-*.pickle"))) == 1                  # the old one is gone
+    blocked = tmp_path / "not-a-folder"          # a cache that cannot be written only costs the building
+    blocked.write_text("")
+    monkeypatch.setenv("DIGITIZER_CACHE_DIR", str(blocked))
+    assert built("words", [source], build) == {"hòa", "bình", "độc", "lập"} and len(builds) == 3

@@ -21,10 +21,12 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Iterable
 
 from ..model import Doubt
-from .tones import SYLLABLE, key, lexicon, spell
+from .built import built
+from .tones import SYLLABLE, key, lexicon, spell, word_lists
 
 MODEL_FILE = "syllable_bigrams.tsv.gz"
 # The four numbers below were swept on the real development letters (DISCOUNT 0.5-0.9,
@@ -100,12 +102,16 @@ def canonical(syllable: str) -> str:
 
 @cache
 def language_model() -> BigramModel:
-    data = files(__package__).joinpath("data", MODEL_FILE).read_bytes()
-    lines = gzip.decompress(data).decode("utf-8").splitlines()
-    syllables, pairs = lexicon()
-    spelled = {k: spell(k) for k in syllables}      # once per syllable, not per pair (0.4 s saved)
-    words = {(spelled[first], spelled[second]) for first, second in pairs}
-    return BigramModel.parse([line for line in lines if not line.startswith("#")], words)
+    source = Path(str(files(__package__).joinpath("data", MODEL_FILE)))
+
+    def build() -> BigramModel:
+        lines = gzip.decompress(source.read_bytes()).decode("utf-8").splitlines()
+        syllables, pairs = lexicon()
+        spelled = {k: spell(k) for k in syllables}      # once per syllable, not per pair (0.4 s saved)
+        words = {(spelled[first], spelled[second]) for first, second in pairs}
+        return BigramModel.parse([line for line in lines if not line.startswith("#")], words)
+
+    return built("language-model", [source, *word_lists()], build)
 
 
 def choose_reading(word: str, doubts: tuple[Doubt, ...], left: str | None, right: str | None) -> str | None:

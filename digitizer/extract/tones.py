@@ -26,6 +26,8 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
+from .built import built
+
 from ..text import fold, word_core
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
@@ -86,21 +88,30 @@ WORD_LISTS = ("Viet11K.txt", "Viet22K.txt", "Viet39K.txt", "Viet74K.txt")
 WORD_SPLIT = re.compile(r"[\s-]+")
 
 
-@cache
-def lexicon() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
-    """(every syllable, every pair of neighbouring syllables inside a word) of the word lists."""
+def word_lists() -> list[Path]:
     spec = find_spec("underthesea")   # located, not imported: the package's import pulls in its NLP models
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the underthesea package is missing: run `make install`")
     folder = Path(next(iter(spec.submodule_search_locations))) / "corpus" / "data"
-    keyed: dict[str, Key] = {}      # 300,000 syllables written, 20,000 distinct: each keyed once (1.1 s saved)
-    pairs: set[tuple[Key, Key]] = set()
-    for name in WORD_LISTS:
-        for entry in (folder / name).read_text(encoding="utf-8").splitlines():
-            written = [s for s in WORD_SPLIT.split(entry.strip()) if s]
-            keys = [keyed[s] if s in keyed else keyed.setdefault(s, key(s)) for s in written]
-            pairs.update(zip(keys, keys[1:]))
-    return frozenset(keyed.values()), frozenset(pairs)
+    return [folder / name for name in WORD_LISTS]
+
+
+@cache
+def lexicon() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
+    """(every syllable, every pair of neighbouring syllables inside a word) of the word lists."""
+    lists = word_lists()
+
+    def build() -> tuple[frozenset[Key], frozenset[tuple[Key, Key]]]:
+        keyed: dict[str, Key] = {}      # 300,000 syllables written, 20,000 distinct: each keyed once (1.1 s saved)
+        pairs: set[tuple[Key, Key]] = set()
+        for path in lists:
+            for entry in path.read_text(encoding="utf-8").splitlines():
+                written = [s for s in WORD_SPLIT.split(entry.strip()) if s]
+                keys = [keyed[s] if s in keyed else keyed.setdefault(s, key(s)) for s in written]
+                pairs.update(zip(keys, keys[1:]))
+        return frozenset(keyed.values()), frozenset(pairs)
+
+    return built("lexicon", lists, build)
 
 
 FIGURE = re.compile(r"[\d.,:/-]*\d[\d.,:/-]*")
