@@ -11,68 +11,18 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from .config import Settings, SettingsError, load_settings
 from .errors import DigitizerError
-from .jobs.ingest import Ingested, ingest
 from .jobs.ledger import open_ledger
 from .model import Record
-from .extract import load_vocabularies
-from .threads import single_thread
-from .parallel import PagePool
-from .pipeline import failed_record
-from .signing.sign import centre_signer
 from .text import page_ranges
 from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
                       open_store, records_in)
 from .storage.keys import valid_id
 
 log = logging.getLogger(__name__)
-
-
-def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
-    """One whole document in a worker process of the document-level pool, end to end, so that
-    storing and indexing overlap with the other workers' OCR."""
-    load_vocabularies()
-    index, signer = open_index(settings), centre_signer(settings.sign)
-    try:
-        return ingest(path, settings, open_store(settings), index, force=force, signer=signer)
-    finally:
-        index.close()
-        if signer is not None:
-            signer.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:                 # gone: ingest records it
-        return 0
-
-
-def _ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tuple[Path, Ingested]]:
-    """Documents in parallel when there are enough of them, else pages in parallel."""
-    workers = settings.worker_count()
-    if len(paths) >= workers > 1:
-        # The largest files first, so that the last to finish is a small one and no worker
-        # waits long at the end for the other; results are given in the order asked.
-        with ProcessPoolExecutor(workers, initializer=single_thread) as pool:
-            largest_first = sorted(paths, key=_size, reverse=True)
-            futures = {p: pool.submit(_ingest_alone, p, settings, force) for p in largest_first}
-            for path in paths:
-                yield path, futures[path].result()
-        return
-    store, index, signer = open_store(settings), open_index(settings), centre_signer(settings.sign)
-    load_vocabularies()
-    try:
-        with PagePool(workers) as pool:     # forked before the signing key is opened (PKCS#11 is not fork-safe)
-            for path in paths:
-                yield path, ingest(path, settings, store, index, page_map=pool.imap, force=force, signer=signer)
-    finally:
-        index.close()
-        if signer is not None:
-            signer.close()
 
 
 def _emit(record: Record, as_json: bool, note: str = "") -> None:
@@ -90,8 +40,11 @@ def _emit(record: Record, as_json: bool, note: str = "") -> None:
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
+    from .jobs.batch import ingested          # the pipeline (OpenCV, Tesseract) loads only for the commands that run it
+    from .pipeline import failed_record
+
     failures = 0
-    for path, result in _ingested(args.files, settings, args.force):
+    for path, result in ingested(args.files, settings, args.force):
         record = result.record or failed_record(path.name, DigitizerError("truncated", f"no such file: {path}"))
         failures += record.status != "done"
         # One line per document found: a stack gives several, each in its dossier.
@@ -163,6 +116,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     from .jobs.loops import BackfillOptions, run_backfill
+
+    archive, data = args.dir.resolve(), settings.data_dir.resolve()
+    if archive == data or data in archive.parents or archive in data.parents:
+        print(f"backfill: {args.dir} holds digitizer's own data folder {settings.data_dir} (its databases, store "
+              "and inbox); point it at the archive only", file=sys.stderr)
+        return 2
     return run_backfill(settings, BackfillOptions(args.dir, args.workers, args.config, args.report, args.retry,
                                                   args.log_every))
 

@@ -3,8 +3,8 @@ DIGITIZER_* variables, validated by pydantic at start.
 
 Every setting `key` of section `sec` is read from the TOML table `[sec]` and from the
 environment as `DIGITIZER_SEC_KEY` (top-level ones as `DIGITIZER_KEY`). An unknown key in the
-file or in a known section of the environment, a value of the wrong type, or an impossible one
-(a negative timeout) is refused at start with the key named (`SettingsError`).
+file or in the environment, a value of the wrong type, an impossible one (a negative timeout),
+or a settings file that is not there is refused at start with the key named (`SettingsError`).
 """
 
 from __future__ import annotations
@@ -163,13 +163,38 @@ class Settings(BaseSettings):
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
 
+# DIGITIZER_* variables that are not settings: the settings file, the built-tables cache, the
+# test suite's crash points, servers and knobs (passed on to the commands it runs).
+NOT_SETTINGS = {"DIGITIZER_CONFIG", "DIGITIZER_CACHE_DIR", "DIGITIZER_CRASH_AT", "DIGITIZER_SCREENSHOT",
+                "DIGITIZER_FUZZ_EXAMPLES"}
+NOT_SETTINGS_PREFIX = "DIGITIZER_TEST_"
+
+
+def _unknown_variables() -> list[str]:
+    """DIGITIZER_* variables that name no setting (DIGITIZER_DATADIR for DIGITIZER_DATA_DIR):
+    ignored, they would leave the service on a default the operator meant to change."""
+    names = {f"DIGITIZER_{name.upper()}" for name, f in Settings.model_fields.items()
+             if not isinstance(f.default_factory, type)}
+    sections = {f"DIGITIZER_{name.upper()}_" for name, f in Settings.model_fields.items()
+                if isinstance(f.default_factory, type)}
+    return sorted(name for name in os.environ if name.startswith("DIGITIZER_") and name not in names
+                  and name not in NOT_SETTINGS and not name.startswith(NOT_SETTINGS_PREFIX)
+                  and not name.startswith(tuple(sections)))      # a section's unknown key pydantic names
+
+
 def load_settings(config: Path | None = None) -> Settings:
     """The settings of this run; `config` (the --config option) names the TOML file, for this
-    process and the workers it starts. SettingsError names every bad key."""
+    process and the workers it starts. SettingsError names every bad key, an unknown DIGITIZER_*
+    variable, and a settings file that is not there."""
     if config is not None:
-        if not config.is_file():
-            raise SettingsError(f"no settings file {config}")
         os.environ["DIGITIZER_CONFIG"] = str(config)
+    named = os.environ.get("DIGITIZER_CONFIG")
+    if named and not Path(named).is_file():
+        raise SettingsError(f"no settings file {named} (DIGITIZER_CONFIG or --config)")
+    unknown = _unknown_variables()
+    if unknown:
+        raise SettingsError(f"unknown variable{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: no such "
+                            "setting (configs/default.toml lists them; DIGITIZER_<SECTION>_<KEY>)")
     try:
         return Settings()
     except ValidationError as exc:

@@ -79,3 +79,15 @@ def test_a_damaged_index_is_told_in_one_line(tmp_path):
     proc = run(["search", "abc"], data)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert "index.sqlite" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_backfill_refuses_a_folder_that_holds_its_own_data(tmp_path):
+    """Pointed at the data folder (or a folder holding it), a backfill would read its own
+    ledger, queue and store as documents."""
+    data = tmp_path / "data"
+    (data / "inbox").mkdir(parents=True)
+    for folder in (data, tmp_path, data / "inbox"):
+        result = run(["backfill", str(folder), "--workers", "0"], data)
+        assert result.returncode == 2 and "own data folder" in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1
+    assert not (data / "ledger.sqlite").exists()

@@ -133,3 +133,20 @@ def test_review_queue_and_daily_counts_on_both_backends(index_of):
     daily = sorted(tuple(row) for row in index.daily())
     assert daily == [("2025-11-25", "Đơn đề nghị", 1, 2, 1), ("2025-11-26", "Đơn đề nghị", 1, 2, 1),
                      ("2025-11-27", "", 1, 2, 1)]
+
+
+def test_a_local_store_sweeps_the_half_written_objects_a_kill_left(tmp_path):
+    import os
+    import time
+
+    from digitizer.storage import LocalStore
+
+    store = LocalStore(tmp_path / "store")
+    store.put("pdf/ab/abc.pdf", b"%PDF-1.7", "application/pdf")
+    old = tmp_path / "store" / "pdf" / "ab" / ".tmp-killed"
+    old.write_bytes(b"%PDF-1")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    young = tmp_path / "store" / "pdf" / "ab" / ".tmp-writing"
+    young.write_bytes(b"%PDF")
+    assert store.sweep(older_than=3600) == 1
+    assert not old.exists() and young.exists() and store.get("pdf/ab/abc.pdf") == b"%PDF-1.7"

@@ -203,3 +203,36 @@ def test_delete_after_done_and_json_logs(tmp_path):
     assert not (data / "done").exists()
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any("one.png" in entry["message"] for entry in lines)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+    except OSError:
+        return False
+
+
+def test_killing_the_worker_command_ends_its_worker_processes(tmp_path):
+    """kill -9 of `digitizer worker`: its worker processes end too, instead of taking jobs
+    beside the ones a restarted command starts."""
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data")}
+    consumer = subprocess.Popen([sys.executable, "-m", "digitizer.cli", "worker", "--workers", "2"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: len(_children(consumer.pid)) >= 2, 60)
+        workers = _children(consumer.pid)
+        time.sleep(1.0)                     # past their start-up hooks
+        consumer.kill()
+        consumer.wait()
+        assert wait_for(lambda: not any(_alive(pid) for pid in workers), 15), [p for p in workers if _alive(p)]
+    finally:
+        consumer.kill()
+        for pid in _children(consumer.pid):
+            os.kill(pid, signal.SIGKILL)

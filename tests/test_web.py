@@ -238,7 +238,8 @@ def test_the_document_page_says_who_signed_the_received_file(tmp_path):
 
 
 def test_the_web_server_loads_no_opencv_or_tesseract():
-    probe = ("import sys, digitizer.web.app; "
+    """Neither the web module nor the command line that starts it (`digitizer serve`)."""
+    probe = ("import sys, digitizer.cli, digitizer.web.app; "
              "print(sorted({'cv2', 'tesserocr', 'pytesseract', 'digitizer.pipeline'} & set(sys.modules)))")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "[]", run.stdout + run.stderr

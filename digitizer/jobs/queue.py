@@ -10,13 +10,18 @@ lost by the queue, jobs of a dead worker, and transient failures whose backoff h
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import signal
 import time
 from typing import Callable
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer, Scheduler, Worker
 
 from ..config import Settings
 from .ledger import Ledger, holder_state
+from .service import stop_with_parent
 from .worker import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -72,16 +77,43 @@ def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, m
     return sent
 
 
+class _BoundToConsumer:
+    """A process the consumer forks ends with the `digitizer worker` that forked it, killed or
+    not: else it keeps taking jobs (or scheduling them) beside the set a restarted command
+    starts. SIGKILL: an idle Huey worker ignores SIGTERM and SIGINT (it waits for its consumer's
+    stop flag); the job in hand goes back at once, its holder being dead."""
+
+    def initialize(self) -> None:
+        stop_with_parent(signal.SIGKILL)
+        parent = multiprocessing.parent_process()
+        if parent is None or not parent.is_alive():      # it died before the kernel was told
+            os.kill(os.getpid(), signal.SIGKILL)
+        super().initialize()                             # type: ignore[misc]   # Huey's own start-up
+
+
+class _BoundWorker(_BoundToConsumer, Worker):
+    pass
+
+
+class _BoundScheduler(_BoundToConsumer, Scheduler):
+    pass
+
+
+class BoundConsumer(Consumer):
+    worker_class = _BoundWorker
+    scheduler_class = _BoundScheduler
+
+
 def run_consumer(settings: Settings, workers: int) -> None:
     """`digitizer worker`: N worker processes, one document each at a time. SIGTERM lets
     them finish the job in hand (up to jobs.shutdown_seconds); SIGINT stops them at once and
     their jobs go back to the queue."""
     huey, _ = open_queue(settings)
     logging.getLogger("huey").setLevel(logging.WARNING)
-    consumer = huey.create_consumer(workers=workers, worker_type="process", periodic=True,
-                                    graceful_signal="TERM", shutdown_timeout=settings.jobs.shutdown_seconds,
-                                    initial_delay=0.05, backoff=1.3, max_delay=1.0, check_worker_health=True,
-                                    health_check_interval=5)
+    consumer = BoundConsumer(huey, workers=workers, worker_type="process", periodic=True,
+                             graceful_signal="TERM", shutdown_timeout=settings.jobs.shutdown_seconds,
+                             initial_delay=0.05, backoff=1.3, max_delay=1.0, check_worker_health=True,
+                             health_check_interval=5)
     log.info("worker: %d process(es) on queue %s", workers, settings.queue_url or settings.data_dir / "queue.sqlite")
     consumer.run()
 

@@ -15,12 +15,12 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def _stop_with_parent() -> None:
-    """In the child: the kernel sends SIGTERM when the parent dies (even by kill -9), so the
-    workers never outlive the service that started them and keep taking jobs unseen."""
+def stop_with_parent(sent: signal.Signals = signal.SIGTERM) -> None:
+    """In a child process: the kernel sends `sent` when the parent dies (even by kill -9), so
+    the workers never outlive the service that started them and keep taking jobs unseen."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(1, signal.SIGTERM)              # PR_SET_PDEATHSIG
+        libc.prctl(1, sent)                        # PR_SET_PDEATHSIG
     except (OSError, AttributeError):              # not Linux: the leases still bring jobs back
         pass
 
@@ -34,7 +34,7 @@ class Workers:
         self.process = self._start()
 
     def _start(self) -> subprocess.Popen:
-        return subprocess.Popen(self.command, preexec_fn=_stop_with_parent)
+        return subprocess.Popen(self.command, preexec_fn=stop_with_parent)
 
     def supervise(self) -> None:
         """Start the workers again if they died (their jobs go back by the ledger's leases)."""

@@ -25,6 +25,8 @@ from .ledger import Ledger, holder_id, open_ledger
 
 log = logging.getLogger("digitizer.worker")
 
+STALE_WRITE_SECONDS = 3600.0     # an object's temporary file this old was left by a kill (writes take seconds)
+
 
 class _Heartbeat:
     """Renews the job's lease from a thread until closed. The thread uses a connection of
@@ -61,7 +63,10 @@ class WorkerContext:
         # What a killed command-line OCR left behind; a page running now is younger than its timeout.
         sweep_stale(older_than=settings.ocr.page_timeout + 60)
         load_vocabularies()
-        return cls(settings, open_ledger(settings), open_ledger(settings), open_store(settings),
+        store = open_store(settings)
+        # An object write a kill cut short; one going on now (another worker's) is seconds old.
+        store.sweep(older_than=STALE_WRITE_SECONDS)
+        return cls(settings, open_ledger(settings), open_ledger(settings), store,
                    open_index(settings), holder_id(), centre_signer(settings.sign))
 
     def run(self, job_id: int) -> None:

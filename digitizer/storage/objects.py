@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator, Protocol
 
@@ -24,6 +25,7 @@ class ObjectStore(Protocol):
     def verify(self, key: str, data: bytes) -> bool: ...  # the stored object is exactly `data`
     def keys(self, prefix: str) -> Iterator[str]: ...
     def download_url(self, key: str, seconds: int = 600) -> str | None: ...   # None: serve it yourself
+    def sweep(self, older_than: float) -> int: ...       # half-written objects a kill left; how many
 
 
 class LocalStore:
@@ -77,3 +79,16 @@ class LocalStore:
 
     def download_url(self, key: str, seconds: int = 600) -> str | None:
         return None
+
+    def sweep(self, older_than: float) -> int:
+        """Remove the temporary files of writes a kill cut short (a write going on now is
+        younger than `older_than` seconds)."""
+        cutoff, count = time.time() - older_than, 0
+        for path in self.root.rglob(".tmp-*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    count += 1
+            except OSError:          # another worker swept it first
+                pass
+        return count

@@ -175,3 +175,6 @@ class S3Store:
 
     def download_url(self, key: str, seconds: int = 600) -> str | None:
         return self.client.presigned_get_object(self.bucket, key, expires=timedelta(seconds=seconds))
+
+    def sweep(self, older_than: float) -> int:
+        return 0        # an S3 PUT is whole or absent: nothing half-written stays
