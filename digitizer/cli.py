@@ -19,7 +19,7 @@ from .jobs.ledger import open_ledger
 from .model import Record
 from .text import page_ranges
 from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
-                      open_store, records_in)
+                      open_store, records_in, reindex)
 from .storage.keys import valid_id
 
 log = logging.getLogger(__name__)
@@ -163,9 +163,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
-    index = open_index(settings)
-    count = index.rebuild(records_in(open_store(settings)))
-    index.close()
+    count = reindex(settings, records_in(open_store(settings)))
     print(f"indexed {count} document(s) from the store")
     return 0
 

@@ -100,6 +100,12 @@ def test_cli_process_search_and_reindex_from_the_store(tmp_path):
     assert "indexed 1" in run("reindex").stdout
     again = json.loads(run("search", plain, "--json").stdout)
     assert again == found
+    # A damaged index (a disk error, a copy cut short) is rebuilt beside it and swapped in.
+    (tmp_path / "data" / "index.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 4000)
+    assert run("search", plain).returncode == 2
+    rebuilt = run("reindex")
+    assert rebuilt.returncode == 0 and "indexed 1" in rebuilt.stdout, rebuilt.stderr
+    assert json.loads(run("search", plain, "--json").stdout) == found
     assert [r.id for r in records_in(LocalStore(tmp_path / "data" / "store"))] == [found["hits"][0]["id"]]
 
 

@@ -5,7 +5,12 @@ install starts without them (0.3 s of every command)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Iterable
+
 from ..config import Settings
+from ..model import Record
 from .index import SearchIndex, SqliteIndex
 from .objects import LocalStore, ObjectStore
 
@@ -24,3 +29,34 @@ def open_index(settings: Settings) -> SearchIndex:
         from .pg_index import PostgresIndex
         return PostgresIndex(settings.database_url)
     return SqliteIndex(settings.index_path)
+
+
+def reindex(settings: Settings, records: Iterable[Record]) -> int:
+    """The search index rebuilt from `records` (the store), whatever state the old one is in.
+    SQLite: built beside it in a new file and swapped in (a damaged or half-migrated file is
+    never opened); PostgreSQL: replaced in one transaction. Documents a running worker indexes
+    meanwhile go to the old file: run it with the service stopped, or again after."""
+    if settings.database_url:
+        index = open_index(settings)
+        try:
+            return index.rebuild(records)
+        finally:
+            index.close()
+    target = settings.index_path
+    fresh = target.with_name(target.name + ".rebuild")
+    _remove_sqlite(fresh)
+    index = SqliteIndex(fresh)
+    try:
+        count = index.rebuild(records)
+    finally:
+        index.close()
+    for suffix in ("-wal", "-shm"):         # the old file's journal must not be applied to the new one
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(fresh, target)
+    return count
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
