@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict,
                                TomlConfigSettingsSource)
 
@@ -91,6 +91,15 @@ class S3Settings(Section):
     versioning: bool = False
     lock_days: int = Field(0, ge=0)            # object lock retention for archives that must not change
     lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+
+    @field_validator("endpoint")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if "://" in value:        # the minio client takes host:port and `secure`, not a URL
+            scheme = value.split("://", 1)[0]
+            raise ValueError(f"write it as host:port, without {scheme}:// "
+                             f"({'set s3.secure = true' if scheme == 'https' else 'https: set s3.secure = true'})")
+        return value
 
 
 class WebSettings(Section):

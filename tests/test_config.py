@@ -36,13 +36,14 @@ def test_file_then_environment_then_defaults(tmp_path, clean_env):
     ("", {"DIGITIZER_OCR_PAGE_TIMEOUT": "-1"}, "ocr.page_timeout"),    # impossible
     ("[jobs]\nafter_done = 'keep'\n", {}, "jobs.after_done"),          # not one of the choices
     ("", {"DIGITIZER_QUEUE_URL": "amqp://host"}, "queue_url"),
+    ("", {"DIGITIZER_S3_ENDPOINT": "http://minio:9000"}, "s3.endpoint: .*host:port, without http://"),
 ])
 def test_bad_settings_are_refused_with_the_key_named(tmp_path, clean_env, toml, env, named):
     config = tmp_path / "site.toml"
     config.write_text(toml, encoding="utf-8")
     for name, value in env.items():
         clean_env.setenv(name, value)
-    with pytest.raises(SettingsError, match=named.replace(".", r"\.")):
+    with pytest.raises(SettingsError, match=named.replace(".", r"\.").replace(r"\.*", ".*")):
         load_settings(config)
 
 
