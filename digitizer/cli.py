@@ -16,7 +16,7 @@ from typing import Sequence
 from .config import Settings, SettingsError, load_settings
 from .errors import DigitizerError
 from .jobs.ledger import open_ledger
-from .model import Record
+from .model import ErrorKind, Record
 from .text import page_ranges
 from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
                       open_store, records_in, reindex)
@@ -45,7 +45,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
 
     failures = 0
     for path, result in ingested(args.files, settings, args.force):
-        record = result.record or failed_record(path.name, DigitizerError("truncated", f"no such file: {path}"))
+        record = result.record or failed_record(path.name, DigitizerError(ErrorKind.TRUNCATED, f"no such file: {path}"))
         failures += record.status != "done"
         # One line per document found: a stack gives several, each in its dossier.
         for document in result.documents or [record]:

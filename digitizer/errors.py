@@ -36,8 +36,8 @@ assert set(REASONS) == set(ErrorKind), "every error kind has its reason"
 class DigitizerError(Exception):
     """An input or environment problem that ends one document's processing, not the service."""
 
-    def __init__(self, kind: ErrorKind | str, detail: str = "", transient: bool | None = None) -> None:
-        self.kind = ErrorKind(kind)          # an unknown kind is a bug: ValueError at once
+    def __init__(self, kind: ErrorKind, detail: str = "", transient: bool | None = None) -> None:
+        self.kind = ErrorKind(kind)          # a member (mypy checks the call sites); ValueError for anything else
         vi, en, default_transient = REASONS[self.kind]
         self.detail = detail
         self.transient = default_transient if transient is None else transient

@@ -34,7 +34,7 @@ from .intake import load_pages
 from .signing.signatures import read_signatures
 from .layout import page_layout
 from .layout.handwriting import handwritten_values
-from .model import Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
+from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
 from .ocr.tesseract import merge_lines
@@ -74,7 +74,7 @@ def encode_display(image: np.ndarray, bilevel: bool, quality: int) -> bytes:
     pixels = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
     ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
-        raise DigitizerError("internal", "JPEG encoding failed")
+        raise DigitizerError(ErrorKind.INTERNAL, "JPEG encoding failed")
     return buf.tobytes()
 
 
@@ -275,13 +275,13 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
         stage = partial(page_stage, ocr=settings.ocr, jpeg_quality=settings.pdf.jpeg_quality, split=settings.split)
         results = list(page_map(stage, pages))
         if not results:
-            raise DigitizerError("no_pages")
+            raise DigitizerError(ErrorKind.NO_PAGES)
         t_plan = time.perf_counter()
         split = plan(results, settings.split, dossier)
         planning = time.perf_counter() - t_plan
         split_seconds = planning + sum(r.seconds.get("split", 0.0) for r in results)
         if not split.parts:
-            raise DigitizerError("no_pages", "only separator or dossier sheets / chỉ có trang phân cách")
+            raise DigitizerError(ErrorKind.NO_PAGES, "only separator or dossier sheets / chỉ có trang phân cách")
         original_pdf = data if record.source.media_type == "application/pdf" else None
         if original_pdf is not None:
             record.signatures = read_signatures(data)
@@ -296,7 +296,7 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
         full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
         if not full:
             log.exception("unexpected failure on %s", name)
-        return failed_outcome(record, DigitizerError("disk_full" if full else "internal",
+        return failed_outcome(record, DigitizerError(ErrorKind.DISK_FULL if full else ErrorKind.INTERNAL,
                                                      f"{type(exc).__name__}: {exc}"), started)
 
 

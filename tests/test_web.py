@@ -587,6 +587,7 @@ def test_a_fuzzed_query_string_never_gives_a_server_error(site):
 
 def test_scanning_staff_retry_a_failed_file(tmp_path):
     from digitizer.errors import DigitizerError
+    from digitizer.model import ErrorKind
     from digitizer.jobs.ledger import open_ledger
     from digitizer.pipeline import failed_record
 
@@ -594,7 +595,7 @@ def test_scanning_staff_retry_a_failed_file(tmp_path):
     inbox = tmp_path / "inbox"
     ledger = open_ledger(settings)
     job = ledger.add(inbox, "HS-1/scan.pdf", dossier="HS-1", mode="inbox")
-    ledger.finish(job.id, failed_record("scan.pdf", DigitizerError("truncated")))
+    ledger.finish(job.id, failed_record("scan.pdf", DigitizerError(ErrorKind.TRUNCATED)))
     ledger.close()
     failed = settings.data_dir / "failed"
     failed.mkdir(parents=True)

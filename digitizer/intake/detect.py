@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import DigitizerError
+from ..model import ErrorKind
 
 SIGNATURES = [
     (b"%PDF-", "application/pdf"),
@@ -16,7 +17,7 @@ SIGNATURES = [
 def sniff(data: bytes) -> str:
     """The media type of `data`, or DigitizerError for empty and unsupported content."""
     if not data:
-        raise DigitizerError("empty_file")
+        raise DigitizerError(ErrorKind.EMPTY_FILE)
     head = data[:1024]
     for magic, media_type in SIGNATURES:
         if head.startswith(magic):
@@ -24,4 +25,4 @@ def sniff(data: bytes) -> str:
     # Some PDF writers put junk before the header; readers accept it within the first KB.
     if b"%PDF-" in head:
         return "application/pdf"
-    raise DigitizerError("unsupported_format", f"first bytes {data[:8]!r}")
+    raise DigitizerError(ErrorKind.UNSUPPORTED_FORMAT, f"first bytes {data[:8]!r}")

@@ -11,7 +11,7 @@ from typing import Iterator
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import DigitizerError
-from ..model import SourcePage
+from ..model import ErrorKind, SourcePage
 from .pixels import require_size, resolution, to_array
 
 
@@ -30,27 +30,27 @@ def _frames(container: Image.Image) -> Iterator[Image.Image]:
         except StopIteration:
             return
         except DECODE_ERRORS as exc:
-            raise DigitizerError("truncated", f"page {number}: {type(exc).__name__}: {exc}") from exc
+            raise DigitizerError(ErrorKind.TRUNCATED, f"page {number}: {type(exc).__name__}: {exc}") from exc
 
 
 def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
     try:
         container = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as exc:
-        raise DigitizerError("unsupported_format", str(exc)) from exc
+        raise DigitizerError(ErrorKind.UNSUPPORTED_FORMAT, str(exc)) from exc
     except Image.DecompressionBombError as exc:   # Pillow's own guard, far above ours: say ours
-        raise DigitizerError("too_large", f"the image claims more pixels than the limit "
+        raise DigitizerError(ErrorKind.TOO_LARGE, f"the image claims more pixels than the limit "
                                           f"(limits.max_pixels = {max_pixels:,})") from exc
     except DECODE_ERRORS as exc:
-        raise DigitizerError("truncated", f"{type(exc).__name__}: {exc}") from exc
+        raise DigitizerError(ErrorKind.TRUNCATED, f"{type(exc).__name__}: {exc}") from exc
     with container:
         for index, frame in enumerate(_frames(container)):
             if index >= max_pages:
-                raise DigitizerError("too_many_pages", f"more than {max_pages}")
+                raise DigitizerError(ErrorKind.TOO_MANY_PAGES, f"more than {max_pages}")
             width, height = frame.size
             require_size(width, height, index + 1)
             if width * height > max_pixels:
-                raise DigitizerError("too_large", f"page {index + 1} is {width}×{height} pixels")
+                raise DigitizerError(ErrorKind.TOO_LARGE, f"page {index + 1} is {width}×{height} pixels")
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -59,9 +59,9 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
                     upright = ImageOps.exif_transpose(frame) if turned else frame
                     array = to_array(upright)
             except Image.DecompressionBombError as exc:
-                raise DigitizerError("too_large", str(exc)) from exc
+                raise DigitizerError(ErrorKind.TOO_LARGE, str(exc)) from exc
             except DECODE_ERRORS as exc:
-                raise DigitizerError("truncated", f"page {index + 1}: {type(exc).__name__}: {exc}") from exc
+                raise DigitizerError(ErrorKind.TRUNCATED, f"page {index + 1}: {type(exc).__name__}: {exc}") from exc
             dpi, inferred = resolution(frame.info.get("dpi"), (array.shape[1], array.shape[0]))
             yield SourcePage(number=index + 1, image=array, dpi=dpi,
                              width_pt=array.shape[1] * 72 / dpi, height_pt=array.shape[0] * 72 / dpi,

@@ -17,7 +17,7 @@ import numpy as np
 import pymupdf
 
 from ..errors import DigitizerError
-from ..model import Box, SourcePage, Word
+from ..model import Box, ErrorKind, SourcePage, Word
 from ..text import page_text
 from .pixels import neutral_to_grey, require_size
 
@@ -114,18 +114,18 @@ def _open(data: bytes) -> pymupdf.Document:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # MuPDF raises its own error types for damaged files
-        raise DigitizerError("truncated", f"PDF cannot be opened: {exc}") from exc
+        raise DigitizerError(ErrorKind.TRUNCATED, f"PDF cannot be opened: {exc}") from exc
     if doc.needs_pass:
-        raise DigitizerError("encrypted_pdf")
+        raise DigitizerError(ErrorKind.ENCRYPTED_PDF)
     if doc.page_count == 0:
-        raise DigitizerError("no_pages")
+        raise DigitizerError(ErrorKind.NO_PAGES)
     return doc
 
 
 def load_pdf(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
     doc = _open(data)
     if doc.page_count > max_pages:
-        raise DigitizerError("too_many_pages", f"{doc.page_count} pages, limit {max_pages}")
+        raise DigitizerError(ErrorKind.TOO_MANY_PAGES, f"{doc.page_count} pages, limit {max_pages}")
     with doc:
         for index in range(doc.page_count):
             try:
@@ -140,7 +140,7 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     number = page.number + 1
     width_pt, height_pt = page.rect.width, page.rect.height
     if width_pt < MIN_SIDE_PT or height_pt < MIN_SIDE_PT:
-        raise DigitizerError("truncated", f"page {number} has no area ({width_pt:.0f}×{height_pt:.0f} pt)")
+        raise DigitizerError(ErrorKind.TRUNCATED, f"page {number} has no area ({width_pt:.0f}×{height_pt:.0f} pt)")
     try:
         layers = page_layers(page)
         text = None if layers.scanned else usable_text(page_text(layers.visible))
@@ -150,7 +150,7 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     if text is not None:
         return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=layers.visible)
     if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
-        raise DigitizerError("too_large", f"page {number} at {dpi:.0f} DPI")
+        raise DigitizerError(ErrorKind.TOO_LARGE, f"page {number} at {dpi:.0f} DPI")
     # A signature's appearance (its stamp, with any image in it) and a reader's note
     # (an annotation) are not the paper's content.
     stamp = [w for w in layers.visible if any(_inside(w, box) for box in layers.added_boxes)]
@@ -184,9 +184,9 @@ def _render_with_poppler(data: bytes, index: int, dpi: float, cause: Exception) 
     try:
         images = convert_from_bytes(data, dpi=round(dpi), first_page=index + 1, last_page=index + 1)
     except (PDFPageCountError, PDFSyntaxError, OSError) as exc:
-        raise DigitizerError("truncated", f"page {index + 1} cannot be rendered: {cause}") from exc
+        raise DigitizerError(ErrorKind.TRUNCATED, f"page {index + 1} cannot be rendered: {cause}") from exc
     if not images:
-        raise DigitizerError("truncated", f"page {index + 1} cannot be rendered: {cause}")
+        raise DigitizerError(ErrorKind.TRUNCATED, f"page {index + 1} cannot be rendered: {cause}")
     rgb = np.asarray(images[0].convert("RGB"))
     require_size(rgb.shape[1], rgb.shape[0], index + 1)
     return rgb

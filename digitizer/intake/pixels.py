@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import DigitizerError
+from ..model import ErrorKind
 
 A4_LONG_INCHES = 297 / 25.4
 MIN_DPI, MAX_DPI = 50, 1200
@@ -16,7 +17,7 @@ PAGE_INCHES = (1.5, 20.0)  # a declared resolution that makes the long side leav
 
 def require_size(width: int, height: int, number: int) -> None:
     if min(width, height) < MIN_SIDE_PX:
-        raise DigitizerError("truncated", f"page {number} is only {width}×{height} pixels")
+        raise DigitizerError(ErrorKind.TRUNCATED, f"page {number} is only {width}×{height} pixels")
 
 
 def to_array(image: Image.Image) -> np.ndarray:

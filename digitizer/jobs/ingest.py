@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import DigitizerError
-from ..model import Record
+from ..model import ErrorKind, Record
 from ..pipeline import PageMap, document_id, failed_record, process
 from ..storage import ObjectStore, StoreUnavailable, documents_of, load_record, save_outcome
 from ..signing.sign import CentreSigner
@@ -42,9 +42,9 @@ def read_input(path: Path) -> bytes | DigitizerError:
     try:
         return path.read_bytes()
     except IsADirectoryError:
-        return DigitizerError("unsupported_format", f"{path} is a folder")
+        return DigitizerError(ErrorKind.UNSUPPORTED_FORMAT, f"{path} is a folder")
     except OSError as exc:
-        return DigitizerError("truncated", f"cannot read {path}: {exc.strerror}")
+        return DigitizerError(ErrorKind.TRUNCATED, f"cannot read {path}: {exc.strerror}")
 
 
 def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchIndex, dossier: str | None = None,
@@ -61,7 +61,7 @@ def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchInde
     try:
         existing = None if force else load_record(store, doc_id)
     except StoreUnavailable as exc:    # the store is down: the file stays where it is, tried later
-        record = failed_record(path.name, DigitizerError("storage_unavailable", str(exc)[:300]))
+        record = failed_record(path.name, DigitizerError(ErrorKind.STORAGE_UNAVAILABLE, str(exc)[:300]))
         record.id = doc_id
         return Ingested(record)
     if existing is not None and existing.status == "done":

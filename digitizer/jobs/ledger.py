@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from ..config import Settings
 from ..errors import DigitizerError
-from ..model import Record
+from ..model import ErrorKind, Record
 from ..storage.database import Database
 
 SCHEMA = """
@@ -172,7 +172,7 @@ class Ledger:
         job = self.get(job_id)
         assert job is not None
         if record is None:
-            self._set(job_id, "failed", now, error_kind="vanished", error=DigitizerError("vanished").message)
+            self._set(job_id, "failed", now, error_kind="vanished", error=DigitizerError(ErrorKind.VANISHED).message)
             return Verdict("failed")
         if record.status == "done":
             self._set(job_id, "done", now, record_id=record.id, outcome=outcome, pages=len(record.pages))
@@ -214,7 +214,7 @@ class Ledger:
                 self.db.execute(
                     "UPDATE jobs SET state = 'failed', worker = NULL, error_kind = 'worker_died', error = ?, "
                     "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",
-                    (DigitizerError("worker_died", f"{attempts} attempts").message, now, job_id, worker))
+                    (DigitizerError(ErrorKind.WORKER_DIED, f"{attempts} attempts").message, now, job_id, worker))
             else:
                 self.db.execute("UPDATE jobs SET state = 'queued', worker = NULL, enqueued_at = NULL, "
                                 "updated = ? WHERE id = ? AND state = 'processing' AND worker = ?",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..errors import DigitizerError
+from ..model import ErrorKind
 from ..extract import load_vocabularies
 from ..ocr.tesseract import sweep_stale
 from ..threads import single_thread
@@ -84,8 +85,8 @@ class WorkerContext:
                 raise
             except Exception as exc:      # a bug: an attempt that counts, so it cannot loop forever
                 log.exception("job %s (%s) failed unexpectedly", job_id, job.path)
-                result = Ingested(failed_record(job.source.name,
-                                                DigitizerError("internal", f"{type(exc).__name__}: {exc}"[:300])))
+                bug = DigitizerError(ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}"[:300])
+                result = Ingested(failed_record(job.source.name, bug))
             finally:
                 heartbeat.close()
             record = result.record

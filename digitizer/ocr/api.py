@@ -18,7 +18,7 @@ import numpy as np
 import tesserocr
 
 from ..errors import DigitizerError
-from ..model import Doubt, Word
+from ..model import Doubt, ErrorKind, Word
 from .tesseract import LOOKALIKES
 
 # Where distributions put the trained models.
@@ -33,8 +33,8 @@ def tessdata() -> str:
     for folder in TESSDATA:
         if any(Path(folder).glob("*.traineddata")):
             return folder
-    raise DigitizerError("ocr_failed", "no Tesseract models found (install tesseract-ocr-vie or set TESSDATA_PREFIX)",
-                         transient=False)
+    raise DigitizerError(ErrorKind.OCR_FAILED, "no Tesseract models found (install tesseract-ocr-vie or "
+                         "set TESSDATA_PREFIX)", transient=False)
 
 
 @lru_cache(maxsize=4)
@@ -43,7 +43,7 @@ def _api(path: str, lang: str, psm: int) -> tesserocr.PyTessBaseAPI:
     try:
         return tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=psm)
     except RuntimeError as exc:
-        raise DigitizerError("ocr_failed", f"Tesseract cannot load {lang!r} from {path}: {exc}",
+        raise DigitizerError(ErrorKind.OCR_FAILED, f"Tesseract cannot load {lang!r} from {path}: {exc}",
                              transient=False) from exc
 
 
@@ -64,7 +64,7 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, ti
     api.SetSourceResolution(round(dpi))
     if not api.Recognize(timeout=max(1, round(timeout * 1000))):
         api.Clear()
-        raise DigitizerError("ocr_timeout", f"over {timeout:.0f} s")
+        raise DigitizerError(ErrorKind.OCR_TIMEOUT, f"over {timeout:.0f} s")
     words: list[Word] = []
     line = -1
     word: Word | None = None

@@ -21,7 +21,7 @@ import numpy as np
 import pytesseract
 
 from ..errors import DigitizerError
-from ..model import Word
+from ..model import ErrorKind, Word
 
 
 TEMP_PREFIX = "digitizer-ocr-"
@@ -58,7 +58,8 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
         path = Path(tmp) / "page.pgm"
         if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PXM_BINARY, 1]):
             full = shutil.disk_usage(tmp).free < image.nbytes + 4096
-            raise DigitizerError("disk_full" if full else "internal", f"could not write the page to {tmp}")
+            raise DigitizerError(ErrorKind.DISK_FULL if full else ErrorKind.INTERNAL,
+                                 f"could not write the page to {tmp}")
         config = f"--psm {psm} --dpi {round(dpi)}"
         try:
             data = pytesseract.image_to_data(str(path), lang=lang, config=config, timeout=timeout,
@@ -67,15 +68,15 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
             # A negative status is the signal that ended Tesseract: -9 is the kernel's OOM killer.
             how = {-9: "killed (out of memory?)", -11: "crashed (segmentation fault)", -6: "aborted"}
             detail = how.get(exc.status, f"exit status {exc.status}")
-            raise DigitizerError("ocr_failed", f"Tesseract {detail}: {str(exc.message)[:200]}") from exc
+            raise DigitizerError(ErrorKind.OCR_FAILED, f"Tesseract {detail}: {str(exc.message)[:200]}") from exc
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise                             # the pipeline tells a full disk for every stage
-            raise DigitizerError("ocr_failed", str(exc)[:300]) from exc
+            raise DigitizerError(ErrorKind.OCR_FAILED, str(exc)[:300]) from exc
         except subprocess.SubprocessError as exc:
-            raise DigitizerError("ocr_failed", str(exc)[:300]) from exc
+            raise DigitizerError(ErrorKind.OCR_FAILED, str(exc)[:300]) from exc
         except RuntimeError as exc:               # pytesseract's timeout (TesseractError is one too: above)
-            raise DigitizerError("ocr_timeout", f"over {timeout:.0f} s") from exc
+            raise DigitizerError(ErrorKind.OCR_TIMEOUT, f"over {timeout:.0f} s") from exc
     return _words(data)
 
 

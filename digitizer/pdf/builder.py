@@ -6,7 +6,7 @@ import pymupdf
 
 from ..errors import DigitizerError
 
-from ..model import PageResult
+from ..model import ErrorKind, PageResult
 from .textlayer import FONT_FILE, TO_UNICODE, content_stream
 
 FONT_NAME = "FGlyphless"
@@ -65,7 +65,7 @@ def _copy_page(out: pymupdf.Document, source: pymupdf.Document, number: int) -> 
     try:
         out.insert_pdf(repaired, from_page=number - 1, to_page=number - 1)
     except RuntimeError as exc:
-        raise DigitizerError("truncated", f"page {number} cannot be copied: {exc}") from exc
+        raise DigitizerError(ErrorKind.TRUNCATED, f"page {number} cannot be copied: {exc}") from exc
     return repaired
 
 

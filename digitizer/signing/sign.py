@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..config import SettingsError, SignSettings
 from ..errors import DigitizerError
-from ..model import Outcome, SignatureInfo
+from ..model import ErrorKind, Outcome, SignatureInfo
 from .keys import CentreKey, open_key
 from .signatures import read_signatures
 from .stamp import free_spot
@@ -85,7 +85,7 @@ def sign_pdf(pdf: bytes, key: CentreKey, settings: SignSettings, font: Path = ST
 
     problem = key.problem_now()
     if problem:
-        raise DigitizerError("signing_unavailable", problem)
+        raise DigitizerError(ErrorKind.SIGNING_UNAVAILABLE, problem)
     spot = free_spot(pdf) if settings.stamp else None
     spec = fields.SigFieldSpec(FIELD, on_page=spot[0], box=spot[1]) if spot else fields.SigFieldSpec(FIELD)
     meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
@@ -101,11 +101,11 @@ def sign_pdf(pdf: bytes, key: CentreKey, settings: SignSettings, font: Path = ST
                               appearance_text_params={"centre": settings.centre or key.organisation})
     except Exception as exc:   # the token pulled out, the session gone, the timestamp server down
         log.warning("signing failed: %s: %s", type(exc).__name__, exc)
-        raise DigitizerError("signing_unavailable", f"{type(exc).__name__}: {exc}"[:300]) from exc
+        raise DigitizerError(ErrorKind.SIGNING_UNAVAILABLE, f"{type(exc).__name__}: {exc}"[:300]) from exc
     signed = out.getvalue()
     found = [s for s in read_signatures(signed) if s.field == FIELD]
     if not found or not found[-1].valid or found[-1].covers != "whole file":
-        raise DigitizerError("signing_unavailable", "the signature just made does not verify")
+        raise DigitizerError(ErrorKind.SIGNING_UNAVAILABLE, "the signature just made does not verify")
     return signed, found[-1]
 
 
@@ -124,7 +124,7 @@ class CentreSigner:
             try:
                 self._key = open_key(self.settings)
             except SettingsError as exc:
-                raise DigitizerError("signing_unavailable", str(exc)[:300]) from None
+                raise DigitizerError(ErrorKind.SIGNING_UNAVAILABLE, str(exc)[:300]) from None
             assert self._key is not None, "a CentreSigner is made only when a key is configured"
         return self._key
 

@@ -9,7 +9,7 @@ from typing import Iterator
 from .. import __version__
 from ..errors import DigitizerError
 from ..text import fold
-from ..model import EXTENSIONS, Outcome, Record
+from ..model import EXTENSIONS, ErrorKind, Outcome, Record
 from .keys import object_keys, record_key
 from .objects import ObjectStore, StoreUnavailable
 
@@ -59,7 +59,7 @@ def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Recor
     except StoreUnavailable as exc:
         record.status = "failed"
         record.objects = {}
-        record.error = DigitizerError("storage_unavailable", str(exc)[:300]).info()
+        record.error = DigitizerError(ErrorKind.STORAGE_UNAVAILABLE, str(exc)[:300]).info()
     return record
 
 
