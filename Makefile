@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test deps venv bench clean
+.PHONY: run test check deps venv bench clean
 
 deps:
 	./scripts/install-system-deps.sh
@@ -22,6 +22,17 @@ venv: deps $(STAMP)
 run: venv
 	mkdir -p data/inbox
 	$(BIN)/digitizer watch data/inbox
+
+# The edit loop: the lint and type gate and the tests that need no server, no browser and no
+# service run (stages, pipeline, fields, index, ledger, settings): under 3 minutes. CI runs `test`.
+FAST_TESTS := tests/test_config.py tests/test_fields.py tests/test_garbage.py tests/test_imaging.py \
+              tests/test_index.py tests/test_intake.py tests/test_layout.py tests/test_ledger.py \
+              tests/test_samples.py tests/test_stack.py tests/test_syllable_model.py tests/test_threads.py \
+              tests/test_vocabulary.py tests/test_pipeline.py
+check: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -x $(FAST_TESTS)
 
 # The lint and type gate, then the tests; the integration tests start their own Redis,
 # PostgreSQL and Ceph RADOS Gateway (an S3 server) on 127.0.0.1 from these packages, and sign
