@@ -120,7 +120,7 @@ class JobSettings(Section):
     after_done: Literal["move", "delete"] = "move"  # the source once stored: moved to done/YYYY-MM-DD/, or deleted
     empty_seconds: float = Field(300.0, ge=0)       # a file still 0 bytes this long is taken (and fails as empty)
     lease_seconds: float = Field(60.0, gt=0)        # a worker renews its hold this often x3; silent longer: taken back
-    lost_after: float = Field(300.0, gt=0)          # a job handed to an empty queue this long ago was lost: resend
+    lost_after: float = Field(15.0, ge=0)           # a job handed over this long ago, in no message, unclaimed: resend
     shutdown_seconds: float = Field(120.0, ge=0)    # on SIGTERM, workers finish the job in hand this long
 
 

@@ -175,6 +175,30 @@ def test_reconcile_feeds_the_queue_in_rounds_and_resends_only_what_it_lost(tmp_p
     assert reconcile(ledger, huey, enqueue, lost_after=0) == 30 and huey.pending_count() == 30
 
 
+def test_a_message_taken_by_a_worker_killed_before_its_claim_is_sent_again_queue_busy_or_not(tmp_path):
+    """A worker killed between taking a message and claiming its job: the job is in no message
+    and nobody holds it. It is sent again once `lost_after` has passed, while the queue still
+    holds the other jobs' messages; those are not sent twice."""
+    from digitizer.config import Settings
+    from digitizer.jobs.ledger import open_ledger
+    from digitizer.jobs.queue import open_queue, reconcile
+
+    settings = Settings(data_dir=tmp_path / "data")
+    ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
+    for i in range(12):
+        ledger.add(ROOT, f"{i}.pdf")
+    assert reconcile(ledger, huey, enqueue, lost_after=0.5) == 12
+    taken = huey.dequeue()                          # the worker took it, and was killed
+    assert taken is not None and huey.pending_count() == 11
+    assert reconcile(ledger, huey, enqueue, lost_after=60) == 0      # not yet: it may be claiming
+    time.sleep(0.6)
+    assert reconcile(ledger, huey, enqueue, lost_after=0.5) == 1
+    assert sorted(t.args[0] for t in huey.pending() if t.args) == sorted(range(1, 13))
+    job = ledger.claim(taken.args[0], "worker-2", 60)                # the resent message is claimable
+    assert job is not None
+    assert reconcile(ledger, huey, enqueue, lost_after=0.5) == 0      # claimed: not lost
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_workers_starting_together_all_get_their_tables(backend, request, tmp_path):
     """Workers open the ledger and the index at the same moment on a fresh database. A

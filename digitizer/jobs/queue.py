@@ -4,7 +4,8 @@ work; which one is configuration only (`queue_url`).
 The queue carries only ledger job ids. The ledger is the source of truth: a task first
 claims its job there (atomically), so a duplicate or stale message does nothing, and
 `reconcile()` hands the queue every due job it does not hold, which covers new jobs, jobs
-lost by the queue, jobs of a dead worker, and transient failures whose backoff has passed.
+lost by the queue (seconds after, read from its messages), jobs of a dead worker, and
+transient failures whose backoff has passed.
 """
 
 from __future__ import annotations
@@ -59,22 +60,42 @@ def open_queue(settings: Settings) -> tuple[Huey, Enqueue]:
     return huey, process_job
 
 
+# Which jobs the queue holds is read from its messages while it holds at most this many; a
+# longer queue (a large backfill) is trusted until it is shorter.
+SCAN_MOST = 5000
+
+
 def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, most: int = 2000) -> int:
     """Take back jobs of dead workers, then enqueue due jobs the queue does not hold, at
     most `most` per call (a 100k-file backfill is fed over several calls, not in one
-    long pause). A job handed over long ago is only sent again when the queue is empty:
-    then the queue must have lost it (a duplicate message would be harmless, a flood not)."""
+    long pause). A job handed to the queue more than `lost_after` seconds ago that the queue no
+    longer holds and no worker claimed was lost (a worker killed between taking its message and
+    claiming the job: the claim follows within milliseconds) and is sent again, queue busy or
+    not; a duplicate message would be harmless (the claim is atomic), a flood not."""
     if taken := ledger.expire(holder_state):
         log.warning("%d job(s) of a stopped worker were queued again", taken)
-    stale = time.time() - lost_after if huey.pending_count() == 0 else None
+    waiting = huey.pending_count()
+    held: set[int] | None = None          # None: too many messages to read; trust the queue
+    if waiting <= SCAN_MOST:
+        held = {task.args[0] for task in huey.pending() if task.args} if waiting else set()
     sent = 0
-    while sent < most and (ids := ledger.to_enqueue(stale, limit=min(500, most - sent))):
-        for job_id in ids:
-            enqueue(job_id)
-        ledger.mark_enqueued(ids)
+    while sent < most and (ids := ledger.to_enqueue(None, limit=min(500, most - sent))):
+        _send(ledger, enqueue, ids)       # never handed over: new jobs, retries whose time came
         sent += len(ids)
-        stale = None                      # one round only for the lost ones
+    if held is not None and sent < most:
+        handed = ledger.to_enqueue(time.time() - lost_after, limit=len(held) + most - sent)
+        lost = [job_id for job_id in handed if job_id not in held][:most - sent]
+        if lost:
+            log.warning("%d job(s) the queue lost were sent again", len(lost))
+            _send(ledger, enqueue, lost)
+            sent += len(lost)
     return sent
+
+
+def _send(ledger: Ledger, enqueue: Enqueue, ids: list[int]) -> None:
+    for job_id in ids:
+        enqueue(job_id)
+    ledger.mark_enqueued(ids)
 
 
 class _BoundToConsumer:
