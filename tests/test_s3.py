@@ -229,3 +229,18 @@ def test_a_key_rotated_while_running_is_a_transient_storage_failure(s3, outcome,
     record = save_outcome(store, out, data)
     assert (record.status, record.error.kind, record.error.transient) == ("failed", "storage_unavailable", True)
     assert "SignatureDoesNotMatch" in record.error.message
+
+
+def test_no_server_at_the_endpoint_is_one_warning_and_one_line(tmp_path):
+    """Nothing listens at the endpoint: a quiet, bounded wait (one warning), then one line
+    naming the setting; not a line for every try."""
+    doc = sample("thong_bao", "clean", seed=98, fmt="png")
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), "DIGITIZER_S3_ENDPOINT": "127.0.0.1:9",
+           "DIGITIZER_S3_RETRY_SECONDS": "4", "DIGITIZER_S3_TIMEOUT": "1"}
+    scan = write(tmp_path, doc.name, doc.data)
+    run = subprocess.run([sys.executable, "-m", "digitizer.cli", "process", str(scan)],
+                         capture_output=True, text=True, env=env, timeout=120)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) <= 2 and "Traceback" not in run.stderr, run.stderr
+    assert "no S3 server answers at 127.0.0.1:9" in lines[-1] and "DIGITIZER_S3_ENDPOINT" in lines[-1]
+    assert scan.exists()

@@ -31,6 +31,8 @@ from ..config import S3Settings
 from .objects import StoreConfigError, StoreUnavailable
 
 log = logging.getLogger(__name__)
+# urllib3 says each of its own retries too; _retry says the outage once.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
 T = TypeVar("T")
 PART_SIZE = 16 * 1024 * 1024
 NOT_FOUND = frozenset({"NoSuchKey", "NoSuchObject", "NoSuchVersion"})
@@ -52,8 +54,9 @@ def multipart_etag(data: bytes, part_size: int = PART_SIZE) -> str:
 
 class S3Store:
     def __init__(self, client: Minio, bucket: str, retry_seconds: float = 60.0, lock_days: int = 0,
-                 lock_mode: str = "GOVERNANCE") -> None:
+                 lock_mode: str = "GOVERNANCE", endpoint: str = "the endpoint") -> None:
         self.client = client
+        self.endpoint = endpoint
         self.bucket = bucket
         self.retry_seconds = retry_seconds
         self.lock_days = lock_days
@@ -67,7 +70,7 @@ class S3Store:
                                   allowed_methods=None, raise_on_status=False))
         client = Minio(s.endpoint, access_key=s.access_key or None, secret_key=s.secret_key or None,
                        secure=s.secure, region=s.region or None, http_client=http)
-        store = cls(client, s.bucket, s.retry_seconds, s.lock_days, s.lock_mode)
+        store = cls(client, s.bucket, s.retry_seconds, s.lock_days, s.lock_mode, s.endpoint)
         store.prepare(versioning=s.versioning)
         return store
 
@@ -77,7 +80,7 @@ class S3Store:
         once, saying what to check, so a job fails as transient storage trouble, never as an
         internal error. Codes in `passthrough` reach the caller as S3Error."""
         deadline = time.monotonic() + self.retry_seconds
-        delay = 0.25
+        delay, told = 0.25, False
         while True:
             try:
                 return fn()
@@ -92,8 +95,16 @@ class S3Store:
             except (urllib3.exceptions.HTTPError, MinioException, OSError) as exc:
                 problem = exc
             if time.monotonic() + delay > deadline:
+                if isinstance(problem, urllib3.exceptions.MaxRetryError):      # no answer at all
+                    cause = getattr(problem.reason, "args", [problem.reason])[-1] if problem.reason else problem
+                    raise StoreUnavailable(f"{what}: no S3 server answers at {self.endpoint} ({cause}); "
+                                           "check s3.endpoint (DIGITIZER_S3_ENDPOINT) and that the server runs") \
+                        from problem
                 raise StoreUnavailable(f"{what}: {problem}") from problem
-            log.warning("%s failed (%s); retrying in %.1f s", what, type(problem).__name__, delay)
+            # One line for an outage, not one per try (an unreachable server gave 44 in a minute).
+            log.log(logging.DEBUG if told else logging.WARNING, "%s failed (%s); retrying for up to %.0f s",
+                    what, type(problem).__name__, deadline - time.monotonic())
+            told = True
             time.sleep(delay)
             delay = min(delay * 2, 8.0)
 
