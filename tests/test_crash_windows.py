@@ -73,6 +73,41 @@ def test_a_kill_at_each_step_is_completed_by_the_next_start(tmp_path, point, goo
     assert not list(tmp.iterdir()), list(tmp.iterdir())                        # no temporary files left
 
 
+SHARE = Path("/dev/shm")      # a filesystem of its own (tmpfs), as an inbox on a network share is
+
+
+@pytest.mark.skipif(not SHARE.is_dir() or SHARE.stat().st_dev == Path("/tmp").stat().st_dev,
+                    reason="needs a second filesystem")
+def test_a_kill_between_copy_and_delete_across_filesystems_leaves_one_copy(tmp_path):
+    """The inbox on another filesystem: moving a done file is a copy, then a delete. Killed in
+    between, the next start finds the same bytes in done/ and removes the source: one copy,
+    no "scan (1).png", no temporary file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=SHARE) as share:
+        inbox, data = Path(share) / "inbox", tmp_path / "data"
+        inbox.mkdir()
+        (inbox / "scan.png").write_bytes(small_page_png(37))
+        marker = tmp_path / "crashed"
+        env = {**os.environ, "DIGITIZER_DATA_DIR": str(data), "DIGITIZER_WORKERS": "1"}
+        service = start(inbox, {**env, "DIGITIZER_CRASH_AT": f"copied-away:{marker}"})
+        try:
+            assert wait_for(marker.exists, 120), "the crash point was never reached"
+        finally:
+            os.killpg(service.pid, signal.SIGKILL)
+            service.wait()
+        assert (inbox / "scan.png").exists()                    # the source is whole until the copy is
+        service = start(inbox, env)
+        try:
+            assert wait_for(lambda: not (inbox / "scan.png").exists(), 120)
+        finally:
+            os.killpg(service.pid, signal.SIGTERM)
+            service.communicate(timeout=120)
+        kept = [p.name for p in (data / "done").rglob("*") if p.is_file()]
+        assert kept == ["scan.png"], kept
+        assert cli(env, "status")["counts"]["processing"] == 0
+
+
 def test_page_folders_of_a_killed_command_line_ocr_are_swept(tmp_path, monkeypatch):
     import time
 

@@ -13,7 +13,10 @@ and filed away; a file in failed/ always has its reason beside it.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,15 +98,49 @@ def _unique(target: Path) -> Path:
     return candidate
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    digests = []
+    for path in (a, b):
+        with path.open("rb") as f:
+            digests.append(hashlib.file_digest(f, "sha256").digest())
+    return digests[0] == digests[1]
+
+
+def _move(path: Path, target: Path) -> None:
+    """A rename where it can be one; across filesystems (an inbox on a share), a copy under a
+    temporary name in the target folder, flushed, renamed into place, and only then the source
+    removed: a kill leaves the source whole and at most a `.tmp-` file, never a cut copy."""
+    try:
+        os.rename(path, target)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    temporary = target.with_name(f".tmp-{target.name}")
+    shutil.copyfile(path, temporary)
+    with temporary.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(temporary, target)
+    crash_point("copied-away")
+    path.unlink()
+
+
 def set_aside(path: Path, folder: Path, reason: str | None = None) -> Path:
     """Move `path` into `folder`, never overwriting; `<name>.error.txt` is written first, so a
-    file set aside always has its reason beside it."""
+    file set aside always has its reason beside it. The same bytes already there under its
+    name (a move a kill cut between copy and delete) are not copied twice: the source goes."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = _unique(folder / path.name)
+    there = folder / path.name
+    if there.is_file() and _same_bytes(path, there):
+        path.unlink()
+        return there
+    target = _unique(there)
     if reason is not None:
         target.with_name(target.name + ".error.txt").write_text(reason + "\n", encoding="utf-8")
         crash_point("reason-written")
-    shutil.move(str(path), target)
+    _move(path, target)
     return target
 
 
