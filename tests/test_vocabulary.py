@@ -182,7 +182,7 @@ def test_phrases_printed_in_capitals_get_their_marks():
 
 
 def test_built_tables_are_kept_between_runs_and_built_again_when_their_source_changes(tmp_path, monkeypatch):
-    from digitizer.extract.built import built
+    from digitizer.built import built
 
     monkeypatch.setenv("DIGITIZER_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "words.txt"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..model import Doubt
-from .built import built
+from ..built import built
 from .tones import SYLLABLE, key, lexicon, spell, word_lists
 
 MODEL_FILE = "syllable_bigrams.tsv.gz"

@@ -26,9 +26,8 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-from .built import built
-
 from ..text import fold, word_core
+from ..built import built
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
 TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")

@@ -14,7 +14,7 @@ and filed away; a file in failed/ always has its reason beside it.
 from __future__ import annotations
 
 import errno
-import hashlib
+import filecmp
 import logging
 import os
 import shutil
@@ -98,16 +98,6 @@ def _unique(target: Path) -> Path:
     return candidate
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    digests = []
-    for path in (a, b):
-        with path.open("rb") as f:
-            digests.append(hashlib.file_digest(f, "sha256").digest())
-    return digests[0] == digests[1]
-
-
 def _move(path: Path, target: Path) -> None:
     """A rename where it can be one; across filesystems (an inbox on a share), a copy under a
     temporary name in the target folder, flushed, renamed into place, and only then the source
@@ -133,7 +123,7 @@ def set_aside(path: Path, folder: Path, reason: str | None = None) -> Path:
     name (a move a kill cut between copy and delete) are not copied twice: the source goes."""
     folder.mkdir(parents=True, exist_ok=True)
     there = folder / path.name
-    if there.is_file() and _same_bytes(path, there):
+    if there.is_file() and filecmp.cmp(path, there, shallow=False):
         path.unlink()
         return there
     target = _unique(there)

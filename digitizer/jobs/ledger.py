@@ -231,6 +231,11 @@ class Ledger:
             f"SELECT id FROM jobs WHERE state = 'queued' AND next_try <= ? AND ({condition}) ORDER BY id LIMIT ?",
             params).fetchall()]
 
+    def handed(self) -> int:
+        """Jobs handed to the queue and not claimed yet: each should have a message waiting."""
+        return int(self.db.execute("SELECT count(*) FROM jobs WHERE state = 'queued' AND enqueued_at IS NOT NULL")
+                   .fetchone()[0])
+
     def mark_enqueued(self, job_ids: list[int]) -> None:
         with self.db.transaction():
             for job_id in job_ids:

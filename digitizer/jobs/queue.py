@@ -74,15 +74,15 @@ def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, m
     not; a duplicate message would be harmless (the claim is atomic), a flood not."""
     if taken := ledger.expire(holder_state):
         log.warning("%d job(s) of a stopped worker were queued again", taken)
-    waiting = huey.pending_count()
-    held: set[int] | None = None          # None: too many messages to read; trust the queue
-    if waiting <= SCAN_MOST:
-        held = {task.args[0] for task in huey.pending() if task.args} if waiting else set()
     sent = 0
     while sent < most and (ids := ledger.to_enqueue(None, limit=min(500, most - sent))):
         _send(ledger, enqueue, ids)       # never handed over: new jobs, retries whose time came
         sent += len(ids)
-    if held is not None and sent < most:
+    # The messages are read (20 ms for 5,000, and this runs every half second) only when fewer
+    # of them wait than jobs were handed over and not claimed: then some were lost.
+    waiting = huey.pending_count()
+    if sent < most and waiting <= SCAN_MOST and ledger.handed() > waiting:
+        held = {task.args[0] for task in huey.pending() if task.args}
         handed = ledger.to_enqueue(time.time() - lost_after, limit=len(held) + most - sent)
         lost = [job_id for job_id in handed if job_id not in held][:most - sent]
         if lost:

@@ -11,12 +11,11 @@ from itertools import groupby
 from ..model import Block, BlockKind, Box, Word
 from ..text import fold, is_wordlike, mostly_junk, word_core
 from .labels import ROW_LABEL
-from .measures import LABEL_WORDS, SCRAWL, SCRAWL_DOUBT
+from .measures import CODE_DIGITS, LABEL_WORDS, SCRAWL, SCRAWL_DOUBT
 
 # A printed code: letters and digits in groups parted by single dots, dashes or slashes
 # ("H45.65.74-230607-8179", "15/2023/QĐ-UBND"), which Tesseract reads with little confidence.
 CODE = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
-CODE_DIGITS = 4     # a code has a number in it; a scrawl's "É2Ô" is no code
 
 
 def _printed(text: str) -> bool:

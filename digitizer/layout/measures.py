@@ -68,3 +68,5 @@ PLACE_GAP = 1.5
 LABEL_WORDS = 4        # a form's label ends with a colon within its line's first words ("Số điện thoại:")
 SCRAWL = 0.5           # a value read with less mean confidence, mostly in non-words, is a scrawl
 SCRAWL_DOUBT = 0.3     # and with less than this, whatever it holds (hand-written digits read at 0.08)
+CODE_DIGITS = 4        # a printed code beside a label has this many digits or more ("H45.65.74-230607-8179");
+                       # a grey scrawl's "É2Ô" has fewer

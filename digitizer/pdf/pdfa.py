@@ -195,19 +195,23 @@ def to_pdfa(data: bytes, meta: PdfaMeta) -> Pdfa:
 
 
 def _converted(data: bytes, meta: PdfaMeta) -> Pdfa:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        wrong = problems(pdf)
-    if wrong:
-        log.info("PDF/A: %s; converting with Ghostscript", "; ".join(wrong))
-        try:
-            data = _ghostscript(data)
-        except (OSError, subprocess.SubprocessError) as exc:
-            return Pdfa(data, None, wrong + [f"Ghostscript: {exc}"])
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        _without_interpolation(pdf)
+    """Read once when the file breaks nothing PDF/A forbids (digitizer's own pages); read
+    again after Ghostscript when it does."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    try:
         wrong = problems(pdf)
         if wrong:
-            return Pdfa(data, None, wrong)
+            pdf.close()
+            log.info("PDF/A: %s; converting with Ghostscript", "; ".join(wrong))
+            try:
+                data = _ghostscript(data)
+            except (OSError, subprocess.SubprocessError) as exc:
+                return Pdfa(data, None, wrong + [f"Ghostscript: {exc}"])
+            pdf = pikepdf.open(io.BytesIO(data))
+            wrong = problems(pdf)
+            if wrong:
+                return Pdfa(data, None, wrong)
+        _without_interpolation(pdf)
         fonts = [d for d in _dicts(pdf) if d.get("/Type") == "/Font"
                  and d.get("/Subtype") not in ("/CIDFontType0", "/CIDFontType2")]     # a Type0's own part
         level = "2u" if all(_unicode_mapped(f) for f in fonts) else "2b"
@@ -216,3 +220,5 @@ def _converted(data: bytes, meta: PdfaMeta) -> Pdfa:
         out = io.BytesIO()
         pdf.save(out)
         return Pdfa(out.getvalue(), level)
+    finally:
+        pdf.close()

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..built import built
 from ..config import SettingsError, SignSettings
 from ..errors import DigitizerError
 from ..model import ErrorKind, Outcome, SignatureInfo
@@ -29,8 +30,8 @@ FIELD = "ChuKySo-digitizer"
 # wide, letters spread apart, and widths that disagree with the font break PDF/A).
 STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 # The letters a stamp can hold: ASCII, Latin-1 and Latin Extended-A/B up to ư, the combining
-# marks, and the Vietnamese block. pyHanko reads the whole font file for every stamp; reduced
-# to these once per process it costs far less.
+# marks, and the Vietnamese block. pyHanko reads the whole font file for every stamp; reduced to
+# these (once, kept built) it costs far less.
 STAMP_LETTERS = [*range(0x20, 0x7F), *range(0xC0, 0x1B1), *range(0x300, 0x324), *range(0x1EA0, 0x1EFA)]
 STAMP_TEXT = "Ký số bởi: %(signer)s\n%(centre)s\nThời gian ký: %(ts)s"
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S %z"
@@ -44,18 +45,23 @@ RESERVE_TIMESTAMP = 8192
 
 def stamp_font(target: Path) -> Path:
     """The stamp's font reduced to the letters a stamp holds, without shaping tables (the
-    Vietnamese letters are precomposed)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    Vietnamese letters are precomposed), written to `target`; reduced once, kept built."""
+    def reduced() -> bytes:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
 
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += ["FFTM"]    # a table fontTools cannot subset (it says so on every stamp)
-    font = TTFont(STAMP_FONT)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=STAMP_LETTERS)
-    subsetter.subset(font)
-    font.save(target)
+        options = subset.Options()
+        options.layout_features = []
+        options.drop_tables += ["FFTM"]    # a table fontTools cannot subset (it says so on every stamp)
+        font = TTFont(STAMP_FONT)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=STAMP_LETTERS)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
+
+    target.write_bytes(built("stamp-font", [STAMP_FONT], reduced))
     return target
 
 

@@ -1,8 +1,9 @@
-"""Tables built from the word lists and the language model, kept built between runs.
+"""What is built from files that seldom change, kept built between runs: the word lists and the
+language model (extract/), the signature stamp's font (signing/).
 
-Building them (splitting 300,000 entries of underthesea's word lists into syllables, keying the
-model's pairs) costs every worker process about 0.85 s at its start; unpickled from the user's
-cache they load in 0.07 s. An entry is named by what it was built from (the source files'
+Building the tables (splitting 300,000 entries of underthesea's word lists into syllables,
+keying the model's pairs) costs every worker process about 0.85 s at its start; unpickled from
+the user's cache they load in 0.07 s. An entry is named by what it was built from (the source files'
 sizes and times, digitizer's version), so a new word list or model builds it again. A cache
 that cannot be written (a read-only home) only costs the building.
 """
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .. import __version__
+from . import __version__
 
 log = logging.getLogger(__name__)
 
