@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import multiprocessing
+import os
 import sqlite3
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -15,11 +17,13 @@ from typing import Sequence
 
 from .config import Settings, SettingsError, load_settings
 from .errors import DigitizerError
+from .jobs.interrupts import Interrupts
 from .jobs.ledger import open_ledger
 from .model import ErrorKind, Record
 from .text import page_ranges
 from .storage import (Filters, ObjectStore, StoreConfigError, StoreUnavailable, documents_of, load_record, open_index,
                       open_store, records_in, reindex)
+from .storage.database import SchemaTooNew
 from .storage.keys import valid_id
 
 log = logging.getLogger(__name__)
@@ -40,8 +44,9 @@ def _emit(record: Record, as_json: bool, note: str = "") -> None:
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
-    from .jobs.batch import ingested          # the pipeline (OpenCV, Tesseract) loads only for the commands that run it
-    from .pipeline import failed_record
+    with Interrupts():                        # the pipeline (OpenCV, Tesseract) loads only for the commands that run it
+        from .jobs.batch import ingested
+        from .pipeline import failed_record
 
     failures = 0
     for path, result in ingested(args.files, settings, args.force):
@@ -97,25 +102,30 @@ def cmd_sheet(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-# The service loops and the queue (huey, redis: 0.3 s) are imported by the commands that run them.
+# The service loops and the queue (huey, redis: 0.3 s) are imported by the commands that run them,
+# with Ctrl-C held until the import is over: cut short, a native module's start-up aborts the
+# process or prints the traceback of the import it interrupted. The command then stops with 130.
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    from .jobs.loops import WatchOptions, run_watch
+    with Interrupts():
+        from .jobs.loops import WatchOptions, run_watch
     logging.getLogger().setLevel(logging.INFO)
     return run_watch(settings, WatchOptions(args.dir or settings.data_dir / "inbox", args.settle, args.polling,
                                             args.workers, args.config))
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from .jobs.queue import run_consumer
+    with Interrupts():
+        from .jobs.queue import run_consumer
     logging.getLogger("digitizer").setLevel(logging.INFO)
     run_consumer(settings, args.workers or settings.worker_count())
     return 0
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
-    from .jobs.loops import BackfillOptions, run_backfill
+    with Interrupts():
+        from .jobs.loops import BackfillOptions, run_backfill
 
     archive, data = args.dir.resolve(), settings.data_dir.resolve()
     if archive == data or data in archive.parents or archive in data.parents:
@@ -127,7 +137,8 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from .jobs.queue import open_queue
+    with Interrupts():
+        from .jobs.queue import open_queue
     ledger = open_ledger(settings)
     counts, hour = ledger.counts(), ledger.done_since(3600)
     failures = ledger.recent_failures(args.failures)
@@ -168,12 +179,31 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Store, index and ledger compared; exit 1 while anything disagrees (unrepaired)."""
+    from .jobs.check import KINDS, check
+
+    store, index, ledger = open_store(settings), open_index(settings), open_ledger(settings)
+    try:
+        result = check(store, index, ledger, repair=args.repair)
+    finally:
+        index.close()
+        ledger.close()
+    if args.json:
+        print(json.dumps({**asdict(result), "unrepaired": result.unrepaired}, ensure_ascii=False))
+        return 1 if result.unrepaired else 0
+    for finding in result.findings:
+        done = "  -> repaired" if finding.repaired else ""
+        print(f"{KINDS[finding.kind]:<48} {finding.id[:12]:<12}  {finding.name}{done}")
+    print(f"{result.stored} document(s) in the store, {result.indexed} in the index, {result.done} file(s) done "
+          f"in the ledger: {len(result.findings)} disagreement(s), {result.unrepaired} left"
+          + ("" if args.repair or not result.findings else "; `digitizer check --repair` mends them"))
+    return 1 if result.unrepaired else 0
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     index = open_index(settings)
-    filters = Filters(doc_type=args.type, issued_from=args.issued_from, issued_to=args.issued_to,
-                      id_number=args.id_number, doc_number=args.number, dossier_code=args.dossier_code,
-                      dossier=args.dossier, person_name=args.person, processed_from=args.processed_from,
-                      processed_to=args.processed_to)
+    filters = Filters.from_params(lambda name: getattr(args, name))
     results = index.search(" ".join(args.query), filters, limit=args.limit, sort=args.sort)
     index.close()
     if args.json:
@@ -188,9 +218,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    with Interrupts():
+        import uvicorn
 
-    from .web import create_app
+        from .web import create_app
 
     host = args.host or settings.web.host
     settings = settings.model_copy(update={"web": settings.web.model_copy(update={"host": host})})
@@ -288,11 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
     vf.set_defaults(run=cmd_verify)
     r = sub.add_parser("reindex", help="rebuild the search index from the records in the store")
     r.set_defaults(run=cmd_reindex)
+    c = sub.add_parser("check", help="compare the store, the search index and the ledger; list what disagrees")
+    c.add_argument("--repair", action="store_true",
+                   help="unindex what has nothing behind it, index what is stored, queue again what is missing")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=cmd_check)
     q = sub.add_parser("search", help="search the documents (with or without diacritics)")
     q.add_argument("query", nargs="*", help='words, "a phrase", or a prefix*')
     q.add_argument("--type", help="document type, e.g. 'Quyết định'")
-    q.add_argument("--from", dest="issued_from", help="issued on or after (YYYY-MM-DD)")
-    q.add_argument("--to", dest="issued_to", help="issued on or before (YYYY-MM-DD)")
+    q.add_argument("--from", help="issued on or after (YYYY-MM-DD)")
+    q.add_argument("--to", help="issued on or before (YYYY-MM-DD)")
     q.add_argument("--id-number", help="personal id number")
     q.add_argument("--number", help="document number, e.g. 245/QĐ-UBND")
     q.add_argument("--dossier-code", help="Mã hồ sơ")
@@ -347,17 +383,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as exc:      # a data folder that is a file, read-only, gone: one line, not a traceback
         log.debug("command failed", exc_info=True)
-        where = f": {exc.filename}" if exc.filename else ""
-        print(f"digitizer: {exc.strerror or exc}{where} (check data_dir, DIGITIZER_DATA_DIR, and the folders "
-              f"given)", file=sys.stderr)
+        print(f"digitizer: {_folder_problem(exc)} (check data_dir, DIGITIZER_DATA_DIR, and the folders given)",
+              file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, SchemaTooNew) as exc:
         log.debug("command failed", exc_info=True)
-        print(f"digitizer: a database file in {settings.data_dir} is damaged or not a database ({exc}): "
-              f"ledger.sqlite, queue.sqlite or index.sqlite", file=sys.stderr)
+        print(f"digitizer: {_database_problem(settings.data_dir, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _folder_problem(exc: OSError) -> str:
+    name = exc.filename
+    if name and exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        blocker = next((p for p in [Path(name), *Path(name).parents] if p.is_file()), Path(name))
+        return f"{blocker} is a file where a folder is needed"
+    return f"{exc.strerror or exc}{f': {name}' if name else ''}"
+
+
+SQLITE_FILES = ("ledger.sqlite", "queue.sqlite", "index.sqlite")
+
+
+def _database_problem(data_dir: Path, exc: Exception) -> str:
+    """One line naming the database file at fault and what to do."""
+    if isinstance(exc, SchemaTooNew):
+        return str(exc)
+    if not os.access(data_dir, os.W_OK):
+        return f"the data folder {data_dir} cannot be written by this user ({exc}); give it write permission"
+    damaged = [name for name in SQLITE_FILES if _not_sqlite(data_dir / name) or name in str(exc)]
+    if "index.sqlite" in damaged and len(damaged) == 1:
+        return (f"the search index {data_dir / 'index.sqlite'} is damaged ({exc}); `digitizer reindex` builds it "
+                "again from the store")
+    if damaged:
+        return (f"{', '.join(str(data_dir / n) for n in damaged)} damaged or not a database ({exc}): restore from "
+                "a backup, or move it aside to start it empty (the stored documents are kept)")
+    return f"a database in {data_dir} cannot be used ({exc}): {', '.join(SQLITE_FILES)}"
+
+
+def _not_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return False
+    return head != b"SQLite format 3\x00"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from .conftest import sample
 from .helpers import write
@@ -91,3 +92,117 @@ def test_backfill_refuses_a_folder_that_holds_its_own_data(tmp_path):
         assert result.returncode == 2 and "own data folder" in result.stderr, result.stderr
         assert result.stderr.count("\n") == 1
     assert not (data / "ledger.sqlite").exists()
+
+
+def test_check_lists_what_store_index_and_ledger_disagree_on_and_repairs_it(tmp_path):
+    from samples.quick import small_page_png
+
+    from digitizer.config import Settings
+    from digitizer.storage import open_index, open_store
+
+    archive, data = tmp_path / "archive", tmp_path / "data"
+    archive.mkdir()
+    for n in range(4):
+        (archive / f"scan-{n}.png").write_bytes(small_page_png(70 + n))
+    assert run(["backfill", str(archive), "--workers", "1"], data).returncode == 0
+    clean = run(["check"], data)
+    assert clean.returncode == 0 and "4 document(s) in the store, 4 in the index" in clean.stdout, clean.stdout
+
+    settings = Settings(data_dir=data)
+    store, index = open_store(settings), open_index(settings)
+    ids = sorted(index.ids())
+    lost, no_pdf, unindexed, kept = ids
+    for key in store.keys("records/"):                         # the bucket lost one document's objects
+        if lost in key:
+            (settings.store_dir / key).unlink()
+    (settings.store_dir / f"pdf/{no_pdf[:2]}/{no_pdf}.pdf").unlink()
+    index.remove([unindexed])                                  # a crash between storing and indexing
+    index.close()
+
+    found = json.loads(run(["check", "--json"], data).stdout)
+    assert sorted((f["kind"], f["id"]) for f in found["findings"]) == sorted([
+        ("indexed_without_record", lost), ("done_without_record", _job_of(data, lost)),
+        ("indexed_without_pdf", no_pdf), ("stored_not_indexed", unindexed)])
+    assert run(["check"], data).returncode == 1
+
+    repaired = run(["check", "--repair"], data)
+    assert repaired.returncode == 1, repaired.stdout              # the missing PDF cannot be mended here
+    index = open_index(settings)
+    assert index.ids() == {unindexed, kept}
+    index.close()
+    after = json.loads(run(["check", "--json"], data).stdout)
+    assert [(f["kind"], f["id"]) for f in after["findings"]] == [("stored_without_pdf", no_pdf)]
+    status = json.loads(run(["status", "--json"], data).stdout)
+    assert status["counts"]["queued"] == 1                     # the lost document's file, queued again
+
+
+def _job_of(data: Path, doc_id: str) -> str:
+    import sqlite3
+
+    with sqlite3.connect(data / "ledger.sqlite") as conn:
+        return str(conn.execute("SELECT id FROM jobs WHERE record_id = ?", (doc_id,)).fetchone()[0])
+
+
+def _newer_ledger(data: Path) -> None:
+    import sqlite3
+
+    assert run(["status"], data).returncode == 0
+    with sqlite3.connect(data / "ledger.sqlite") as conn:
+        conn.execute("UPDATE schema_versions SET version = 99 WHERE component = 'ledger'")
+
+
+FAULTS = {   # name: (make the fault in the data folder, command, words the one line must hold)
+    "a damaged ledger": (lambda d: (d / "ledger.sqlite").write_bytes(b"x" * 4096), ["status"],
+                         ["ledger.sqlite", "backup"]),
+    "a damaged queue": (lambda d: (d / "queue.sqlite").write_bytes(b"x" * 4096), ["status"], ["queue.sqlite"]),
+    "a ledger truncated to nothing": (lambda d: ((d / "store" / "records").mkdir(parents=True),
+                                                 (d / "ledger.sqlite").write_bytes(b"")), ["status"],
+                                      ["ledger.sqlite", "empty"]),
+    "a ledger of a newer version": (_newer_ledger, ["status"], ["ledger.sqlite", "newer", "upgrade"]),
+    "an inbox that is a file": (lambda d: (d.parent / "inbox").write_text("x"), ["watch", "{tmp}/inbox"],
+                                ["inbox is a file"]),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_each_fault_is_one_line_naming_the_file(tmp_path, fault):
+    make, args, words = FAULTS[fault]
+    data = tmp_path / "data"
+    data.mkdir()
+    make(data)
+    proc = run([a.format(tmp=tmp_path) for a in args], data)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and all(w in proc.stderr for w in words), proc.stderr
+
+
+def test_a_read_only_data_folder_is_one_line(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(data), str(data)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount read-only here: {mounted.stderr.strip()}")
+    try:
+        for args in (["status"], ["search", "x"], ["process", str(tmp_path / "a.png")], ["reindex"], ["check"]):
+            proc = run(args, data)
+            assert proc.returncode == 2 and "Traceback" not in proc.stderr, (args, proc.stderr)
+            assert len(proc.stderr.strip().splitlines()) == 1 and str(data) in proc.stderr, (args, proc.stderr)
+    finally:
+        subprocess.run(["umount", str(data)], check=True)
+
+
+def test_ctrl_c_at_any_moment_of_the_start_is_quiet(tmp_path):
+    """Ctrl-C while the command's modules load: no traceback, no native module's abort."""
+    import random
+    import signal
+    import time
+
+    env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), "DIGITIZER_WORKERS": "1"}
+    rng = random.Random(3)
+    for _ in range(12):
+        args = rng.choice([["watch", str(tmp_path / "inbox")], ["status"], ["worker"], ["process", "/nonexistent.png"]])
+        proc = subprocess.Popen([sys.executable, "-m", "digitizer", *args], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(rng.uniform(0.02, 1.5))
+        os.killpg(proc.pid, signal.SIGINT)                 # the terminal's Ctrl-C: the whole group
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and "Critical" not in err and len(err.strip().splitlines()) <= 3, (args, err)

@@ -43,13 +43,13 @@ def test_job_life_and_states(ledger_at):
     job = ledger.add(ROOT, "a.pdf")
     assert ledger.add(ROOT, "a.pdf").id == job.id                   # one open job per file
     assert ledger.claim(job.id, "h:1", 60) and not ledger.claim(job.id, "h:2", 60)   # taken once
-    assert ledger.finish(job.id, rec(), "duplicate").state == "done"
+    assert ledger.finish(job.id, "h:1", rec(), "duplicate").state == "done"
     assert ledger.get(job.id).record_id == "ab" * 32 and ledger.get(job.id).outcome == "duplicate"
     assert ledger.add(ROOT, "a.pdf").id != job.id                   # dropped again later: a new job
     bad = ledger.add(ROOT, "b.pdf")
     ledger.claim(bad.id, "h:1", 60)
-    assert ledger.finish(bad.id, rec("failed", "encrypted_pdf")).state == "failed"
-    assert ledger.counts() == {"queued": 1, "processing": 0, "done": 1, "failed": 1}
+    assert ledger.finish(bad.id, "h:1", rec("failed", "encrypted_pdf")).state == "failed"
+    assert ledger.counts() == {"queued": 1, "processing": 0, "done": 0, "failed": 1}   # files: a.pdf is queued again
     assert ledger.recent_failures()[0].error_kind == "encrypted_pdf"
     assert ledger.retry(ROOT, ["b.pdf"]) == 1 and ledger.get(bad.id).state == "queued"
 
@@ -60,7 +60,7 @@ def test_transient_failures_back_off_and_are_bounded(ledger_at):
     verdicts = []
     for _ in range(3):
         assert wait_for(lambda: ledger.claim(job.id, "h:1", 60), 5)
-        verdicts.append(ledger.finish(job.id, rec("failed", "storage_unavailable", transient=True)))
+        verdicts.append(ledger.finish(job.id, "h:1", rec("failed", "storage_unavailable", transient=True)))
         if verdicts[-1].state == "queued":
             assert not ledger.claim(job.id, "h:1", 60)              # not due before its backoff
     assert [v.state for v in verdicts] == ["queued", "queued", "failed"] and verdicts[-1].give_up
@@ -70,7 +70,7 @@ def test_vanished_file_is_recorded(ledger_at):
     ledger = Ledger(ledger_at)
     job = ledger.add(ROOT, "gone.pdf")
     ledger.claim(job.id, "h:1", 60)
-    assert ledger.finish(job.id, None).state == "failed" and ledger.get(job.id).error_kind == "vanished"
+    assert ledger.finish(job.id, "h:1", None).state == "failed" and ledger.get(job.id).error_kind == "vanished"
 
 
 def test_jobs_of_a_dead_or_silent_worker_are_taken_back(ledger_at):
@@ -88,6 +88,20 @@ def test_jobs_of_a_dead_or_silent_worker_are_taken_back(ledger_at):
     ledger.claim(dead.id, "h:4", 60)                               # a file that kills its worker every time
     assert ledger.expire(lambda holder: "dead" if holder == "h:4" else "unknown") == 1
     assert ledger.get(dead.id).state == "failed" and ledger.get(dead.id).error_kind == "worker_died"
+
+
+def test_a_live_holder_whose_lease_ran_out_loses_the_job_and_its_late_verdict(ledger_at):
+    # Its heartbeat renews the lease while the job runs: a lapse means the holder is stuck (its
+    # writes refused by a full disk, the process stopped) or a stranger with the holder's PID.
+    ledger = Ledger(ledger_at)
+    job = ledger.add(ROOT, "a.pdf")
+    ledger.claim(job.id, "h:1", 0.01)
+    time.sleep(0.05)
+    assert ledger.expire(lambda holder: "alive") == 1 and ledger.get(job.id).state == "queued"
+    assert ledger.claim(job.id, "h:2", 60)
+    assert ledger.finish(job.id, "h:1", rec("failed", "encrypted_pdf")).state == "taken"   # the old holder's
+    assert ledger.get(job.id).state == "processing" and ledger.get(job.id).worker == "h:2"
+    assert ledger.finish(job.id, "h:2", rec()).state == "done"
 
 
 def test_a_power_cut_does_not_use_up_a_files_attempts(ledger_at):
@@ -259,3 +273,26 @@ def test_schema_versions_adopt_old_ledgers_migrate_once_and_refuse_newer(ledger_
     monkeypatch.setattr(ledger_module, "MIGRATIONS", ledger_module.MIGRATIONS[:1])   # an older digitizer
     with pytest.raises(SchemaTooNew, match="version 2, newer than this digitizer knows"):
         Ledger(ledger_at)
+
+
+def test_a_file_counts_once_whatever_rows_it_has(ledger_at):
+    ledger = Ledger(ledger_at)
+    first = ledger.add(ROOT, "a.pdf", size=10, mtime=1.0)
+    ledger.claim(first.id, "h:1", 60)
+    ledger.finish(first.id, "h:1", rec("failed", "encrypted_pdf"))
+    # A rescan between the verdict and the move: the same file is still that job's.
+    assert ledger.add(ROOT, "a.pdf", size=10, mtime=1.0).id == first.id
+    # Killed before the move, found again after a restart: a second job, folded into one file.
+    ledger.db.execute("UPDATE jobs SET updated = updated - 3600 WHERE id = ?", (first.id,))
+    second = ledger.add(ROOT, "a.pdf", size=10, mtime=1.0)
+    assert second.id != first.id
+    ledger.claim(second.id, "h:1", 60)
+    ledger.finish(second.id, "h:1", rec("failed", "encrypted_pdf"))
+    assert ledger.counts()["failed"] == 1 and [j.id for j in ledger.recent_failures()] == [second.id]
+    # Killed right after the verdict: its holder is dead, so the file gets a job at once.
+    host, boot, pid, started = holder_id().split(":")
+    dead = f"{host}:{boot}:{pid}:{int(started) + 1}"
+    third = ledger.add(ROOT, "b.pdf", size=5, mtime=2.0)
+    ledger.claim(third.id, dead, 60)
+    ledger.finish(third.id, dead, rec())
+    assert ledger.add(ROOT, "b.pdf", size=5, mtime=2.0).id != third.id

@@ -132,7 +132,7 @@ def test_failures_page_shows_each_reason_in_both_languages(site):
     ledger.claim(job.id, "h:1", 60)
     failed = Record(id="", source=SourceInfo("x.pdf", 1, ""), status="failed",
                     error=ErrorInfo("encrypted_pdf", "Tệp PDF có mật khẩu. / The PDF is password protected.", False))
-    ledger.finish(job.id, failed)
+    ledger.finish(job.id, "h:1", failed)
     ledger.close()
     client = TestClient(create_app(settings), base_url="http://localhost")
     page = client.get("/failures")
@@ -595,7 +595,8 @@ def test_scanning_staff_retry_a_failed_file(tmp_path):
     inbox = tmp_path / "inbox"
     ledger = open_ledger(settings)
     job = ledger.add(inbox, "HS-1/scan.pdf", dossier="HS-1", mode="inbox")
-    ledger.finish(job.id, failed_record("scan.pdf", DigitizerError(ErrorKind.TRUNCATED)))
+    ledger.claim(job.id, "h:1", 60)
+    ledger.finish(job.id, "h:1", failed_record("scan.pdf", DigitizerError(ErrorKind.TRUNCATED)))
     ledger.close()
     failed = settings.data_dir / "failed"
     failed.mkdir(parents=True)

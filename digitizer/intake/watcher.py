@@ -41,7 +41,8 @@ def _groups(paths: list[Path], inbox: Path) -> list[list[Path]]:
 def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5.0, rescan_seconds: float = 120.0,
           retry_seconds: float = 60.0, polling: bool = False, stop: threading.Event | None = None,
           empty_seconds: float = 300.0) -> None:
-    """Call `handle(path)` once for each complete file dropped below `inbox`, until `stop`."""
+    """Call `handle(path)` once for each complete file dropped below `inbox`, until `stop`;
+    again after `retry_seconds` if it raised."""
     stop = stop or threading.Event()
     wake = threading.Event()
     observer = PollingObserver(timeout=2) if polling else Observer()
@@ -73,7 +74,11 @@ def watch(inbox: Path, handle: Callable[[Path], None], settle_seconds: float = 5
                 for path in group:
                     pending.discard(path)
                     settle.forget(path)
-                    handle(path)
+                    try:
+                        handle(path)
+                    except Exception as exc:  # not taken (a full disk, the database restarting): offered again
+                        log.warning("could not queue %s (%s); offered again in %.0f s", path.name, exc, retry_seconds)
+                        pending.add(path)
                     if path.exists():
                         retry_at[path] = time.monotonic() + retry_seconds
             if not observer.is_alive():       # e.g. the share was unmounted: start over

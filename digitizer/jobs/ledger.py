@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,10 @@ CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch)
 # never edits an old one.
 MIGRATIONS = [SCHEMA]
 STATES = ("queued", "processing", "done", "failed")
+SETTLING_SECONDS = 60.0     # a worker files its input away within this long after the verdict
+# A file's latest job: a file with two rows (a kill after the verdict, before the move, gives
+# the same file a second job) counts once, in the state of its latest.
+LATEST = "id IN (SELECT max(id) FROM jobs GROUP BY root, path)"
 
 
 @dataclass
@@ -113,11 +118,16 @@ class Ledger:
 
     def add(self, root: Path, path: str, dossier: str | None = None, mode: str = "inbox",
             batch: str | None = None, size: int | None = None, mtime: float | None = None) -> Job:
-        """The open job for root/path, or a new queued one."""
-        open_jobs = self._select("root = ? AND path = ? AND state IN ('queued', 'processing')",
-                                 (str(root), path), "ORDER BY id DESC LIMIT 1")
-        if open_jobs:
-            return open_jobs[0]
+        """The open job for root/path, or a new queued one. The same file (size and mtime) whose
+        job ended moments ago, by a worker still alive, is that job's: the worker is filing it
+        away (a rescan saw it between the verdict and the move). Left there by a worker since
+        killed, it gets a new job, which finds it stored and finishes the move."""
+        latest = self._select("root = ? AND path = ?", (str(root), path), "ORDER BY id DESC LIMIT 1")
+        if latest and (latest[0].state in ("queued", "processing") or (
+                size is not None and (latest[0].size, latest[0].mtime) == (size, mtime)
+                and latest[0].updated > time.time() - SETTLING_SECONDS
+                and holder_state(latest[0].worker or "") in ("alive", "unknown"))):
+            return latest[0]
         now = time.time()
         row = self.db.execute(
             "INSERT INTO jobs (root, path, dossier, mode, batch, size, mtime, state, created, updated) "
@@ -166,37 +176,45 @@ class Ledger:
                         "enqueued_at = NULL, updated = ? WHERE id = ? AND worker = ? AND state = 'processing'",
                         (time.time(), job_id, worker))
 
-    def finish(self, job_id: int, record: Record | None, outcome: str = "stored") -> Verdict:
-        """Record the outcome. None: the input vanished before it was read."""
+    def finish(self, job_id: int, holder: str, record: Record | None, outcome: str = "stored") -> Verdict:
+        """Record the outcome. None: the input vanished before it was read. A job no longer
+        held by `holder` (taken back after its lease ran out, perhaps finished by another
+        worker since) is left as it is: Verdict("taken")."""
         now = time.time()
         job = self.get(job_id)
         assert job is not None
+        values: dict[str, object]
         if record is None:
-            self._set(job_id, "failed", now, error_kind="vanished", error=DigitizerError(ErrorKind.VANISHED).message)
-            return Verdict("failed")
-        if record.status == "done":
-            self._set(job_id, "done", now, record_id=record.id, outcome=outcome, pages=len(record.pages))
-            return Verdict("done")
-        assert record.error is not None
-        if record.error.transient and job.attempts < self.max_attempts:
-            delay = self.retry_seconds * 2 ** (job.attempts - 1)
-            self.db.execute("UPDATE jobs SET state = 'queued', next_try = ?, enqueued_at = NULL, worker = NULL, "
-                            "error_kind = ?, error = ?, updated = ? WHERE id = ?",
-                            (now + delay, record.error.kind, record.error.message, now, job_id))
-            return Verdict("queued")
-        self._set(job_id, "failed", now, record_id=record.id or None, error_kind=record.error.kind,
-                  error=record.error.message)
-        return Verdict("failed", give_up=record.error.transient)
-
-    def _set(self, job_id: int, state: str, now: float, record_id: str | None = None, outcome: str | None = None,
-             pages: int | None = None, error_kind: str | None = None, error: str | None = None) -> None:
-        self.db.execute("UPDATE jobs SET state = ?, record_id = ?, outcome = ?, pages = ?, error_kind = ?, "
-                        "error = ?, worker = NULL, updated = ? WHERE id = ?",
-                        (state, record_id, outcome, pages, error_kind, error, now, job_id))
+            state, values = "failed", {"error_kind": "vanished", "error": DigitizerError(ErrorKind.VANISHED).message}
+        elif record.status == "done":
+            state, values = "done", {"record_id": record.id, "outcome": outcome, "pages": len(record.pages)}
+        else:
+            assert record.error is not None
+            state, values = "failed", {"record_id": record.id or None, "error_kind": record.error.kind,
+                                       "error": record.error.message}
+            if record.error.transient and job.attempts < self.max_attempts:
+                state, values = "queued", {"error_kind": record.error.kind, "error": record.error.message,
+                                           "next_try": now + self.retry_seconds * 2 ** (job.attempts - 1),
+                                           "enqueued_at": None}
+        # A settled job keeps the holder that settled it: it is filing the input away (see add).
+        values = {"record_id": None, "outcome": None, "pages": None, "error_kind": None, "error": None,
+                  "worker": None if state == "queued" else holder, **values}
+        # Only while `holder` still has it: the reconciler may have taken it back since.
+        columns = ", ".join(f"{name} = ?" for name in values)
+        cursor = self.db.execute(f"UPDATE jobs SET state = ?, {columns}, updated = ? "
+                                 "WHERE id = ? AND worker = ? AND state = 'processing'",
+                                 (state, *values.values(), now, job_id, holder))
+        if cursor.rowcount != 1:
+            return Verdict("taken")
+        return Verdict(state, give_up=state == "failed" and record is not None and record.error is not None
+                       and record.error.transient)
 
     def expire(self, holder_state: Callable[[str], str]) -> int:
         """Jobs whose lease ran out or whose holder is gone are queued again; one that has
         used up its attempts this way (it kills its worker: memory, a hang) fails for good.
+        A lease that ran out is taken back even from a live holder: its heartbeat renews the
+        lease from a thread while the job runs, so a live holder whose lease lapsed is stuck
+        (a full disk refused its writes, the process was stopped) or is not the holder at all.
         A holder whose machine has booted since (a power cut) is not the file's fault: its
         job goes back without using an attempt. Returns how many jobs were taken back."""
         now = time.time()
@@ -204,7 +222,7 @@ class Ledger:
         for job_id, worker, attempts, lease_until in self.db.execute(
                 "SELECT id, worker, attempts, lease_until FROM jobs WHERE state = 'processing'").fetchall():
             state = holder_state(worker) if worker else "unknown"
-            if state == "alive" or (state == "unknown" and (lease_until or 0) > now):
+            if state in ("alive", "unknown") and (lease_until or 0) > now:
                 continue
             if state == "restarted":
                 self.db.execute("UPDATE jobs SET state = 'queued', attempts = attempts - 1, worker = NULL, "
@@ -252,10 +270,18 @@ class Ledger:
                     (time.time(), str(root), path)).rowcount
         return count
 
+    def requeue(self, job_id: int) -> bool:
+        """A done job queued again with fresh attempts (its document is missing from the store)."""
+        return self.db.execute("UPDATE jobs SET state = 'queued', attempts = 0, next_try = 0, enqueued_at = NULL, "
+                               "record_id = NULL, outcome = NULL, updated = ? WHERE id = ? AND state = 'done'",
+                               (time.time(), job_id)).rowcount == 1
+
     def counts(self, batch: str | None = None) -> dict[str, int]:
+        """Files by the state of their latest job."""
         counts = dict.fromkeys(STATES, 0)
-        where, params = ("WHERE batch = ?", (batch,)) if batch else ("", ())
-        counts.update(self.db.execute(f"SELECT state, count(*) FROM jobs {where} GROUP BY state", params).fetchall())
+        where, params = (" AND batch = ?", (batch,)) if batch else ("", ())
+        counts.update(self.db.execute(f"SELECT state, count(*) FROM jobs WHERE {LATEST}{where} GROUP BY state",
+                                      params).fetchall())
         return counts
 
     def progress(self, batch: str) -> tuple[dict[str, int], int, int]:
@@ -273,7 +299,7 @@ class Ledger:
         return self._select("batch = ?", (batch,), "ORDER BY path")
 
     def done_since(self, seconds: float) -> int:
-        return self.db.execute("SELECT count(*) FROM jobs WHERE state = 'done' AND updated >= ?",
+        return self.db.execute(f"SELECT count(*) FROM jobs WHERE {LATEST} AND state = 'done' AND updated >= ?",
                                (time.time() - seconds,)).fetchone()[0]
 
     def failed_since(self, since: float = 0.0) -> list[tuple[float, str]]:
@@ -282,11 +308,21 @@ class Ledger:
                                "WHERE state = 'failed' AND updated >= ?", (since,)).fetchall()
 
     def recent_failures(self, limit: int = 10) -> list[Job]:
-        return self._select("state = 'failed'", (), f"ORDER BY updated DESC LIMIT {int(limit)}")
+        return self._select(f"{LATEST} AND state = 'failed'", (), f"ORDER BY updated DESC LIMIT {int(limit)}")
+
+    def done_records(self) -> list[Job]:
+        """The latest job of each file that ended done (`digitizer check` looks for their records)."""
+        return self._select(f"{LATEST} AND state = 'done' AND record_id IS NOT NULL", (), "ORDER BY id")
 
 
 def open_ledger(settings: Settings) -> Ledger:
-    """The ledger the settings name: PostgreSQL (`database_url`) or the SQLite file."""
+    """The ledger the settings name: PostgreSQL (`database_url`) or the SQLite file. An empty
+    ledger file beside stored documents was truncated (a disk fault, a bad copy), not new:
+    taken as fresh it would forget every job."""
+    path = settings.ledger_path
+    if (not settings.database_url and path.is_file() and path.stat().st_size == 0
+            and (settings.store_dir / "records").is_dir()):
+        raise sqlite3.DatabaseError(f"{path} is empty though the store holds documents")
     return Ledger(settings.database_url or settings.ledger_path, settings.jobs.max_attempts,
                   settings.jobs.retry_seconds)
 

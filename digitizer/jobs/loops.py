@@ -20,7 +20,7 @@ from ..intake.watcher import watch
 from ..storage import open_store
 from .backfill import Progress, batch_of, failed_paths, plan, write_report
 from .ledger import open_ledger
-from .queue import open_queue, reconcile
+from .queue import Reconciler, open_queue
 from .service import Workers
 
 log = logging.getLogger("digitizer.watch")
@@ -74,15 +74,17 @@ def run_watch(settings: Settings, options: WatchOptions) -> int:
     open_store(settings)                      # fail now, clearly, if the store is misconfigured
     stop = Stop()
     ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
+    reconcile = Reconciler(ledger, huey, enqueue, settings.jobs.lost_after)
     watcher_ledger = open_ledger(settings)    # the watcher thread's own connection
     wake = threading.Event()
 
     def handle(path: Path) -> None:
         try:
-            watcher_ledger.add(inbox, path.relative_to(inbox).as_posix(), dossier_of(path, inbox))
-        except Exception:                     # e.g. the database restarting: the file is offered again
-            log.exception("could not queue %s", path.name)
-        wake.set()
+            stat = path.stat()
+            watcher_ledger.add(inbox, path.relative_to(inbox).as_posix(), dossier_of(path, inbox),
+                               size=stat.st_size, mtime=stat.st_mtime)
+        finally:
+            wake.set()
 
     polling = options.polling or needs_polling(inbox)
     if polling and not options.polling:
@@ -97,7 +99,7 @@ def run_watch(settings: Settings, options: WatchOptions) -> int:
     try:
         while not stop.event.is_set():
             wake.clear()
-            reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
+            reconcile()
             if workers is not None:
                 workers.supervise()
             if not watcher.is_alive():
@@ -133,6 +135,7 @@ def run_backfill(settings: Settings, options: BackfillOptions) -> int:
         return 2
     open_store(settings)
     ledger, (huey, enqueue) = open_ledger(settings), open_queue(settings)
+    reconcile = Reconciler(ledger, huey, enqueue, settings.jobs.lost_after)
     batch = batch_of(root)
     stop = Stop()
     workers = local_workers(options.workers, options.config, settings)   # first: they load while we walk
@@ -148,7 +151,7 @@ def run_backfill(settings: Settings, options: BackfillOptions) -> int:
         progress.start(ledger, batch)
         tty, last_line = sys.stderr.isatty(), 0.0
         while not stop.event.is_set():
-            reconcile(ledger, huey, enqueue, settings.jobs.lost_after)
+            reconcile()
             if workers is not None:
                 workers.supervise()
             progress.update(ledger, batch)

@@ -92,6 +92,27 @@ def reconcile(ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float, m
     return sent
 
 
+class Reconciler:
+    """`reconcile()` on each turn of a service loop. A database or queue that refuses for a
+    while (a full disk, a restart) is said once and tried again next turn: the loop goes on."""
+
+    def __init__(self, ledger: Ledger, huey: Huey, enqueue: Enqueue, lost_after: float) -> None:
+        self.ledger, self.huey, self.enqueue, self.lost_after = ledger, huey, enqueue, lost_after
+        self.failing = False
+
+    def __call__(self) -> None:
+        try:
+            reconcile(self.ledger, self.huey, self.enqueue, self.lost_after)
+        except Exception as exc:
+            if not self.failing:
+                log.warning("cannot hand jobs to the queue now (%s: %s); trying again", type(exc).__name__, exc)
+            self.failing = True
+            return
+        if self.failing:
+            log.info("handing jobs to the queue again")
+        self.failing = False
+
+
 def _send(ledger: Ledger, enqueue: Enqueue, ids: list[int]) -> None:
     for job_id in ids:
         enqueue(job_id)

@@ -28,7 +28,7 @@ def stop_with_parent(sent: signal.Signals = signal.SIGTERM) -> None:
 class Workers:
     def __init__(self, count: int, config: Path | None, shutdown_seconds: float) -> None:
         self.count = count
-        self.command = [sys.executable, "-m", "digitizer.cli", *(["--config", str(config)] if config else []),
+        self.command = [sys.executable, "-m", "digitizer", *(["--config", str(config)] if config else []),
                         "worker", "--workers", str(count)]
         self.shutdown_seconds = shutdown_seconds
         self.process = self._start()

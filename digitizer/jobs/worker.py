@@ -91,8 +91,15 @@ class WorkerContext:
                 heartbeat.close()
             record = result.record
             crash_point("ingested")
-            verdict = self.ledger.finish(job_id, record, result.outcome)
+            try:
+                verdict = self.ledger.finish(job_id, self.holder, record, result.outcome)
+            except Exception:             # the ledger refused the write (a full disk): let it go for a later try
+                self._release_quietly(job_id)
+                raise
             crash_point("recorded")
+            if verdict.state == "taken":
+                log.warning("%s was taken back while it ran (its lease ran out); left to its new holder", job.path)
+                return
             if record is None:
                 log.warning("%s disappeared before it could be read", job.path)
                 return
@@ -100,3 +107,11 @@ class WorkerContext:
                 file_away(job.source, record, self.settings, give_up=verdict.give_up)
             reason = record.error.message if record.error else f"{record.id[:12]} ({result.outcome})"
             log.info("%s %s %s", verdict.state, job.path, reason)
+
+    def _release_quietly(self, job_id: int) -> None:
+        """Give the job back; if the ledger refuses this write too, its lease runs out and the
+        reconciler takes it back (the heartbeat has stopped)."""
+        try:
+            self.ledger.release(job_id, self.holder)
+        except Exception as exc:
+            log.warning("job %s could not be given back now (%s); its lease will run out", job_id, exc)

@@ -43,6 +43,7 @@ def _connect_sqlite(path: Path, timeout: float = 60.0, **options: Any) -> sqlite
 class Database:
     def __init__(self, target: str | Path) -> None:
         self.postgres = is_postgres(str(target))
+        self.where = "PostgreSQL" if self.postgres else str(target)      # for messages: never the URL's password
         if self.postgres:
             import psycopg
 
@@ -86,8 +87,8 @@ class Database:
                         "version INTEGER NOT NULL)")
             current = self._version(component)
             if current > target:
-                raise SchemaTooNew(f"the {component} tables are at schema version {current}, newer than this "
-                                   f"digitizer knows ({target}): upgrade digitizer on this machine")
+                raise SchemaTooNew(f"the {component} tables ({self.where}) are at schema version {current}, newer "
+                                   f"than this digitizer knows ({target}): upgrade digitizer on this machine")
             for sql in steps[current:]:
                 self.script(sql)
             self.execute("DELETE FROM schema_versions WHERE component = ?", (component,))

@@ -13,10 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Protocol
-
-if TYPE_CHECKING:
-    pass
+from typing import Any, Callable, Iterable, Protocol
 
 from ..text import fold, nfc
 from ..model import Record
@@ -41,6 +38,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(
 """
 
 
+# The search parameters by the names people type them (a web query's keys; the command
+# line's options, with '-' for '_') and the Filters field each sets.
+FILTER_PARAMS = {"type": "doc_type", "from": "issued_from", "to": "issued_to", "id_number": "id_number",
+                 "number": "doc_number", "dossier_code": "dossier_code", "dossier": "dossier",
+                 "person": "person_name", "processed_from": "processed_from", "processed_to": "processed_to"}
+
+
 @dataclass
 class Filters:
     doc_type: str | None = None
@@ -54,6 +58,12 @@ class Filters:
     processed_from: str | None = None   # ISO dates of receipt, inclusive
     processed_to: str | None = None
     needs_review: bool = False          # only documents a person should check (see review_reason)
+
+    @classmethod
+    def from_params(cls, get: Callable[[str], str | None]) -> "Filters":
+        """The filters from named parameters (FILTER_PARAMS); an empty one is no filter."""
+        values: dict[str, Any] = {name: get(param) or None for param, name in FILTER_PARAMS.items()}
+        return cls(**values)
 
 
 @dataclass
@@ -103,7 +113,7 @@ def filter_conditions(filters: Filters, with_type: bool = True) -> tuple[list[st
 
 
 LOW_CONFIDENCE = 0.6      # a value read with less than this is checked by a person
-ORDERS = {"date": "d.issue_date DESC", "processed": "d.received_at DESC", "oldest": "d.received_at ASC"}
+ORDERS = {"date": "d.issue_date DESC NULLS LAST", "processed": "d.received_at DESC", "oldest": "d.received_at ASC"}
 
 
 def review_reason(record: Record) -> str | None:
@@ -165,6 +175,8 @@ class SearchIndex(Protocol):
     def add(self, record: Record) -> None: ...
     def add_many(self, records: Iterable[Record]) -> int: ...
     def rebuild(self, records: Iterable[Record]) -> int: ...
+    def remove(self, doc_ids: Iterable[str]) -> int: ...
+    def ids(self) -> set[str]: ...
     def record(self, doc_id: str) -> Record | None: ...
     def daily(self) -> list[tuple[str, str, int, int, int]]: ...
     def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
@@ -175,9 +187,11 @@ class SearchIndex(Protocol):
 SCHEMA_VERSION = 5
 
 
-class IndexWrites:
-    """Writing records, the same for both backends: each says how to `_add` one record and
-    how to `_clear` everything, on its `db`."""
+class IndexBase:
+    """Writing and searching records, the same for both backends. Each backend says, on its
+    `db`, how to `_add` one record, `_remove` one and `_clear` everything, and the parts of a
+    search its full-text engine spells its own way: the match expression, the rows it
+    filters, the rank, and the texts of the hits."""
 
     db: Database
 
@@ -185,8 +199,76 @@ class IndexWrites:
 
     def _clear(self) -> None: ...
 
+    def _remove(self, doc_id: str) -> None: ...
+
+    def _text_query(self, terms: list[str], exact: bool) -> str:
+        """The engine's query for the words: on the folded copy, or (exact) as typed; '' for none."""
+        raise NotImplementedError
+
+    def _source(self, conditions: list[str], params: list, match: str) -> tuple[str, list]:
+        """FROM ... WHERE: documents `d` meeting the conditions and, if any, the text match."""
+        raise NotImplementedError
+
+    def _exact(self, exact: str) -> tuple[str, list]:
+        """A boolean SQL expression: the row matches the words as typed."""
+        raise NotImplementedError
+
+    def _rank(self, match: str) -> tuple[str, list]:
+        """ORDER BY terms for relevance."""
+        raise NotImplementedError
+
+    def _texts(self, keys: list) -> dict:
+        """key (a row's last column) -> the document's text, for the snippets."""
+        raise NotImplementedError
+
+    def _near_names(self, terms: list[str], where: list[str], params: list, limit: int) -> Results:
+        raise NotImplementedError
+
+    KEY = "d.id"                         # the column `_texts` looks bodies up by
+
+    def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
+               sort: str = "relevance") -> Results:
+        filters = filters or Filters()
+        terms = query_terms(query)
+        match = self._text_query(terms, exact=False)
+        exact = self._text_query(terms, exact=True) if any(fold(t) != t for t in terms) else ""
+        where, params = filter_conditions(filters)
+        base, base_params = self._source(where, params, match)
+        # The counts per type leave the type filter out, so that the other types stay offered;
+        # one grouped pass gives both them and the total.
+        facet_base, facet_params = self._source(*filter_conditions(filters, with_type=False), match)
+        by_type = dict(self.db.execute(f"SELECT coalesce(d.doc_type, ''), count(*) {facet_base} GROUP BY d.doc_type",
+                                       facet_params).fetchall())
+        total = by_type.get(filters.doc_type, 0) if filters.doc_type else sum(by_type.values())
+        if total == 0 and match and offset == 0:
+            return self._near_names(terms, where, params, limit)
+        exact_sql, exact_params = self._exact(exact) if exact else ("(1=0)", [])
+        rank, rank_params = self._rank(match) if match else ("d.issue_date DESC NULLS LAST", [])
+        order, order_params = (f"is_exact DESC, {rank}", rank_params) if sort == "relevance" else (ORDERS[sort], [])
+        rows = self.db.execute(
+            f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, {self.KEY}, "
+            f"{exact_sql} AS is_exact {base} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*exact_params, *base_params, *order_params, limit, offset]).fetchall()
+        texts = self._texts([r[6] for r in rows]) if rows else {}
+        hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(texts.get(r[6]) or "", terms), bool(r[7]))
+                for r in rows]
+        return Results(total, hits, by_type)
+
     def close(self) -> None:
         self.db.close()
+
+    def ids(self) -> set[str]:
+        """Every indexed document's id."""
+        return {row[0] for row in self.db.execute("SELECT id FROM documents").fetchall()}
+
+    def remove(self, doc_ids: Iterable[str]) -> int:
+        """Take documents out of the index (their objects are gone); how many were in it."""
+        with self.db.transaction():
+            count = 0
+            for doc_id in doc_ids:
+                count += self.db.execute("SELECT count(*) FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+                self._remove(doc_id)
+            return count
 
     def add(self, record: Record) -> None:
         """Index a done record (again: the old entry is replaced); failed ones are skipped, and
@@ -216,7 +298,7 @@ class IndexWrites:
         return count
 
 
-class SqliteIndex(IndexWrites):
+class SqliteIndex(IndexBase):
     def __init__(self, path: Path) -> None:
         self.db = Database(path)
         if self._layout() != SCHEMA_VERSION:
@@ -236,10 +318,7 @@ class SqliteIndex(IndexWrites):
         doc_type = record.doc_type.value if record.doc_type else None
         text = indexed_text(record)
         person = _value(record, "person_name")
-        old = self.db.execute("SELECT n FROM documents WHERE id = ?", (record.id,)).fetchone()
-        if old is not None:
-            for table, key in (("texts", "rowid"), ("names", "rowid"), ("bodies", "n"), ("documents", "n")):
-                self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", old)
+        self._remove(record.id)
         cursor = self.db.execute(
             "INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)",
             (record.id, record.source.name, record.source.dossier, doc_type, _value(record, "doc_number"),
@@ -251,6 +330,12 @@ class SqliteIndex(IndexWrites):
         self.db.execute("INSERT INTO texts (rowid, exact, folded) VALUES (?,?,?)", (n, text, fold(text)))
         if names := person_names(record):
             self.db.execute("INSERT INTO names (rowid, folded) VALUES (?,?)", (n, names))
+
+    def _remove(self, doc_id: str) -> None:
+        old = self.db.execute("SELECT n FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if old is not None:
+            for table, key in (("texts", "rowid"), ("names", "rowid"), ("bodies", "n"), ("documents", "n")):
+                self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", old)
 
     def _clear(self) -> None:
         for table in ("documents", "texts", "bodies", "names"):
@@ -268,46 +353,30 @@ class SqliteIndex(IndexWrites):
                               (doc_id,)).fetchone()
         return Record.from_dict(json.loads(row[0])) if row else None
 
-    def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
-               sort: str = "relevance") -> Results:
-        filters = filters or Filters()
-        where, params = filter_conditions(filters)
-        facet_where, facet_params = filter_conditions(filters, with_type=False)
-        terms = query_terms(query)
-        match = _fts(terms, "folded", fold)
-        exact = _fts(terms, "exact", str) if any(fold(t) != t for t in terms) else ""
-        def source(conditions: list[str], values: list) -> tuple[str, list]:
-            if match:
-                # "+d.col" keeps SQLite from driving the query by a column index and then
-                # evaluating MATCH row by row (200 ms at 20k documents); the full-text match
-                # goes first and the filters check its rows.
-                plain = [f"+{c}" if c.startswith("d.") else c for c in conditions]
-                return ("FROM texts t JOIN documents d ON d.n = t.rowid "
-                        f"WHERE texts MATCH ? AND {' AND '.join(plain)}", [match, *values])
-            return f"FROM documents d WHERE {' AND '.join(conditions)}", list(values)
+    KEY = "d.n"
 
-        base, base_params = source(where, params)
-        facet_base, facet_base_params = source(facet_where, facet_params)
-        rank = "bm25(texts)" if match else "d.issue_date DESC"     # no words to rank by: newest first
-        exact_sql = "(d.n IN (SELECT rowid FROM texts WHERE texts MATCH ?))" if exact else "0"
-        exact_params = [exact] if exact else []
-        order = {"relevance": f"is_exact DESC, {rank}", **ORDERS}[sort]
-        by_type = dict(self.db.execute(
-            f"SELECT coalesce(d.doc_type, ''), count(*) {facet_base} GROUP BY d.doc_type",
-            facet_base_params).fetchall())
-        # One grouped pass gives both the facets and the total.
-        total = by_type.get(filters.doc_type, 0) if filters.doc_type else sum(by_type.values())
-        rows = self.db.execute(
-            f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, d.n, "
-            f"{exact_sql} AS is_exact {base} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*exact_params, *base_params, limit, offset]).fetchall()
-        texts = dict(self.db.execute(
-            f"SELECT n, text FROM bodies WHERE n IN ({','.join('?' * len(rows))})", [r[6] for r in rows]).fetchall())
-        hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(texts.get(r[6]) or "", terms), bool(r[7]))
-                for r in rows]
-        if total == 0 and match and offset == 0:
-            return self._near_names(terms, where, params, limit)
-        return Results(total, hits, by_type)
+    def _text_query(self, terms: list[str], exact: bool) -> str:
+        return _fts(terms, "exact", str) if exact else _fts(terms, "folded", fold)
+
+    def _source(self, conditions: list[str], params: list, match: str) -> tuple[str, list]:
+        if match:
+            # "+d.col" keeps SQLite from driving the query by a column index and then
+            # evaluating MATCH row by row (200 ms at 20k documents); the full-text match
+            # goes first and the filters check its rows.
+            plain = [f"+{c}" if c.startswith("d.") else c for c in conditions]
+            return ("FROM texts t JOIN documents d ON d.n = t.rowid "
+                    f"WHERE texts MATCH ? AND {' AND '.join(plain)}", [match, *params])
+        return f"FROM documents d WHERE {' AND '.join(conditions)}", list(params)
+
+    def _exact(self, exact: str) -> tuple[str, list]:
+        return "(d.n IN (SELECT rowid FROM texts WHERE texts MATCH ?))", [exact]
+
+    def _rank(self, match: str) -> tuple[str, list]:
+        return "bm25(texts)", []
+
+    def _texts(self, keys: list) -> dict:
+        return dict(self.db.execute(f"SELECT n, text FROM bodies WHERE n IN ({','.join('?' * len(keys))})",
+                                    keys).fetchall())
 
     def _near_names(self, terms: list[str], where: list[str], params: list, limit: int) -> Results:
         """No exact hit: names within one edit per word (two for long words) of the query,

@@ -15,8 +15,8 @@ import re
 from ..text import fold, nfc
 from ..model import Record
 from .database import Database
-from .index import (ORDERS, Filters, Hit, IndexWrites, Results, filter_conditions, indexed_text, near_candidates,
-                    near_results, person_names, query_terms, query_words, review_reason, snippet, _value)
+from .index import (IndexBase, Results, indexed_text, near_candidates, near_results, person_names, query_words,
+                    review_reason, _value)
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -63,7 +63,7 @@ def _tsquery(terms: list[str], transform) -> str:  # noqa: ANN001 (str -> str)
     return " & ".join(f"({p})" for p in parts)
 
 
-class PostgresIndex(IndexWrites):
+class PostgresIndex(IndexBase):
     def __init__(self, url: str) -> None:
         self.db = Database(url)
         self.db.migrate("pg_index", MIGRATIONS)
@@ -80,6 +80,9 @@ class PostgresIndex(IndexWrites):
             nfc(record.text), json.dumps(record.to_dict(), ensure_ascii=False), text, fold(text),
             review_reason(record)))
 
+    def _remove(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
     def _clear(self) -> None:
         self.db.execute("DELETE FROM documents")
 
@@ -94,35 +97,22 @@ class PostgresIndex(IndexWrites):
         row = self.db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return Record.from_dict(row[0]) if row else None
 
-    def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
-               sort: str = "relevance") -> Results:
-        filters = filters or Filters()
-        where, params = filter_conditions(filters)
-        facet_where, facet_params = filter_conditions(filters, with_type=False)
-        terms = query_terms(query)
-        match = _tsquery(terms, fold)
-        exact = _tsquery(terms, str) if any(fold(t) != t for t in terms) else ""
+    def _text_query(self, terms: list[str], exact: bool) -> str:
+        return _tsquery(terms, str if exact else fold)
+
+    def _source(self, conditions: list[str], params: list, match: str) -> tuple[str, list]:
         if match:
-            for conditions, values in ((where, params), (facet_where, facet_params)):
-                conditions.append("d.folded @@ to_tsquery('simple', ?)")
-                values.append(match)
-        by_type = dict(self.db.execute(
-            f"SELECT coalesce(d.doc_type, ''), count(*) FROM documents d WHERE {' AND '.join(facet_where)} "
-            "GROUP BY d.doc_type", facet_params).fetchall())
-        total = by_type.get(filters.doc_type, 0) if filters.doc_type else sum(by_type.values())
-        exact_sql = "(d.exact @@ to_tsquery('simple', ?))" if exact else "false"
-        rank = "ts_rank(d.folded, to_tsquery('simple', ?)) DESC" if match else "d.issue_date DESC NULLS LAST"
-        order = {"relevance": f"is_exact DESC, {rank}", **ORDERS, "date": "d.issue_date DESC NULLS LAST"}[sort]
-        order_params = [match] if sort == "relevance" and match else []
-        rows = self.db.execute(
-            f"SELECT d.id, d.name, d.doc_type, d.doc_number, d.issue_date, d.person_name, d.body, "
-            f"{exact_sql} AS is_exact FROM documents d WHERE {' AND '.join(where)} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?",
-            [*([exact] if exact else []), *params, *order_params, limit, offset]).fetchall()
-        hits = [Hit(r[0], r[1], r[2], r[3], r[4], r[5], snippet(r[6] or "", terms), bool(r[7])) for r in rows]
-        if total == 0 and match and offset == 0:
-            return self._near_names(terms, *filter_conditions(filters), limit)
-        return Results(total, hits, by_type)
+            conditions, params = [*conditions, "d.folded @@ to_tsquery('simple', ?)"], [*params, match]
+        return f"FROM documents d WHERE {' AND '.join(conditions)}", list(params)
+
+    def _exact(self, exact: str) -> tuple[str, list]:
+        return "(d.exact @@ to_tsquery('simple', ?))", [exact]
+
+    def _rank(self, match: str) -> tuple[str, list]:
+        return "ts_rank(d.folded, to_tsquery('simple', ?)) DESC", [match]
+
+    def _texts(self, keys: list) -> dict:
+        return dict(self.db.execute("SELECT id, body FROM documents WHERE id = ANY(?)", (keys,)).fetchall())
 
     def _near_names(self, terms: list[str], where: list[str], params: list, limit: int) -> Results:
         words = query_words(terms)

@@ -172,12 +172,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         return record
 
     def filters_from(request: Request) -> Filters:
-        q = request.query_params
-        return Filters(doc_type=q.get("type") or None, issued_from=q.get("from") or None,
-                       issued_to=q.get("to") or None, id_number=q.get("id_number") or None,
-                       doc_number=q.get("number") or None, dossier_code=q.get("dossier_code") or None,
-                       dossier=q.get("dossier") or None, person_name=q.get("person") or None,
-                       processed_from=q.get("processed_from") or None, processed_to=q.get("processed_to") or None)
+        return Filters.from_params(request.query_params.get)
 
     def run_search(request: Request, q: str, sort: str, page: int):  # noqa: ANN202
         idx = index()
