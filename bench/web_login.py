@@ -53,14 +53,17 @@ def serve(data: Path, users: str) -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
-def rate(base: str, clients: int, seconds: float, auth: dict[str, str], cookies: dict[str, str]) -> float:
+def rate(base: str, clients: int, seconds: float, auth: dict[str, str], cookies: dict[str, str],
+         path: str = "/api/search", params: dict[str, str] | None = None) -> float:
+    """Requests per second that `clients` threads get from GET `path`, each repeating it."""
+    params = {"q": "nguyen"} if params is None else params
     done, errors = [0] * clients, []
     stop = time.monotonic() + seconds
 
     def client(i: int) -> None:
         with httpx.Client(base_url=base, headers=auth, cookies=cookies, timeout=30) as c:
             while time.monotonic() < stop:
-                r = c.get("/api/search", params={"q": "nguyen"})
+                r = c.get(path, params=params)
                 if r.status_code != 200:
                     errors.append(r.status_code)
                 done[i] += 1

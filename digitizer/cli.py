@@ -228,13 +228,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if host not in ("127.0.0.1", "localhost", "::1") and not (settings.web.users or settings.web.api_token):
         print(f"warning: serving on {host} without a login; set DIGITIZER_WEB_USERS or "
               "DIGITIZER_WEB_API_TOKEN for an office LAN", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=host, port=args.port or settings.web.port, log_level="info")
+    # X-Forwarded-For is believed only from the proxies named (uvicorn's default believes 127.0.0.1:
+    # any local client could then write a made-up address into the access log).
+    proxies = [p.strip() for p in settings.web.trusted_proxies.split(",") if p.strip()]
+    uvicorn.run(create_app(settings), host=host, port=args.port or settings.web.port, log_level="info",
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     return 0
 
 
 def cmd_hash_password(args: argparse.Namespace, settings: Settings) -> int:
     from .web.auth import hash_password
 
+    if not args.user or any(c in args.user for c in ":, ") or args.user in ("local", "api-token"):
+        print(f"a user name may not be empty, hold ':', ',' or a space, or be 'local' or 'api-token': "
+              f"{args.user!r}", file=sys.stderr)
+        return 2
     try:
         role = f"{args.role}:" if args.role else ""
         print(f"{args.user}:{role}{hash_password(args.password)}")

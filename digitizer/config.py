@@ -111,7 +111,10 @@ class WebSettings(Section):
     link_seconds: int = Field(600, ge=1)       # lifetime of presigned S3 download links
     secret: str = ""                   # signs the login cookie; empty: one made once and kept in data_dir
     https: bool = False                # served behind HTTPS: the login cookie is sent only over it (Secure)
-    session_hours: float = Field(10.0, gt=0)   # a login lasts this long (a working day)
+    session_hours: float = Field(10.0, gt=0)   # a login lasts this long at most (a working day)
+    idle_minutes: float = Field(30.0, gt=0)    # and ends after this long without a request
+    trusted_proxies: str = ""          # proxies whose X-Forwarded-For is believed, comma-separated; empty: none
+    max_body_kb: int = Field(64, ge=1)         # larger request bodies are refused (413)
 
 
 class JobSettings(Section):

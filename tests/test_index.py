@@ -137,8 +137,10 @@ def test_review_queue_and_daily_counts_on_both_backends(index_of):
     queue = index.search("", Filters(needs_review=True), sort="oldest")
     assert [h.id for h in queue.hits] == [unsure.id]             # low confidence, not yet checked
     daily = sorted(tuple(row) for row in index.daily())
-    assert daily == [("2025-11-25", "Đơn đề nghị", 1, 2, 1), ("2025-11-26", "Đơn đề nghị", 1, 2, 1),
-                     ("2025-11-27", "", 1, 2, 1)]
+    assert daily == [("2025-11-25", "Đơn đề nghị", 1, 2), ("2025-11-26", "Đơn đề nghị", 1, 2),
+                     ("2025-11-27", "", 1, 2)]
+    assert sorted(tuple(row) for row in index.dossier_days()) == [
+        ("2025-11-25", "HS-1"), ("2025-11-26", "HS-1"), ("2025-11-27", "HS-1")]
 
 
 def test_a_local_store_sweeps_the_half_written_objects_a_kill_left(tmp_path):

@@ -273,11 +273,19 @@ def test_the_login_holds(site):
     assert client.get("/?page=99999999999999999999").status_code in (401, 422)
     good = basic("thu:mật khẩu".encode())
     assert client.get("/?page=99999999999999999999", headers=good).status_code == 422
-    # Guessing: refused at the same cost, then limited for that user (and address).
-    client = TestClient(create_app(locked), base_url="http://localhost")
-    answers = [client.get("/", headers=basic(f"thu:guess{i}".encode())).status_code for i in range(12)]
+    # Guessing: refused at the same cost, then limited for that user at that address...
+    app = create_app(locked)
+    stranger = TestClient(app, base_url="http://localhost", client=("10.0.0.66", 5000))
+    answers = [stranger.get("/", headers=basic(f"thu:guess{i}".encode())).status_code for i in range(12)]
     assert answers[:10] == [401] * 10 and answers[10:] == [429, 429]
-    assert client.get("/", headers=basic(b"nobody:guess")).status_code == 429      # the address is limited too
+    assert stranger.get("/", headers=good).status_code == 429
+    # ...so a stranger's ten wrong passwords do not stop the clerk's right one from her desk,
+    assert TestClient(app, base_url="http://localhost", client=("10.0.0.7", 5000)).get(
+        "/", headers=good).status_code == 200
+    # and the stranger may still try other names, up to the address's own, higher limit.
+    assert stranger.get("/", headers=basic(b"nobody:guess")).status_code == 401
+    answers = [stranger.get("/", headers=basic(f"u{i}:guess".encode())).status_code for i in range(100)]
+    assert 429 in answers and stranger.get("/", headers=basic(b"other:guess")).status_code == 429
 
 
 def test_bcrypt_runs_once_per_credential_and_for_unknown_users_too(site, monkeypatch):
@@ -286,7 +294,9 @@ def test_bcrypt_runs_once_per_credential_and_for_unknown_users_too(site, monkeyp
     from digitizer.web import auth
 
     settings, _, _ = site
-    guard = auth.Guard(f"thu:{hash_password('mật khẩu')}", "")
+    from digitizer.storage.sessions import Sessions
+
+    guard = auth.Guard(f"thu:{hash_password('mật khẩu')}", "", lambda: Sessions(settings.ledger_path), 1800, 36000)
     calls = []
     real = bcrypt.checkpw
     monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, hashed: calls.append(pw) or real(pw, hashed))
@@ -415,14 +425,32 @@ def test_roles_and_the_access_log(site, tmp_path):
     id_number = doc.fields["id_number"].value
     assert client.get(f"/api/citizens/{id_number}", headers=clerk).status_code == 200
     assert client.get("/api/access-log", headers=clerk).status_code == 403
-    log = client.get("/api/access-log", headers=admin).json()
-    seen = [(e["user"], e["action"]) for e in log]
-    assert ("thu", f"GET /doc/{doc.id}") in seen and ("thu", f"GET /api/documents/{doc.id}") in seen
+    # A search by a citizen's number shows that citizen's documents: one row, naming them.
+    found = client.get(f"/api/search?id_number={id_number}", headers=clerk).json()
+    assert client.get(f"/?q={id_number}", headers=clerk).status_code == 200
+    assert client.get("/doc/" + "0" * 64, headers=clerk).status_code == 404      # no such document: no row
+    everyone = client.get("/api/access-log", headers=admin).json()["entries"]
+    seen = [(e["user"], e["action"]) for e in everyone]
+    log = client.get("/api/access-log?user=thu", headers=admin).json()["entries"]    # (the copy has others')
+    assert seen.count(("thu", f"GET /doc/{doc.id}")) == 1                     # one view, one row
+    assert ("thu", f"GET /api/documents/{doc.id}") in seen
     assert ("thu", f"GET /api/citizens/{id_number}") in seen
     assert "lan" not in {user for user, _ in seen}              # refused before anything was shown
-    assert all(e["doc_id"] == doc.id for e in client.get(f"/api/access-log?doc={doc.id}", headers=admin).json())
-    assert "quan" not in {e["user"] for e in client.get("/api/access-log", headers=admin).json()}
-    assert "Nhật ký truy cập" in client.get("/admin/access", headers=admin).text
+    by_number = [e for e in log if e["action"] == "GET /api/search"]
+    assert len(by_number) == 1 and by_number[0]["subject"] == id_number
+    assert by_number[0]["shown"] == [h["id"] for h in found["hits"]] and doc.id in by_number[0]["shown"]
+    assert [e["query"] for e in log if e["action"] == "GET /"] == [f"q={id_number}"]
+    assert not any("0" * 64 in (e["doc_id"] or "") for e in log)
+    # The admin filters by citizen, by user, by document.
+    citizen = client.get(f"/api/access-log?subject={id_number}&user=thu", headers=admin).json()
+    assert citizen["total"] == 2 and {e["action"] for e in citizen["entries"]} == {
+        "GET /api/search", f"GET /api/citizens/{id_number}"}
+    assert client.get("/api/access-log?user=lan", headers=admin).json()["total"] == 0
+    about = client.get(f"/api/access-log?doc={doc.id}", headers=admin).json()["entries"]
+    assert about and all(e["doc_id"] == doc.id or doc.id in e["shown"] for e in about)
+    assert "quan" not in {e["user"] for e in client.get("/api/access-log", headers=admin).json()["entries"]}
+    page = client.get("/admin/access?user=thu", headers=admin)
+    assert "Nhật ký truy cập" in page.text and "Phiên đăng nhập đang mở" in page.text
 
 
 def test_the_report_counts_documents_pages_and_failures_by_period(site, tmp_path):

@@ -119,7 +119,8 @@ ORDERS = {"date": "d.issue_date DESC NULLS LAST", "processed": "d.received_at DE
 def review_reason(record: Record) -> str | None:
     """Why a person should check this document before its values are reused, or None: its
     type or every identifying value is missing, a value is handwritten and not typed in yet,
-    or a value was read with low confidence.
+    a value was read with low confidence, or values were changed by hand and nobody checked
+    the document since (a later edit by another clears the check).
     A document a person has checked needs nothing more."""
     if record.verified or record.status != "done":
         return None
@@ -134,6 +135,8 @@ def review_reason(record: Record) -> str | None:
     low = [name for name, f in record.fields.items() if f.confidence < LOW_CONFIDENCE and name not in hand]
     if low:
         reasons.append("độ tin cậy thấp: " + ", ".join(sorted(low)))
+    if record.original:                   # changed by hand and not checked (again) since
+        reasons.append("đã sửa, chưa kiểm tra: " + ", ".join(sorted(record.original)))
     return "; ".join(reasons) or None
 
 
@@ -178,7 +181,8 @@ class SearchIndex(Protocol):
     def remove(self, doc_ids: Iterable[str]) -> int: ...
     def ids(self) -> set[str]: ...
     def record(self, doc_id: str) -> Record | None: ...
-    def daily(self) -> list[tuple[str, str, int, int, int]]: ...
+    def daily(self) -> list[tuple[str, str, int, int]]: ...
+    def dossier_days(self) -> list[tuple[str, str]]: ...
     def search(self, query: str = "", filters: Filters | None = None, limit: int = 20, offset: int = 0,
                sort: str = "relevance") -> Results: ...
     def close(self) -> None: ...
@@ -256,6 +260,11 @@ class IndexBase:
 
     def close(self) -> None:
         self.db.close()
+
+    def dossier_days(self) -> list[tuple[str, str]]:
+        """(day received, dossier) once each: the report counts a dossier once per period."""
+        return self.db.execute("SELECT DISTINCT substr(received_at, 1, 10), dossier FROM documents "
+                               "WHERE dossier IS NOT NULL").fetchall()
 
     def ids(self) -> set[str]:
         """Every indexed document's id."""
@@ -341,11 +350,11 @@ class SqliteIndex(IndexBase):
         for table in ("documents", "texts", "bodies", "names"):
             self.db.execute(f"DELETE FROM {table}")
 
-    def daily(self) -> list[tuple[str, str, int, int, int]]:
-        """(day received, type, documents, pages, dossiers among them) for the report."""
+    def daily(self) -> list[tuple[str, str, int, int]]:
+        """(day received, type, documents, pages) for the report."""
         return self.db.execute(
             "SELECT substr(d.received_at, 1, 10), coalesce(d.doc_type, ''), count(*), "
-            "sum(json_array_length(b.record, '$.pages')), count(DISTINCT d.dossier) "
+            "sum(json_array_length(b.record, '$.pages')) "
             "FROM documents d JOIN bodies b ON b.n = d.n GROUP BY 1, 2 ORDER BY 1").fetchall()
 
     def record(self, doc_id: str) -> Record | None:

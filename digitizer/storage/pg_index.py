@@ -86,11 +86,11 @@ class PostgresIndex(IndexBase):
     def _clear(self) -> None:
         self.db.execute("DELETE FROM documents")
 
-    def daily(self) -> list[tuple[str, str, int, int, int]]:
-        """(day received, type, documents, pages, dossiers among them) for the report."""
+    def daily(self) -> list[tuple[str, str, int, int]]:
+        """(day received, type, documents, pages) for the report."""
         return self.db.execute(
             "SELECT substr(received_at, 1, 10), coalesce(doc_type, ''), count(*), "
-            "sum(jsonb_array_length(record -> 'pages'))::int, count(DISTINCT dossier) "
+            "sum(jsonb_array_length(record -> 'pages'))::int "
             "FROM documents GROUP BY 1, 2 ORDER BY 1").fetchall()
 
     def record(self, doc_id: str) -> Record | None:

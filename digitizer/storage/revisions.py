@@ -62,6 +62,10 @@ def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], u
     if verified:
         made.append(Revision(at, user, "verified", None, user))
         record.verified = {"by": user, "at": at}
+    elif made and record.verified and record.verified.get("by") != user:
+        # Changed by someone other than who checked it: the check no longer covers the values.
+        made.append(Revision(at, user, "verified", record.verified.get("by"), None))
+        record.verified = None
     if not made:
         return []
     stamp = now.strftime("%Y%m%dT%H%M%S%f")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hmac
-from urllib.parse import quote
+from contextlib import asynccontextmanager
+from urllib.parse import quote, urlencode
 import re
 import threading
 import time
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, AsyncIterator, Iterable
 
 import pymupdf
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -28,19 +30,21 @@ from ..jobs.retry import retry_failed
 from ..model import BlockKind, Field, Record
 from ..storage import (Filters, ObjectStore, SearchIndex, load_record, open_index, open_store, revise,
                        revisions_of)
-from ..storage.access import Access, AccessLog
+from ..storage.access import Access, AccessFilter, AccessLog, AccessWriter
+from ..storage.sessions import Sessions
 from ..storage.index import LOW_CONFIDENCE, review_reason
 from ..storage.revisions import current
 from ..storage.keys import valid_id
 from ..signing.verify import Verdict, verify_pdf
 from .auth import Guard, csrf_token, session_secret
-from . import report as report_rows
-from .corrections import Correction, normalised, problems
+from . import errors, report as report_rows
+from .corrections import KNOWN_TYPES, Correction, normalised, parse_day, problems
 from .validity import validity
 from .security import Guarded, allowed_hosts
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
+ACCESS_PAGE = 100
 MAX_PAGE = 10_000          # of results: beyond it, a clear 422 rather than an offset SQL cannot take
 SORT = Query("relevance", pattern="^(relevance|date|processed)$")
 PERIOD = Query("day", pattern="^(day|week|month)$")
@@ -67,8 +71,14 @@ def highlight(text: str, query: str) -> Markup:
 
 
 def download_name(record: Record) -> str:
-    """'Quyết định 245-QĐ-UBND' (type and number), else the name it was received under."""
-    name = " ".join(filter(None, (current(record, "doc_type"), current(record, "doc_number"))))
+    """'Quyết định 245-QĐ-UBND' (type and number); a paper without a number (a citizen's đơn)
+    by type, citizen and date: 'Đơn đề nghị Nguyễn Văn An 2025-11-25'; else the name it was
+    received under."""
+    number = current(record, "doc_number")
+    who = [] if number else [current(record, "person_name"), current(record, "issue_date")]
+    name = " ".join(filter(None, (current(record, "doc_type"), number, *who)))
+    if name and not number and not any(who):
+        name += f" {record.id[:8]}"            # two papers of one type must not share a name
     name = name or record.source.name.rsplit(".", 1)[0] or record.id[:12]
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name).strip(" .-")[:120] or record.id[:12]
 
@@ -115,33 +125,49 @@ def vn_time(iso: str | None) -> str:
         return iso or ""
 
 
+def reason_parts(error: str | None) -> tuple[str, str]:
+    """'vi / en (detail)' -> ('vi / en', 'detail'): the reason for staff, the technical detail apart."""
+    vi, _, rest = (error or "").partition(" / ")
+    en, _, detail = rest.partition(" (")
+    return (f"{vi} / {en}" if rest else vi), detail.removesuffix(")")
+
+
+def _midnight(day: date) -> float:
+    return datetime.combine(day, datetime.min.time()).timestamp()
+
+
 def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     store = store or open_store(settings)
-    guard = Guard(settings.web.users, settings.web.api_token)
-    corrections = threading.Lock()
     access_target = settings.database_url or settings.ledger_path
+    guard = Guard(settings.web.users, settings.web.api_token, lambda: Sessions(access_target),
+                  settings.web.idle_minutes * 60, settings.web.session_hours * 3600)
+    corrections = threading.Lock()
+    access = AccessWriter(access_target)
 
-    def audit(request: Request) -> None:
-        """Every request for a document or a citizen's papers is logged: who, when, which."""
-        doc_id, subject = request.path_params.get("doc_id"), request.path_params.get("id_number")
-        if doc_id is None and subject is None:
-            return
-        log = AccessLog(access_target)
-        try:
-            log.add(Access(time.time(), request.state.user, request.state.role,
-                           f"{request.method} {request.url.path}", doc_id, subject,
-                           request.client.host if request.client else None))
-        finally:
-            log.close()
+    def seen(request: Request, shown: Iterable[str] = (), doc_id: str | None = None,
+             subject: str | None = None) -> None:
+        """One row for an answer that shows a citizen's data: who, when, what was asked, which
+        documents were in it. Handed to the writer thread: the request does not wait."""
+        access.add(Access(time.time(), request.state.user, request.state.role, f"{request.method} {request.url.path}",
+                          doc_id, subject or request.query_params.get("id_number") or None,
+                          request.client.host if request.client else None, str(request.url.query)[:2000] or None,
+                          list(shown)))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        access.close()                        # the rows not yet written, before the server exits
 
     # FastAPI's /docs and /redoc load their scripts from a CDN: ours is a plain page, behind the login.
-    app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard), Depends(audit)],
+    app = FastAPI(title="digitizer", version=__version__, dependencies=[Depends(guard)], lifespan=lifespan,
                   description="Tìm kiếm hồ sơ, giấy tờ đã số hóa / Search digitized documents",
                   docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.access = access
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings.web.secret, settings.data_dir),
                        session_cookie="digitizer_session", max_age=int(settings.web.session_hours * 3600),
                        same_site="strict", https_only=settings.web.https)
-    app.add_middleware(Guarded, hosts=allowed_hosts(settings.web.host, settings.web.hosts))
+    app.add_middleware(Guarded, hosts=allowed_hosts(settings.web.host, settings.web.hosts),
+                       max_body=settings.web.max_body_kb * 1024)
 
     def page_context(request: Request) -> dict:
         user = getattr(request.state, "user", "")
@@ -154,7 +180,11 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     templates.env.filters["read_where"] = read_where
     templates.env.filters["vn_time"] = vn_time
     templates.env.filters["vn_epoch"] = lambda t: datetime.fromtimestamp(t).strftime("%H:%M:%S %d/%m/%Y")
+    templates.env.filters["reason_parts"] = reason_parts
+    templates.env.filters["pager"] = lambda params, page: urlencode(
+        [*((k, v) for k, v in params.multi_items() if k != "page"), ("page", page)])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    errors.install(app, templates)
 
     def index() -> SearchIndex:
         return open_index(settings)
@@ -200,13 +230,15 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -> Response:
         if not hmac.compare_digest(csrf, csrf_token(request)):
             raise HTTPException(403, "Thiếu mã chống giả mạo / Missing CSRF token")
-        request.session.clear()
+        guard.log_out(request)
         return RedirectResponse("/login", status_code=303)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "", sort: str = SORT,
                     page: int = Query(1, ge=1, le=MAX_PAGE)) -> HTMLResponse:
         results = run_search(request, q, sort, page)
+        if q or request.query_params.keys() - {"sort", "page"}:
+            seen(request, [h.id for h in results.hits])
         return templates.TemplateResponse(request, "search.html", {
             "q": q, "sort": sort, "page": page, "results": results, "params": request.query_params,
             "pages": (results.total + PAGE_SIZE - 1) // PAGE_SIZE})
@@ -220,10 +252,13 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     @app.get("/doc/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str, back: str = Query("", max_length=2000)) -> HTMLResponse:
         record = record_or_404(doc_id)
+        seen(request, [record.id], doc_id=record.id)
+        revisions = revisions_of(store, record.id)
         return templates.TemplateResponse(request, "document.html", {"back": back, "seal": stored_seal(record),
             "r": record, "labels": {**FIELD_LABELS, "doc_type": "Loại văn bản", "verified": "Kiểm tra"},
             "pages": record.text.split("\f"), "editable": [("doc_type", "Loại văn bản"), *FIELD_LABELS.items()],
-            "current": lambda name: current(record, name), "revisions": revisions_of(store, record.id),
+            "current": lambda name: current(record, name), "revisions": revisions,
+            "changed": {v.field: v for v in revisions if v.field != "verified"}, "known_types": KNOWN_TYPES,
             "review_below": LOW_CONFIDENCE})
 
     @app.get("/dossier/{name:path}", response_class=HTMLResponse, include_in_schema=False)
@@ -233,6 +268,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             results = idx.search("", Filters(dossier=name), limit=500, sort="date")
         finally:
             idx.close()
+        seen(request, [h.id for h in results.hits])
         return templates.TemplateResponse(request, "dossier.html", {"name": name, "results": results})
 
     def citizen_documents(id_number: str) -> list[dict]:
@@ -258,12 +294,15 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
 
     @app.get("/citizen/{id_number}", response_class=HTMLResponse, include_in_schema=False)
     def citizen_page(request: Request, id_number: str) -> HTMLResponse:
-        return templates.TemplateResponse(request, "citizen.html", {
-            "id_number": id_number, "documents": citizen_documents(id_number)})
+        documents = citizen_documents(id_number)
+        seen(request, [d["id"] for d in documents], subject=id_number)
+        return templates.TemplateResponse(request, "citizen.html", {"id_number": id_number, "documents": documents})
 
     @app.get("/api/citizens/{id_number}", summary="What a citizen already has on file, newest first, in force or not")
-    def api_citizen(id_number: str) -> list[dict]:
-        return citizen_documents(id_number)
+    def api_citizen(request: Request, id_number: str) -> list[dict]:
+        documents = citizen_documents(id_number)
+        seen(request, [d["id"] for d in documents], subject=id_number)
+        return documents
 
     def review_queue(page: int) -> tuple[int, list[dict]]:
         """Documents a person should check, oldest first, with why (storage.index.review_reason)."""
@@ -282,12 +321,14 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
     def review_page(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE)) -> HTMLResponse:
         total, documents = review_queue(page)
+        seen(request, [d["id"] for d in documents])
         return templates.TemplateResponse(request, "review.html", {
             "total": total, "documents": documents, "page": page, "pages": (total + PAGE_SIZE - 1) // PAGE_SIZE})
 
     @app.get("/api/review", summary="Documents to check, oldest first, each with the reason")
-    def api_review(page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict:
+    def api_review(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict:
         total, documents = review_queue(page)
+        seen(request, [d["id"] for d in documents])
         return {"total": total, "documents": documents}
 
     def download(record: Record, kind: str, inline: bool) -> Response:
@@ -306,12 +347,16 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             "Content-Disposition": f'{disposition}; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}'})
 
     @app.get("/doc/{doc_id}/pdf", summary="The searchable PDF (inline, or ?download=1)")
-    def pdf(doc_id: str, download_: Annotated[bool, Query(alias="download")] = False) -> Response:
-        return download(record_or_404(doc_id), "pdf", inline=not download_)
+    def pdf(request: Request, doc_id: str, download_: Annotated[bool, Query(alias="download")] = False) -> Response:
+        record = record_or_404(doc_id)
+        seen(request, [record.id], doc_id=record.id)
+        return download(record, "pdf", inline=not download_)
 
     @app.get("/doc/{doc_id}/original", summary="The file as it was received")
-    def original(doc_id: str) -> Response:
-        return download(record_or_404(doc_id), "original", inline=False)
+    def original(request: Request, doc_id: str) -> Response:
+        record = record_or_404(doc_id)
+        seen(request, [record.id], doc_id=record.id)
+        return download(record, "original", inline=False)
 
     def page_png(record: Record, number: int, dpi: int, box: list[float] | None = None) -> Response:
         """Page `number` of the stored PDF as a PNG, or the part of it around `box` (points)."""
@@ -342,6 +387,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     def api_search(request: Request, q: str = "", sort: str = SORT,
                    page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict:
         results = run_search(request, q, sort, page)
+        seen(request, [h.id for h in results.hits])
         return {"total": results.total, "by_type": results.by_type, "hits": [asdict(h) for h in results.hits]}
 
     def failures(limit: int) -> tuple[dict[str, int], list]:
@@ -352,7 +398,7 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
             ledger.close()
 
     @app.post("/api/failures/{job_id}/retry", summary="Try a failed file again (scanning staff)", status_code=202)
-    def api_retry(job_id: int) -> dict:
+    def api_retry(job_id: Annotated[int, PathParam(ge=1, le=2**63 - 1)]) -> dict:
         ledger = open_ledger(settings)
         try:
             problem = retry_failed(settings, ledger, job_id)
@@ -371,11 +417,11 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
     def report(period: str) -> tuple[list[report_rows.Row], dict[str, int]]:
         idx, ledger = index(), open_ledger(settings)
         try:
-            daily, failed = idx.daily(), ledger.failed_since()
+            daily, dossiers, failed = idx.daily(), idx.dossier_days(), ledger.failed_since()
         finally:
             idx.close()
             ledger.close()
-        return report_rows.rows(daily, failed, period), report_rows.reasons(failed)
+        return report_rows.rows(daily, dossiers, failed, period), report_rows.reasons(failed)
 
     @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
     def report_page(request: Request, period: str = PERIOD) -> HTMLResponse:
@@ -409,18 +455,21 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
         return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi(), "version": __version__})
 
     @app.get("/api/documents/{doc_id}", summary="A document's record (design §3)")
-    def api_document(doc_id: str) -> dict:
-        return record_or_404(doc_id).to_dict()
+    def api_document(request: Request, doc_id: str) -> dict:
+        record = record_or_404(doc_id)
+        seen(request, [record.id], doc_id=record.id)
+        return record.to_dict()
 
     @app.patch("/api/documents/{doc_id}", summary="Correct fields and/or mark the document checked by a person")
     def api_correct(request: Request, doc_id: str, correction: Correction) -> dict:
         record = record_or_404(doc_id)
-        wrong = problems(correction.fields)
+        values = normalised(correction.fields)
+        wrong = problems(values)
         if wrong:
             raise HTTPException(422, wrong)
         with corrections:       # one correction at a time: no change lost between reading and writing
             stored = load_record(store, record.id) or record       # the store is the source of truth
-            made = revise(store, stored, normalised(correction.fields), request.state.user, correction.verified)
+            made = revise(store, stored, values, request.state.user, correction.verified)
             idx = index()
             try:
                 idx.add(stored)                                      # searchable by its corrected values at once
@@ -428,20 +477,52 @@ def create_app(settings: Settings, store: ObjectStore | None = None) -> FastAPI:
                 idx.close()
         return {"record": stored.to_dict(), "revisions": [asdict(r) for r in made]}
 
-    def access_entries(doc_id: str | None) -> list[Access]:
-        log = AccessLog(access_target)
+    def access_entries(request: Request, page: int) -> tuple[int, list[Access], AccessFilter]:
+        """The access log filtered by user, citizen number, document and days (dd/mm/yyyy or ISO)."""
+        q = request.query_params
+        since, until = parse_day(q.get("from", "")), parse_day(q.get("to", ""))
+        where = AccessFilter(q.get("user") or None, q.get("subject") or None, q.get("doc") or None,
+                             _midnight(since) if since else None, _midnight(until) + 86400 if until else None)
+        access.flush()                        # what was handed to the writer so far is in the answer
+        book = AccessLog(access_target)
         try:
-            return log.recent(500, doc_id or None)
+            total, entries = book.page(where, ACCESS_PAGE, (page - 1) * ACCESS_PAGE)
         finally:
-            log.close()
+            book.close()
+        return total, entries, where
+
+    def open_sessions() -> list:
+        sessions = Sessions(access_target)
+        try:
+            return sessions.open_sessions(settings.web.idle_minutes * 60, settings.web.session_hours * 3600)
+        finally:
+            sessions.close()
 
     @app.get("/admin/access", response_class=HTMLResponse, include_in_schema=False)
-    def access_page(request: Request, doc: str = "") -> HTMLResponse:
-        return templates.TemplateResponse(request, "access.html", {"entries": access_entries(doc), "doc": doc})
+    def access_page(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE)) -> HTMLResponse:
+        total, entries, _ = access_entries(request, page)
+        return templates.TemplateResponse(request, "access.html", {
+            "entries": entries, "total": total, "page": page, "pages": (total + ACCESS_PAGE - 1) // ACCESS_PAGE,
+            "params": request.query_params, "sessions": open_sessions()})
 
-    @app.get("/api/access-log", summary="Who viewed which document or citizen, newest first (admin)")
-    def api_access_log(doc: str = "") -> list[dict]:
-        return [asdict(e) for e in access_entries(doc)]
+    @app.get("/api/access-log", summary="Who saw which documents or citizen, newest first (admin); "
+                                        "?user=&subject=&doc=&from=&to=&page=")
+    def api_access_log(request: Request, page: int = Query(1, ge=1, le=MAX_PAGE)) -> dict:
+        total, entries, _ = access_entries(request, page)
+        return {"total": total, "page": page, "entries": [asdict(e) for e in entries]}
+
+    @app.post("/admin/sessions/end", include_in_schema=False)
+    def end_sessions(request: Request, csrf: Annotated[str, Form(max_length=100)],
+                     user: Annotated[str, Form(max_length=200)] = "") -> Response:
+        """An admin ends every open session (of one user): each must log in again, now."""
+        if not hmac.compare_digest(csrf, csrf_token(request)):
+            raise HTTPException(403, "Thiếu mã chống giả mạo / Missing CSRF token")
+        sessions = Sessions(access_target)
+        try:
+            sessions.end_all(user or None)
+        finally:
+            sessions.close()
+        return RedirectResponse("/admin/access", status_code=303)
 
     @app.get("/api/documents/{doc_id}/revisions", summary="Every correction made to the document, oldest first")
     def api_revisions(doc_id: str) -> list[dict]:

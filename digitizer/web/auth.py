@@ -4,8 +4,14 @@ and should stay bound to 127.0.0.1.
 
 bcrypt is slow on purpose (about 0.2 s), so a credential is checked once and the answer
 kept for a while: a clerk's page with its thumbnails costs one check, not one per request.
-An unknown user costs the same check as a known one (no telling which names exist), and
-failures are limited per user and per address, so guessing cannot slow everyone down.
+An unknown user costs the same check as a known one (no telling which names exist).
+Failures are limited per user and address together, so a stranger's guesses cannot lock a
+clerk out, and per address at a higher bound. The address is the client's, or, from a proxy
+named in `web.trusted_proxies`, the one it forwards (uvicorn reads X-Forwarded-For).
+
+A login from the form is a server-side session (storage/sessions.py): the cookie holds its
+token, and logout, a changed password or role, an admin's "end all sessions", and the idle
+and absolute timeouts end it at once.
 """
 
 from __future__ import annotations
@@ -19,14 +25,18 @@ import threading
 import time
 from collections import OrderedDict, deque
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 import bcrypt
 from fastapi import HTTPException, Request
 
+from ..storage.sessions import Sessions, fingerprint
+
 CACHE_SECONDS = 300.0        # a verified credential is trusted this long without bcrypt
 CACHE_SIZE = 256
-MAX_FAILURES = 10            # failed logins per user, and per address, within the window
+MAX_FAILURES = 10            # failed logins per user at one address within the window
+MAX_ADDRESS_FAILURES = 100   # failed logins from one address, whatever the user
 FAILURE_WINDOW = 300.0       # seconds
 MAX_PASSWORD_BYTES = 72      # bcrypt reads no further; longer ones are refused, not truncated
 
@@ -37,6 +47,7 @@ MAX_PASSWORD_BYTES = 72      # bcrypt reads no further; longer ones are refused,
 ROLES = ("staff", "clerk", "admin")
 # The role a path needs, by its beginning (the first that matches); anything else needs a clerk.
 PUBLIC = "/login"      # the login form (its stylesheet is a static file, served before any login)
+FORMS = {"/logout", "/admin/sessions/end"}    # plain forms: they check the token in their fields themselves
 NEEDS = (("/failures", "staff"), ("/api/failures", "staff"), ("/report", "staff"),
          ("/admin", "admin"), ("/api/access-log", "admin"))
 
@@ -71,10 +82,11 @@ class Failures:
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def blocked(self, *keys: str) -> bool:
+    def blocked(self, limits: dict[str, int]) -> bool:
+        """Any key with at least its limit of failures in the window."""
         now = time.monotonic()
         with self._lock:
-            return any(len(self._recent(key, now)) >= MAX_FAILURES for key in keys)
+            return any(len(self._recent(key, now)) >= limit for key, limit in limits.items())
 
     def add(self, *keys: str) -> None:
         now = time.monotonic()
@@ -90,9 +102,12 @@ class Failures:
 
 
 class Guard:
-    def __init__(self, users: str, api_token: str) -> None:
+    def __init__(self, users: str, api_token: str, sessions: Callable[[], Sessions], idle_seconds: float,
+                 session_seconds: float) -> None:
         self.users = parse_users(users)
         self.token = api_token.encode()
+        self.sessions = sessions              # a connection to the sessions table, opened per use
+        self.idle_seconds, self.session_seconds = idle_seconds, session_seconds
         # Checked against when the name is unknown, so that answer takes as long as any other.
         self._decoy = bcrypt.hashpw(os.urandom(16), bcrypt.gensalt())
         self._verified: OrderedDict[bytes, float] = OrderedDict()
@@ -116,7 +131,7 @@ class Guard:
             raise HTTPException(401, "Cần đăng nhập / Login required",
                                 headers={"WWW-Authenticate": 'Basic realm="digitizer", charset="UTF-8"'})
         request.state.user, request.state.role = who
-        if request.method not in ("GET", "HEAD") and request.url.path != "/logout" and self._by_session(request):
+        if request.method not in ("GET", "HEAD") and request.url.path not in FORMS and self._by_session(request):
             # A change made with the login cookie must carry the page's token (CSRF).
             token = request.headers.get("x-csrf-token", "")
             if not token or not hmac.compare_digest(token, request.session.get("csrf", "")):
@@ -125,15 +140,30 @@ class Guard:
             raise HTTPException(403, "Tài khoản không có quyền này / Not allowed for this account")
 
     def _by_session(self, request: Request) -> bool:
-        return not self.open and "authorization" not in request.headers and bool(request.session.get("user"))
+        return not self.open and "authorization" not in request.headers and bool(request.session.get("sid"))
+
+    def credential(self, name: str) -> str | None:
+        """The fingerprint a session of `name` must carry: None for a user no longer configured."""
+        if name not in self.users:
+            return None
+        role, hashed = self.users[name]
+        return fingerprint(role, hashed)
 
     def _who(self, request: Request) -> tuple[str, str] | None:
         """(user, role) of the request, or None when it has no valid credential."""
         if self.open:
             return "local", "admin"               # no login configured: this machine only
-        session_user = request.session.get("user")
-        if session_user in self.users and "authorization" not in request.headers:
-            return session_user, self.users[session_user][0]
+        sid = request.session.get("sid")
+        if sid and "authorization" not in request.headers:
+            sessions = self.sessions()
+            try:
+                user = sessions.check(sid, self.credential, self.idle_seconds, self.session_seconds)
+            finally:
+                sessions.close()
+            if user is not None:
+                return user, self.users[user][0]
+            request.session.clear()               # ended: the cookie is dropped too
+            return None
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer" and self.token and hmac.compare_digest(value.encode(), self.token):
@@ -147,8 +177,9 @@ class Guard:
     def _attempt(self, request: Request, name: str, password: bytes) -> bool:
         """A login try (HTTP Basic or the form): refused at once when the user or the address
         has failed too often lately, else checked, and a failure counted against both."""
-        keys = ("user:" + name, "address:" + (request.client.host if request.client else "?"))
-        if self.failures.blocked(*keys):
+        address = client_address(request)
+        keys = {f"user:{name}@{address}": MAX_FAILURES, f"address:{address}": MAX_ADDRESS_FAILURES}
+        if self.failures.blocked(keys):
             raise HTTPException(429, "Đăng nhập sai quá nhiều lần, hãy thử lại sau / Too many failed logins, "
                                      "try again later", headers={"Retry-After": str(int(FAILURE_WINDOW))})
         if self._check(name, password):
@@ -158,12 +189,26 @@ class Guard:
 
     def log_in(self, request: Request, name: str, password: str) -> bool:
         """The login form: the password checked once (with the same limits as HTTP Basic); on
-        success the signed session cookie says who it is from then on."""
+        success a new server-side session, whose token the signed cookie holds from then on."""
         if not self._attempt(request, name, password.encode()):
             return False
+        sessions = self.sessions()
+        try:
+            token = sessions.start(name, self.credential(name) or "", client_address(request))
+        finally:
+            sessions.close()
         request.session.clear()                 # a new session for the new login (no fixation)
-        request.session.update({"user": name, "csrf": secrets.token_urlsafe(24)})
+        request.session.update({"sid": token, "csrf": secrets.token_urlsafe(24)})
         return True
+
+    def log_out(self, request: Request) -> None:
+        if sid := request.session.get("sid"):
+            sessions = self.sessions()
+            try:
+                sessions.end(sid)
+            finally:
+                sessions.close()
+        request.session.clear()
 
     def _check(self, name: str, password: bytes) -> bool:
         """The password is right for the user: bcrypt once, then the cached answer."""
@@ -188,6 +233,10 @@ class Guard:
                 while len(self._verified) > CACHE_SIZE:
                     self._verified.popitem(last=False)
         return ok
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 def _wants_page(request: Request) -> bool:

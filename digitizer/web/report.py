@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from ..errors import REASONS
+
 PERIODS = {"day": "Ngày", "week": "Tuần", "month": "Tháng"}
 
 
@@ -36,34 +38,51 @@ class Row:
     by_type: dict[str, int] = field(default_factory=dict)
 
 
-def rows(daily: list[tuple[str, str, int, int, int]], failed: list[tuple[float, str]], period: str) -> list[Row]:
-    """The index's daily counts and the ledger's failures, rolled up by `period`, oldest first.
-    Dossiers are counted per day and type, so a period's figure may count a dossier twice."""
+def rows(daily: list[tuple[str, str, int, int]], dossier_days: list[tuple[str, str]],
+         failed: list[tuple[float, str]], period: str) -> list[Row]:
+    """The index's daily counts, the days each dossier received documents, and the ledger's
+    failures, rolled up by `period`, oldest first. A dossier counts once in a period, however
+    many days and types its documents have; a loose file is no dossier."""
     out: dict[str, Row] = {}
+    dossiers: dict[str, set[str]] = defaultdict(set)
 
     def row_of(day: str) -> Row:
         row = out.setdefault(period_of(day, period), Row(period_of(day, period), day))
         row.first_day = min(row.first_day, day)
         return row
 
-    for day, doc_type, documents, pages, dossiers in daily:
+    for day, doc_type, documents, pages in daily:
         if not day:
             continue
         row = row_of(day)
         row.documents += documents
         row.pages += pages or 0
-        row.dossiers += dossiers
         row.by_type[doc_type or "Không rõ loại"] = row.by_type.get(doc_type or "Không rõ loại", 0) + documents
+    for day, dossier in dossier_days:
+        if day:
+            dossiers[row_of(day).period].add(dossier)
+    for row in out.values():
+        row.dossiers = len(dossiers[row.period])
     for when, _ in failed:
         row_of(datetime.fromtimestamp(when).date().isoformat()).failed += 1
     return sorted(out.values(), key=lambda r: r.first_day)
 
 
 def reasons(failed: list[tuple[float, str]]) -> dict[str, int]:
+    """Failures by their reason, as a clerk reads it (Vietnamese), most frequent first."""
     counts: dict[str, int] = defaultdict(int)
     for _, kind in failed:
-        counts[kind] += 1
+        counts[REASONS[kind][0].split(":")[0].rstrip(".") if kind in REASONS else kind] += 1
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP's CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A text cell a spreadsheet shows as text: a leading apostrophe before a formula's start."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def bar_chart(values: list[tuple[str, int]], title: str, width: int = 640, height: int = 180) -> Markup:
@@ -79,10 +98,10 @@ def bar_chart(values: list[tuple[str, int]], title: str, width: int = 640, heigh
         x = 30 + i * bar
         parts.append(f'<rect x="{x + 2:.1f}" y="{height - h:.1f}" width="{max(1.0, bar - 4):.1f}" height="{h:.1f}" '
                      f'fill="#8b1a1a"><title>{escape(label)}: {value}</title></rect>')
-        parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - h - 4:.1f}" font-size="11" text-anchor="middle">'
+        parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - h - 4:.1f}" font-size="15" text-anchor="middle">'
                      f'{value}</text>')
         if len(values) <= 16 or i % (len(values) // 12 + 1) == 0:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height + 16}" font-size="10" text-anchor="middle">'
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height + 16}" font-size="14" text-anchor="middle">'
                          f'{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -92,8 +111,8 @@ def to_csv(report: list[Row]) -> str:
     types = sorted({t for row in report for t in row.by_type})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Kỳ", "Tài liệu", "Trang", "Hồ sơ", "Lỗi", *types])
+    writer.writerow([cell(c) for c in ["Kỳ", "Tài liệu", "Trang", "Hồ sơ", "Lỗi", *types]])
     for row in report:
-        writer.writerow([row.period, row.documents, row.pages, row.dossiers, row.failed,
+        writer.writerow([cell(row.period), row.documents, row.pages, row.dossiers, row.failed,
                          *(row.by_type.get(t, 0) for t in types)])
     return out.getvalue()

@@ -61,19 +61,34 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
+MAX_QUERY = 4096        # characters of a query string: a search is a few words and filters
+
+
+def refused(status: int, text: str) -> Response:
+    return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
+
+
 class Guarded(BaseHTTPMiddleware):
-    def __init__(self, app: object, hosts: set[str]) -> None:
+    def __init__(self, app: object, hosts: set[str], max_body: int) -> None:
         super().__init__(app)  # type: ignore[arg-type]
         self.hosts = hosts
+        self.max_body = max_body
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         if host_name(request.headers.get("host", "")) not in self.hosts:
-            return Response("Tên máy không được phép / Host not allowed", status_code=400,
-                            media_type="text/plain; charset=utf-8")
+            return refused(400, "Tên máy không được phép / Host not allowed")
+        # Sizes first, before anything parses a body or a query.
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return refused(413, f"Dữ liệu gửi lên quá lớn (tối đa {self.max_body // 1024} KB) / "
+                                "Request body too large")
+        if length is None and "chunked" in request.headers.get("transfer-encoding", ""):
+            return refused(411, "Cần Content-Length / Length required")
+        if len(request.url.query) > MAX_QUERY:
+            return refused(414, "Địa chỉ quá dài / URI too long")
         if request.method not in SAFE and cross_site(request, self.hosts):
             # A browser sends its Basic login along with another site's form: such changes are refused.
-            return Response("Yêu cầu từ trang khác / Cross-site request refused", status_code=403,
-                            media_type="text/plain; charset=utf-8")
+            return refused(403, "Yêu cầu từ trang khác / Cross-site request refused")
         response = await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)

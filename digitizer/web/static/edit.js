@@ -7,8 +7,8 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const fields = {};
-    for (const input of form.querySelectorAll("input[data-field]")) {
-      if (input.value.trim() !== input.defaultValue.trim()) fields[input.dataset.field] = input.value.trim();
+    for (const input of form.querySelectorAll("[data-field]")) {
+      if (input.value.trim() !== input.dataset.initial.trim()) fields[input.dataset.field] = input.value.trim();
     }
     const verified = form.querySelector("#verified").checked;
     const status = document.getElementById("correct-status");
@@ -23,7 +23,10 @@ document.addEventListener("DOMContentLoaded", () => {
       window.location.reload();
     } else {
       const body = await answer.json().catch(() => ({}));
-      status.textContent = "Không lưu được: " + JSON.stringify(body.detail || answer.status);
+      const detail = body.detail || answer.status;
+      // Our own messages are a list of sentences; FastAPI's checks are objects with a "msg".
+      const lines = Array.isArray(detail) ? detail.map((d) => (typeof d === "string" ? d : d.msg)) : [String(detail)];
+      status.textContent = "Không lưu được: " + lines.join("; ");
     }
   });
 });
