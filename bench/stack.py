@@ -92,7 +92,7 @@ def real_pages(folder: Path) -> list[tuple[np.ndarray, float]]:
     pages = []
     for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        _, loaded = load_pages((folder / entry["file"]).read_bytes(), LimitSettings())
+        _, loaded, _ = load_pages((folder / entry["file"]).read_bytes(), LimitSettings())
         pages += [(p.image, p.dpi) for p in loaded if p.image is not None]
     return pages
 

@@ -10,16 +10,14 @@ login (clerks use the form's session cookie, checked on every request). Rates ar
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from common import ROOT
-from web_login import make_data, rate, session_cookie
+from web_login import load_options, rate, session_cookie
 
 from digitizer.config import Settings
 from digitizer.storage import SqliteIndex
@@ -51,13 +49,7 @@ def serve(data: Path, users: str, log: str) -> tuple[subprocess.Popen, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="bench-access-")) / "data"
-    make_data(data)
+    args, data = load_options(__doc__, "bench-access-")
     index = SqliteIndex(Settings(data_dir=data).index_path)
     doc = sorted(index.ids())[0]
     index.close()

@@ -96,14 +96,20 @@ def wrong_passwords(base: str, count: int) -> list[tuple[int, float]]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def load_options(description: str | None, prefix: str) -> tuple[argparse.Namespace, Path]:
+    """The options of the web benchmarks, and a fresh data folder with a few documents."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="bench-login-")) / "data"
+    data = Path(tempfile.mkdtemp(prefix=prefix)) / "data"
     make_data(data)
+    return args, data
+
+
+def main() -> None:
+    args, data = load_options(__doc__, "bench-login-")
     users = f"thu:{hash_password('mật khẩu')}"
     basic = {"Authorization": "Basic " + base64.b64encode("thu:mật khẩu".encode()).decode()}
     results: dict[str, list[float]] = {"open (no login)": [], "HTTP Basic": [], "login form (session cookie)": []}

@@ -41,6 +41,9 @@ class LimitSettings(Section):
     max_file_mb: float = Field(512.0, gt=0)
     max_pages: int = Field(1000, ge=1)
     max_pixels: int = Field(80_000_000, ge=10_000)      # per page; A3 at 400 DPI is 31 Mpx
+    # A PDF cut short or damaged so that some pages cannot be read: the file fails with the
+    # pages named ("fail"), or is stored with the pages that can, the others named ("partial").
+    damaged_pdf: Literal["fail", "partial"] = "fail"
 
 
 class PdfSettings(Section):

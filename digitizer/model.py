@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-SCHEMA = 6          # 6: `stored_pdf` (the stored PDF's PDF/A level and the centre's signature on it);
+SCHEMA = 7          # 7: `source.unread_pages` (a damaged PDF stored with the pages that could be read);
+                    # 6: `stored_pdf` (the stored PDF's PDF/A level and the centre's signature on it);
                     # 5: a field's `hand` (its value is handwritten: a person types it from the crop at `bbox`);
                     # 4: a field's `block` (the page layout's block it was read from);
                     # 3: stacks (`documents`, `sheets`, `blank_pages`, `source.stack`/`pages`), clerks'
@@ -204,6 +205,7 @@ class SourceInfo:
     received_at: str | None = None
     stack: str | None = None          # a document split from a stack: the stack file's id
     pages: list[int] | None = None    # the source file's pages this document holds, when not all of them
+    unread_pages: list[int] | None = None   # pages of a damaged file that could not be read (limits.damaged_pdf)
 
 
 @dataclass

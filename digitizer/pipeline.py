@@ -271,7 +271,8 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
     record = Record(id=document_id(data),
                     source=SourceInfo(name, len(data), "application/octet-stream", dossier, received_at))
     try:
-        record.source.media_type, pages = load_pages(data, settings.limits)
+        record.source.media_type, pages, unread = load_pages(data, settings.limits)
+        record.source.unread_pages = unread or None
         stage = partial(page_stage, ocr=settings.ocr, jpeg_quality=settings.pdf.jpeg_quality, split=settings.split)
         results = list(page_map(stage, pages))
         if not results:
@@ -287,8 +288,8 @@ def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,
             record.signatures = read_signatures(data)
         record.sheets, record.blank_pages = split.sheets, split.blank
         if len(split.parts) == 1:
-            return _document(record, split.parts[0], len(results), original_pdf, split_seconds, started,
-                             settings.pdf.pdfa)
+            return _document(record, split.parts[0], len(results) + len(unread), original_pdf, split_seconds,
+                             started, settings.pdf.pdfa)
         return _stack(record, split, results, original_pdf, split_seconds, started, settings.pdf.pdfa)
     except DigitizerError as exc:
         return failed_outcome(record, exc, started)

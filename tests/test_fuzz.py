@@ -60,7 +60,7 @@ def test_mutated_files_raise_only_digitizer_errors(which, flips):
     for at, value in flips:
         data[at % len(data)] = value
     try:
-        _, pages = load_pages(bytes(data), LimitSettings(max_pixels=4_000_000, max_pages=5))
+        _, pages, _ = load_pages(bytes(data), LimitSettings(max_pixels=4_000_000, max_pages=5))
         for _ in pages:
             pass
     except DigitizerError:
@@ -72,7 +72,7 @@ def test_mutated_files_raise_only_digitizer_errors(which, flips):
 def test_loaders_raise_only_digitizer_errors(seed, tail, cut):
     data = (seed + tail)[: max(1, cut)]
     try:
-        _, pages = load_pages(data, LimitSettings(max_pixels=4_000_000, max_pages=5))
+        _, pages, _ = load_pages(data, LimitSettings(max_pixels=4_000_000, max_pages=5))
         for _ in pages:
             pass
     except DigitizerError:

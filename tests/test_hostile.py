@@ -208,3 +208,44 @@ def test_a_bug_in_a_job_counts_as_an_attempt_and_cannot_loop(tmp_path, monkeypat
     finished = ledger.get(job.id)                                                        # ...a bounded number of times
     assert (finished.state, finished.error_kind) == ("failed", "internal") and "ZeroDivisionError" in finished.error
     assert (tmp_path / "data" / "failed" / "scan.png.error.txt").exists()               # and set aside with its reason
+
+
+def _cut_pdf(pages: int = 3) -> tuple[bytes, bytes]:
+    """A scanned PDF of `pages` pages and the same cut short inside its last page's image."""
+    import pymupdf
+
+    from samples import generate
+
+    data = generate("thong_bao", "clean", 91, fmt="pdf", pages=pages).data
+    assert pymupdf.open(stream=data, filetype="pdf").page_count == pages
+    return data, data[:len(data) - len(data) // (2 * pages)]
+
+
+def test_a_pdf_cut_short_fails_naming_the_lost_pages_or_is_stored_in_part(tmp_path):
+    """A copy or a scanner that stopped mid-file: MuPDF repairs what it can and the lost page
+    renders blank. It must not be stored as if whole."""
+    from fastapi.testclient import TestClient
+
+    from digitizer.config import LimitSettings
+    from digitizer.pipeline import process
+    from digitizer.storage import LocalStore, SqliteIndex, save_outcome
+    from digitizer.web import create_app
+
+    whole, cut = _cut_pdf()
+    settings = Settings(data_dir=tmp_path / "data", workers=1)
+    failed = process(cut, "cut.pdf", settings).record
+    assert failed.status == "failed" and failed.error.kind == "truncated", failed.error
+    assert "1 of 3 page(s) cannot be read: 3" in failed.error.message
+    assert process(whole, "whole.pdf", settings).record.source.unread_pages is None
+    for size in (3_000, 20_000, 60_000):                       # nothing of any page is left: fails either way
+        assert process(whole[:size], "cut.pdf", settings).record.error.kind == "truncated"
+    partial = Settings(data_dir=tmp_path / "data", workers=1, limits=LimitSettings(damaged_pdf="partial"))
+    outcome = process(cut, "cut.pdf", partial)
+    record = outcome.record
+    assert record.status == "done" and record.source.unread_pages == [3] and record.source.pages == [1, 2]
+    assert len(record.pages) == 2
+    store, index = LocalStore(partial.store_dir), SqliteIndex(partial.index_path)
+    index.add(save_outcome(store, outcome, cut))
+    index.close()
+    page = TestClient(create_app(partial), base_url="http://localhost").get(f"/doc/{record.id}")
+    assert 'id="unread"' in page.text and "không đọc được trang 3" in page.text

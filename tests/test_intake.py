@@ -15,7 +15,7 @@ LIMITS = LimitSettings()
 
 
 def pages_of(data: bytes, limits: LimitSettings = LIMITS):
-    media_type, pages = load_pages(data, limits)
+    media_type, pages, _ = load_pages(data, limits)
     return media_type, list(pages)
 
 

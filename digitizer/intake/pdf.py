@@ -18,7 +18,7 @@ import pymupdf
 
 from ..errors import DigitizerError
 from ..model import Box, ErrorKind, SourcePage, Word
-from ..text import page_text
+from ..text import page_ranges, page_text
 from .pixels import neutral_to_grey, require_size
 
 # MuPDF prints its complaints about damaged files on stdout, which would corrupt
@@ -122,12 +122,60 @@ def _open(data: bytes) -> pymupdf.Document:
     return doc
 
 
-def load_pdf(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourcePage]:
+# What MuPDF says when a page's objects are missing or cut short (it repairs a damaged file's
+# cross-reference table and reads on; a page whose content was lost then renders blank).
+DAMAGE = ("premature end", "missing", "non-page object", "cannot find", "read error", "truncated",
+          "unexpected end", "syntax error", "cannot load")
+
+
+def unreadable_pages(doc: pymupdf.Document) -> list[int]:
+    """1-based numbers of the pages of a repaired file that lost their content: the page or
+    its drawing cannot be loaded, MuPDF reports missing or cut-short objects while drawing it,
+    or nothing is left on it (no image, text or drawing: in a damaged file, a lost page)."""
+    unread = []
+    try:                     # the page tree's own complaints come with the first page loaded
+        doc.load_page(0)
+    except Exception:
+        pass
+    for index in range(doc.page_count):
+        pymupdf.TOOLS.reset_mupdf_warnings()
+        try:
+            page = doc.load_page(index)
+            page.get_pixmap(dpi=8)
+            empty = not page.get_images() and not page.get_text("text").strip() and not page.get_drawings()
+        except Exception:
+            unread.append(index + 1)
+            continue
+        said = pymupdf.TOOLS.mupdf_warnings().lower()
+        if empty or any(word in said for word in DAMAGE):
+            unread.append(index + 1)
+    pymupdf.TOOLS.reset_mupdf_warnings()
+    return unread
+
+
+def load_pdf(data: bytes, max_pixels: int, max_pages: int,
+             damaged: str = "fail") -> tuple[Iterator[SourcePage], list[int]]:
+    """The pages (lazily) and the numbers of those a damaged file lost. A file MuPDF had to
+    repair (cut short by a copy or a scanner, damaged on disk) whose pages did not all survive
+    fails with them named, or (`damaged="partial"`) gives the others: never a document
+    silently missing pages, reused as if whole. Checked before any page is read."""
     doc = _open(data)
     if doc.page_count > max_pages:
         raise DigitizerError(ErrorKind.TOO_MANY_PAGES, f"{doc.page_count} pages, limit {max_pages}")
+    unread = unreadable_pages(doc) if doc.is_repaired else []
+    if unread and (damaged == "fail" or len(unread) == doc.page_count):
+        total = doc.page_count
+        doc.close()
+        raise DigitizerError(ErrorKind.TRUNCATED, f"{len(unread)} of {total} page(s) cannot be read: "
+                                                  f"{page_ranges(unread)}")
+    return _pages(doc, data, max_pixels, set(unread)), unread
+
+
+def _pages(doc: pymupdf.Document, data: bytes, max_pixels: int, skip: set[int]) -> Iterator[SourcePage]:
     with doc:
         for index in range(doc.page_count):
+            if index + 1 in skip:
+                continue
             try:
                 page = doc.load_page(index)
             except Exception as exc:  # a damaged page tree: let poppler try the page
