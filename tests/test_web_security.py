@@ -260,7 +260,7 @@ def test_a_thousand_fuzzed_requests_over_every_route_give_no_server_error(site, 
 
 
 def test_papers_without_a_number_download_under_names_of_their_own(site):  # noqa: F811
-    from digitizer.web.app import download_name
+    from digitizer.web.formats import download_name
 
     _, _, records = site
     base = records[2]

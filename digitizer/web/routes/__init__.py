@@ -1,0 +1,1 @@
+"""The web app's routes by area, each a router with the role it needs."""
