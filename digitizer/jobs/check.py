@@ -58,6 +58,7 @@ def check(store: ObjectStore, index: SearchIndex, ledger: Ledger, repair: bool =
     jobs = ledger.done_records()
     result = Check(stored=len(records), indexed=len(indexed), done=len(jobs))
 
+    original_keys = set(originals.values())
     gone: list[Finding] = []
     for doc_id in sorted(indexed):
         if doc_id not in records:
@@ -69,16 +70,19 @@ def check(store: ObjectStore, index: SearchIndex, ledger: Ledger, repair: bool =
         else:
             # A stack's documents share the stack's original, under the stack's id.
             record = index.record(doc_id)
-            if record is None or record.objects.get("original") in originals.values():
+            if record is None or record.objects.get("original") in original_keys:
                 continue
             kind = "indexed_without_original"
         record = index.record(doc_id)
         gone.append(Finding(kind, doc_id, record.source.name if record else ""))
-    if repair and gone:
-        index.remove(f.id for f in gone)
-        for finding in gone:
+    # Nothing to open behind them: out of the index. A document missing only its original
+    # still has its PDF and stays searchable; it is named for a person.
+    unopenable = [f for f in gone if f.kind != "indexed_without_original"]
+    if repair and unopenable:
+        index.remove(f.id for f in unopenable)
+        for finding in unopenable:
             finding.repaired = True
-        indexed -= {f.id for f in gone}     # a record left without its PDF is named below
+        indexed -= {f.id for f in unopenable}     # a record left without its PDF is named below
     result.findings += gone
 
     for doc_id in sorted(set(records) - indexed):

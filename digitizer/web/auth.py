@@ -167,8 +167,9 @@ class Guard:
         return None
 
     def _attempt(self, request: Request, name: str, password: bytes) -> bool:
-        """A login try (HTTP Basic or the form): refused at once when the user or the address
-        has failed too often lately, else checked, and a failure counted against both."""
+        """A login try (HTTP Basic or the form): refused at once when this user has failed too
+        often lately from this address, or this address for any users; else checked, and a
+        failure counted against both."""
         address = client_address(request)
         keys = {f"user:{name}@{address}": MAX_FAILURES, f"address:{address}": MAX_ADDRESS_FAILURES}
         if self.failures.blocked(keys):
