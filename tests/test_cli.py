@@ -198,7 +198,7 @@ def test_ctrl_c_at_any_moment_of_the_start_is_quiet(tmp_path):
 
     env = {**os.environ, "DIGITIZER_DATA_DIR": str(tmp_path / "data"), "DIGITIZER_WORKERS": "1"}
     rng = random.Random(3)
-    for _ in range(12):
+    for _ in range(6):
         args = rng.choice([["watch", str(tmp_path / "inbox")], ["status"], ["worker"], ["process", "/nonexistent.png"]])
         proc = subprocess.Popen([sys.executable, "-m", "digitizer", *args], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)

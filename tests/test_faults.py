@@ -132,7 +132,7 @@ def test_ctrl_c_and_kill_at_random_moments_never_leave_a_file_waiting(tmp_path):
     rng = random.Random(7)
     for _ in range(20):
         service = start(inbox, env)
-        time.sleep(rng.uniform(0.3, 4.0))
+        time.sleep(rng.uniform(0.3, 3.0))            # loading, watching, or mid-page (from about 1.5 s)
         os.killpg(service.pid, rng.choice([signal.SIGINT, signal.SIGKILL]))
         try:
             service.communicate(timeout=60)
