@@ -25,6 +25,14 @@ def stop_with_parent(sent: signal.Signals = signal.SIGTERM) -> None:
         pass
 
 
+def _child_setup() -> None:
+    """Between fork and exec: die with the parent, and hold Ctrl-C (blocked, so it waits, not
+    lost) until the child's Python has loaded; `digitizer/__main__.py` lets it through then.
+    Cut short earlier, the interpreter's own start-up prints a fatal error and a traceback."""
+    stop_with_parent()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 class Workers:
     def __init__(self, count: int, config: Path | None, shutdown_seconds: float) -> None:
         self.count = count
@@ -34,7 +42,7 @@ class Workers:
         self.process = self._start()
 
     def _start(self) -> subprocess.Popen:
-        return subprocess.Popen(self.command, preexec_fn=stop_with_parent)
+        return subprocess.Popen(self.command, preexec_fn=_child_setup)
 
     def supervise(self) -> None:
         """Start the workers again if they died (their jobs go back by the ledger's leases)."""
