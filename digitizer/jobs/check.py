@@ -68,12 +68,11 @@ def check(store: ObjectStore, index: SearchIndex, ledger: Ledger, repair: bool =
         elif doc_id in originals:
             continue
         else:
-            # A stack's documents share the stack's original, under the stack's id.
-            record = index.record(doc_id)
-            if record is None or record.objects.get("original") in original_keys:
-                continue
             kind = "indexed_without_original"
         record = index.record(doc_id)
+        # A stack's documents share the stack's original, under the stack's id.
+        if kind == "indexed_without_original" and (record is None or record.objects.get("original") in original_keys):
+            continue
         gone.append(Finding(kind, doc_id, record.source.name if record else ""))
     # Nothing to open behind them: out of the index. A document missing only its original
     # still has its PDF and stays searchable; it is named for a person.

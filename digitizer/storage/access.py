@@ -156,7 +156,3 @@ class AccessWriter:
                 return True
             batch.append(item)
         return False
-
-
-def now() -> float:
-    return time.time()
