@@ -19,7 +19,7 @@ from common import ROOT, median
 sys.path.insert(0, str(ROOT))
 
 from digitizer.config import S3Settings, Settings  # noqa: E402
-from digitizer.threads import single_thread  # noqa: E402
+from digitizer.parallel import page_worker  # noqa: E402
 from digitizer.model import Outcome  # noqa: E402
 from digitizer.pipeline import process  # noqa: E402
 from digitizer.storage import LocalStore, save_outcome  # noqa: E402
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    single_thread()
+    page_worker()
     settings = Settings(workers=1)
     docs = []
     for i in range(args.docs):

@@ -1,5 +1,5 @@
-"""What is built from files that seldom change, kept built between runs: the word lists and the
-language model (extract/), the signature stamp's font (signing/).
+"""What is built from files that seldom change, kept built between runs: the word lists, the
+language model and the place registry (extract/), the signature stamp's font (signing/).
 
 Building the tables (splitting 300,000 entries of underthesea's word lists into syllables,
 keying the model's pairs) costs every worker process about 0.85 s at its start; unpickled from
@@ -10,13 +10,15 @@ that cannot be written (a read-only home) only costs the building.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from . import __version__
 
@@ -38,12 +40,25 @@ def _stamp(sources: list[Path]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a table of a few hundred thousand tuples is
+    unpickled: it would walk the growing table again and again (a third of the load time)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def built(name: str, sources: list[Path], build: Callable[[], T]) -> T:
     """`build()`, or what an earlier run built from the same `sources`."""
     folder = cache_dir()
     path = folder / f"{name}-{_stamp(sources)}.pickle"
     try:
-        with path.open("rb") as f:
+        with path.open("rb") as f, _collector_paused():
             return pickle.load(f)       # written by this user's own digitizer, below
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         pass

@@ -6,10 +6,18 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from .memory import reuse_freed_memory
 from .threads import single_thread
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def page_worker() -> None:
+    """In a process about to read pages, before the first: one thread for the native
+    libraries, and large images' memory reused from page to page."""
+    single_thread()
+    reuse_freed_memory()
 
 
 class PagePool:
@@ -21,9 +29,9 @@ class PagePool:
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PagePool:
-        single_thread()
+        page_worker()
         if self.workers > 1:
-            self._executor = ProcessPoolExecutor(self.workers, initializer=single_thread)
+            self._executor = ProcessPoolExecutor(self.workers, initializer=page_worker)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -34,6 +34,8 @@ def test_each_degradation_gives_a_searchable_pdf(degradation, settings):
     assert facts["ocr"] == "tesseract" and 0.5 < facts["confidence"] <= 1
     if degradation == "rotated":
         assert (facts["rotated"] + s.truth["rotation"][0]) % 360 == 0
+        # The page's own reading backs the ink's turn: no square is read another way.
+        assert "words read sure" in facts["checked"] and "checked by reading" not in facts["checked"]
     assert abs(facts["skew_deg"] - s.truth["skew"][0]) < 0.5 or degradation == "phone"
 
 
@@ -178,3 +180,20 @@ def test_a_page_holding_only_a_signer_block_reads_as_its_three_lines(settings):
     Image.fromarray(scan.image).save(out, "PNG", dpi=(300, 300))
     record = process(out.getvalue(), "signer.png", settings).record
     assert record.text.strip() == "\n".join(lines)
+
+
+def test_only_a_page_read_the_right_way_up_reads_decisively(settings):
+    """Upside down, few words are read sure; sideways, Tesseract's layout reads the text in
+    place, sure of it, but on upright boxes: neither backs a turn."""
+    from digitizer.imaging.clean import clean_page
+    from digitizer.intake import load_pages
+    from digitizer.ocr import recognize
+    from digitizer.pipeline import reads_decisively
+
+    s = sample("quyet_dinh", "clean", seed=4)
+    page = next(iter(load_pages(s.data, settings.limits).pages))
+    reading = clean_page(page, settings.ocr.target_dpi).reading
+    decisive = {turn: reads_decisively(recognize(np.ascontiguousarray(np.rot90(reading, -turn // 90)),
+                                                 settings.ocr.target_dpi, settings.ocr))
+                for turn in (0, 90, 180)}
+    assert decisive == {0: True, 90: False, 180: False}

@@ -202,3 +202,24 @@ def test_built_tables_are_kept_between_runs_and_built_again_when_their_source_ch
     blocked.write_text("")
     monkeypatch.setenv("DIGITIZER_CACHE_DIR", str(blocked))
     assert built("words", [source], build) == {"hòa", "bình", "độc", "lập"} and len(builds) == 3
+
+
+def test_a_syllables_frequency_is_wordfreqs_without_importing_it():
+    """The tone rules weigh syllables by wordfreq's zipf frequency, read from a table kept
+    built: the same numbers, marks, figures and syllables it does not know included."""
+    import subprocess
+    import sys
+
+    from wordfreq import zipf_frequency
+
+    from digitizer.extract.tones import _zipf, lexicon, readings
+
+    syllables, _ = lexicon()
+    sample = sorted(syllables)[::40]
+    keys = sample + [other for k in sample[:200] for other in readings(k, syllables)]
+    keys += [key(word) for word in ("khân", "dịp", "tr.", "(giả)", "t34", "48", "a.b", "xyzq")]
+    assert all(_zipf(k) == zipf_frequency(spell(k), "vi") for k in keys)
+    # A worker's start does not pay for importing wordfreq (0.14 s).
+    code = "import sys, digitizer.extract as e; e.load_vocabularies(); print('wordfreq' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False"

@@ -11,7 +11,7 @@ from ..layout.labels import LABELS
 from .fields import doc_number, doc_type, issue_date_and_place, issuer, labelled_field, signer, subject
 from .lines import TextLine, page_lines
 from .spelling import respell as respell
-from .tones import Usage, bare_syllables, lexicon
+from .tones import Usage, bare_syllables, lexicon, syllable_frequencies
 from .vocabulary import places
 
 
@@ -54,6 +54,7 @@ def load_vocabularies() -> None:
     worker's start rather than inside its first document's timing."""
     lexicon()
     bare_syllables()
+    syllable_frequencies()
     language_model()
     places()
 

@@ -60,12 +60,15 @@ def _components(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return labels, stats
 
 
-def _erase(labels: np.ndarray, drop: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def _erased(binary: np.ndarray, labels: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    """`binary` with the components `drop` names (indexed by label) painted white."""
     drop[0] = False
+    if not drop.any():           # most pages: nothing to erase, and a lookup per pixel saved
+        return binary
     erase = np.where(drop, 255, 0).astype(np.uint8)[labels]
-    if erase.shape != shape:
-        erase = cv2.resize(erase, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
-    return erase
+    if erase.shape != binary.shape:
+        erase = cv2.resize(erase, (binary.shape[1], binary.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return cv2.max(binary, erase)
 
 
 def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
@@ -84,13 +87,13 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
     bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     touches_edge = (x == 0) | (y == 0) | (x + bw >= w) | (y + bh >= h)
     edge_blob = touches_edge & ((bw > w * 0.25) | (bh > h * 0.25))
-    out = cv2.max(binary, _erase(labels, edge_blob, binary.shape))
+    out = _erased(binary, labels, edge_blob)
     tiny = int(np.count_nonzero(stats[1:, cv2.CC_STAT_AREA] <= 2))
     if tiny < SPECKLED:
         return out
     labels, stats = _components(cv2.compare(out, 128, cv2.CMP_LT))
     min_area = max(2, round(7 * (dpi / 300) ** 2))
-    return cv2.max(out, _erase(labels, stats[:, cv2.CC_STAT_AREA] < min_area, binary.shape))
+    return _erased(out, labels, stats[:, cv2.CC_STAT_AREA] < min_area)
 
 
 # Ink other than dots in a dotted row's band, as a share of the dots: a leader has only the
@@ -109,14 +112,18 @@ def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
     # Of any width: neighbouring dots touch when shrunk. Only a row of them is taken.
     dot = stats[:, cv2.CC_STAT_HEIGHT] <= side
     dot[0] = False
+    if np.count_nonzero(dot) < 2:       # a row needs dots
+        return np.zeros_like(ink)
     dots = np.where(dot, 255, 0).astype(np.uint8)[labels]
     gap = max(3, round(dpi / 12))                  # dots of a leader are 1-2 mm apart
     joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     rows = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, max(8, int(dpi / 3))), np.uint8))
     letters = cv2.subtract(ink, dots)
-    count, _, row_stats, _ = cv2.connectedComponentsWithStats(rows, connectivity=8)
     keep = np.zeros_like(rows)
-    for x, y, w, h, _ in row_stats[1:count]:
+    # The rows' boxes from their outlines: a raster scan of a nearly empty image, where
+    # labelling it wrote a label per pixel (a tenth of the cleanup's time).
+    outlines, _ = cv2.findContours(rows, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for x, y, w, h in map(cv2.boundingRect, outlines):
         band = (slice(max(0, y - 2 * side), y + h + 2 * side), slice(x, x + w))
         if cv2.countNonZero(letters[band]) < LEADER_LETTERS * cv2.countNonZero(dots[band]):
             keep[y:y + h, x:x + w] = 255
@@ -141,12 +148,12 @@ def remove_rules(binary: np.ndarray, dpi: float) -> np.ndarray:
 
 
 def near_ink(binary: np.ndarray) -> np.ndarray:
-    """uint8 mask, 1 within two pixels of ink: the strokes with their anti-aliased edges."""
-    return cv2.dilate((binary == 0).astype(np.uint8), np.ones((5, 5), np.uint8))
+    """uint8 mask, 255 within two pixels of ink: the strokes with their anti-aliased edges."""
+    return cv2.dilate(cv2.compare(binary, 0, cv2.CMP_EQ), np.ones((5, 5), np.uint8))
 
 
 def keep_ink(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Grey text on pure white: the grey page where `mask` (see near_ink) is set, white
     elsewhere. Tesseract reads anti-aliased strokes better than thresholded ones, and the
     specks, shading and borders that `despeckle` removed stay removed."""
-    return np.where(mask > 0, grey, 255).astype(np.uint8)
+    return cv2.copyTo(grey, mask, np.full_like(grey, 255))

@@ -126,6 +126,7 @@ def _open(data: bytes) -> pymupdf.Document:
 # cross-reference table and reads on; a page whose content was lost then renders blank).
 DAMAGE = ("premature end", "missing", "non-page object", "cannot find", "read error", "truncated",
           "unexpected end", "syntax error", "cannot load")
+PROBE_DPI = 8      # drawing a page this small still makes MuPDF load every object it uses
 
 
 def unreadable_pages(doc: pymupdf.Document) -> list[int]:
@@ -141,7 +142,7 @@ def unreadable_pages(doc: pymupdf.Document) -> list[int]:
         pymupdf.TOOLS.reset_mupdf_warnings()
         try:
             page = doc.load_page(index)
-            page.get_pixmap(dpi=8)
+            page.get_pixmap(dpi=PROBE_DPI)
             empty = not page.get_images() and not page.get_text("text").strip() and not page.get_drawings()
         except Exception:
             unread.append(index + 1)

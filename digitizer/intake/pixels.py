@@ -23,7 +23,9 @@ def require_size(width: int, height: int, number: int) -> None:
 def to_array(image: Image.Image) -> np.ndarray:
     """8-bit grey (H, W) or RGB (H, W, 3); transparency is laid on white paper."""
     mode = image.mode
-    if mode in ("1", "L"):
+    if mode == "L":
+        return np.asarray(image)        # converting to its own mode would copy the page for nothing
+    if mode == "1":
         return np.asarray(image.convert("L"))
     if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         values = np.asarray(image, dtype=np.float64)
@@ -34,7 +36,7 @@ def to_array(image: Image.Image) -> np.ndarray:
     if mode in ("LA", "PA", "RGBA") or image.mode == "RGBA":
         white = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, image.convert("RGBA"))
-    return neutral_to_grey(np.asarray(image.convert("RGB")))
+    return neutral_to_grey(np.asarray(image if image.mode == "RGB" else image.convert("RGB")))
 
 
 def neutral_to_grey(rgb: np.ndarray) -> np.ndarray:

@@ -8,10 +8,9 @@ from typing import Iterator
 
 from ..config import Settings
 from ..extract import load_vocabularies
-from ..parallel import PagePool
+from ..parallel import PagePool, page_worker
 from ..signing.sign import centre_signer
 from ..storage import open_index, open_store
-from ..threads import single_thread
 from .ingest import Ingested, ingest
 
 
@@ -41,7 +40,7 @@ def ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tup
     if len(paths) >= workers > 1:
         # The largest files first, so that the last to finish is a small one and no worker
         # waits long at the end for the other; results are given in the order asked.
-        with ProcessPoolExecutor(workers, initializer=single_thread) as pool:
+        with ProcessPoolExecutor(workers, initializer=page_worker) as pool:
             largest_first = sorted(paths, key=_size, reverse=True)
             futures = {p: pool.submit(_ingest_alone, p, settings, force) for p in largest_first}
             for path in paths:

@@ -14,7 +14,7 @@ from ..errors import DigitizerError
 from ..model import ErrorKind
 from ..extract import load_vocabularies
 from ..ocr.tesseract import sweep_stale
-from ..threads import single_thread
+from ..parallel import page_worker
 from ..pipeline import failed_record
 from ..signing.sign import CentreSigner, centre_signer
 from ..storage import ObjectStore, open_index, open_store
@@ -60,7 +60,7 @@ class WorkerContext:
 
     @classmethod
     def open(cls, settings: Settings) -> "WorkerContext":
-        single_thread()               # one Tesseract thread per worker process
+        page_worker()                 # one Tesseract thread per worker process, memory reused
         # What a killed command-line OCR left behind; a page running now is younger than its timeout.
         sweep_stale(older_than=settings.ocr.page_timeout + 60)
         load_vocabularies()

@@ -1,0 +1,34 @@
+"""Freed memory kept for the next page instead of handed back to the kernel.
+
+A page passes through a few dozen images of 5-25 MB (grey, resampled, binarized, turned).
+glibc's malloc serves blocks that large with a fresh mmap each time and unmaps them when
+freed, so every page pays again for the kernel to map and zero its pages: about 0.04 s of
+system time a page, a twentieth of its CPU (docs/benchmarks.md). Served from the heap
+and not trimmed, the same memory is reused from page to page; a worker keeps its largest
+page's worth (a few hundred MB), which it would need again for the next large page anyway.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+
+log = logging.getLogger(__name__)
+
+M_TRIM_THRESHOLD = -1      # glibc's mallopt parameters (malloc.h)
+M_MMAP_THRESHOLD = -3
+HEAP_LIMIT = 1 << 30       # blocks up to this come from the heap (an A3 colour page at 400 DPI is 93 MB)
+
+
+def reuse_freed_memory() -> bool:
+    """Serve large blocks from the heap and keep what is freed. False where the C library is not
+    glibc (musl, macOS): nothing changes there."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt     # the C library this process runs on (no ldconfig lookup)
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    kept = mallopt(M_MMAP_THRESHOLD, HEAP_LIMIT) == 1 and mallopt(M_TRIM_THRESHOLD, HEAP_LIMIT) == 1
+    if not kept:
+        log.debug("malloc thresholds not taken: large images are mapped afresh per page")
+    return kept

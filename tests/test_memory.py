@@ -1,0 +1,40 @@
+"""Large images' memory is reused from page to page in a worker (digitizer/memory.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+# How a 40 MB image (a colour A4 page at 360 DPI) is held: glibc's mallinfo2 counts the bytes
+# in blocks mapped on their own (hblkhd), which are unmapped when freed and mapped afresh,
+# zeroed by the kernel, for the next page.
+HELD = """
+import ctypes, sys
+import numpy as np
+from digitizer.memory import reuse_freed_memory
+if sys.argv[1] == "reuse":
+    assert reuse_freed_memory()
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                                     "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+mallinfo2 = ctypes.CDLL(None).mallinfo2
+mallinfo2.restype = MallInfo2
+page = np.ones(40_000_000, np.uint8)
+held = mallinfo2()
+del page
+print(held.hblkhd, held.arena, mallinfo2().arena)
+"""
+
+
+def _held(mode: str) -> tuple[int, int, int]:
+    out = subprocess.run([sys.executable, "-c", HELD, mode], capture_output=True, text=True, check=True)
+    mapped, heap, heap_after_free = map(int, out.stdout.split())
+    return mapped, heap, heap_after_free
+
+
+def test_a_large_image_comes_from_the_heap_and_stays_there_when_freed():
+    mapped, _, _ = _held("default")
+    assert mapped >= 40_000_000          # glibc's default: mapped on its own, unmapped when freed
+    mapped, heap, heap_after_free = _held("reuse")
+    assert mapped < 40_000_000 and heap >= 40_000_000
+    assert heap_after_free == heap       # kept for the next page, not trimmed
