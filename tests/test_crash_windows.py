@@ -124,3 +124,40 @@ def test_page_folders_of_a_killed_command_line_ocr_are_swept(tmp_path, monkeypat
     os.utime(stale, (old, old))
     assert sweep_stale(older_than=600) == 1
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_ctrl_c_while_storing_is_held_until_the_document_is_stored_and_indexed(tmp_path, settings, monkeypatch):
+    """A Ctrl-C may abandon the pipeline, but once storing has begun it waits for the index:
+    else the resumed run found the file's own result stored and called it a duplicate."""
+    from digitizer.jobs.ingest import ingest
+    from digitizer.jobs.interrupts import Interrupts
+    from digitizer.storage import LocalStore, open_index
+
+    class CtrlCWhileStoring(LocalStore):
+        def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str] | None = None) -> None:
+            os.kill(os.getpid(), signal.SIGINT)          # the terminal's Ctrl-C, mid-write
+            super().put(key, data, content_type, metadata)
+
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(small_page_png(1))
+    store, index, results = CtrlCWhileStoring(settings.store_dir), open_index(settings), []
+    with pytest.raises(KeyboardInterrupt):
+        with Interrupts() as interrupts:
+            results.append(ingest(scan, settings, store, index, interruptible=interrupts.allowed))
+    assert results[0].outcome == "stored" and results[0].record.status == "done"
+    assert index.ids() == {results[0].record.id}
+
+    # The same Ctrl-C during the pipeline abandons it at once: nothing is stored.
+    import digitizer.jobs.ingest as ingest_module
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        raise AssertionError("the pipeline went on after Ctrl-C")
+
+    other = tmp_path / "other.png"
+    other.write_bytes(small_page_png(2))
+    monkeypatch.setattr(ingest_module, "process", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with Interrupts() as interrupts:
+            ingest(other, settings, store, index, interruptible=interrupts.allowed)
+    assert index.ids() == {results[0].record.id}

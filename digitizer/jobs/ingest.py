@@ -18,9 +18,11 @@ import filecmp
 import logging
 import os
 import shutil
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from ..config import Settings
 from ..errors import DigitizerError
@@ -51,10 +53,13 @@ def read_input(path: Path) -> bytes | DigitizerError:
 
 
 def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchIndex, dossier: str | None = None,
-           page_map: PageMap = map, force: bool = False, signer: CentreSigner | None = None) -> Ingested:
+           page_map: PageMap = map, force: bool = False, signer: CentreSigner | None = None,
+           interruptible: Callable[[], AbstractContextManager[None]] = nullcontext) -> Ingested:
     """Read, process unless already stored (or `force`), sign (with a `signer`), store, index.
     Never raises for bad input, a store that is down or a signing token that is out: the
-    record says what happened."""
+    record says what happened. `interruptible`: the context in which a Ctrl-C may abandon the
+    work (the pipeline and the signature); storing and indexing, once begun, are finished, so a
+    resumed run does not find the file's own result stored and call it a duplicate."""
     if not path.exists():
         return Ingested(None)
     data = read_input(path)
@@ -73,13 +78,14 @@ def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchInde
         for document in documents:   # it may have been stored by a run that died before indexing
             index.add(document)
         return Ingested(existing, "duplicate", documents)
-    outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
-    if signer is not None and outcome.record.status == "done":
-        try:
-            signer.sign(outcome)
-        except DigitizerError as exc:    # nothing unsigned is stored: the file waits for the key
-            outcome.record.status, outcome.record.error = "failed", exc.info()
-            return Ingested(outcome.record)
+    with interruptible():
+        outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
+        if signer is not None and outcome.record.status == "done":
+            try:
+                signer.sign(outcome)
+            except DigitizerError as exc:    # nothing unsigned is stored: the file waits for the key
+                outcome.record.status, outcome.record.error = "failed", exc.info()
+                return Ingested(outcome.record)
     record = save_outcome(store, outcome, data)
     if record.status != "done":
         return Ingested(record, "stored", [record])

@@ -77,9 +77,8 @@ class WorkerContext:
                 return                    # done already, held by another worker, or not due
             heartbeat = _Heartbeat(self.lease_ledger, job_id, self.holder, self.settings.jobs.lease_seconds)
             try:
-                with interrupts.allowed():
-                    result = ingest(job.source, self.settings, self.store, self.index, dossier=job.dossier,
-                                    signer=self.signer)
+                result = ingest(job.source, self.settings, self.store, self.index, dossier=job.dossier,
+                                signer=self.signer, interruptible=interrupts.allowed)
             except KeyboardInterrupt:     # the worker is being stopped: the job goes back, untried
                 self.ledger.release(job_id, self.holder)
                 raise
