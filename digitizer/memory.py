@@ -1,9 +1,10 @@
 """Freed memory kept for the next page instead of handed back to the kernel.
 
 A page passes through a few dozen images of 5-25 MB (grey, resampled, binarized, turned).
-glibc's malloc serves blocks that large with a fresh mmap each time and unmaps them when
-freed, so every page pays again for the kernel to map and zero its pages: about 0.04 s of
-system time a page, a twentieth of its CPU (docs/benchmarks.md). Served from the heap
+glibc's malloc maps blocks above its threshold (which it raises as blocks are freed, but
+never past 32 MB) on their own and unmaps them when freed, and trims the heap as it empties,
+so pages pay again for the kernel to map and zero memory: about 0.04 s of system time a
+page, a twentieth of its CPU (docs/benchmarks.md). Served from the heap
 and not trimmed, the same memory is reused from page to page; a worker keeps its largest
 page's worth (a few hundred MB), which it would need again for the next large page anyway.
 """
