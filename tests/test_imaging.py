@@ -170,3 +170,15 @@ def test_a_cards_blue_print_is_read_not_taken_for_a_pen():
     clean = clean_page(SourcePage(1, pixels, 72, 520, 48, dpi_inferred=True), 225)
     label = clean.reading[:, : int(clean.reading.shape[1] * 0.45)]
     assert clean.hand == [] and (label < 200).sum() > 300
+
+
+def test_components_are_labelled_as_opencvs_default_labels_them():
+    """The faster algorithm is chosen for speed only: the same labels, boxes and areas."""
+    import cv2
+    from digitizer.imaging.binarize import binarize, components
+
+    ink = cv2.compare(binarize(reading_grey(rotate(CLEAN, 1.5))), 128, cv2.CMP_LT)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    fast_labels, fast_stats = components(ink)
+    assert count > 300 and np.array_equal(fast_labels, labels) and np.array_equal(fast_stats, stats)
+

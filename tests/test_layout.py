@@ -177,3 +177,57 @@ def test_a_forms_value_read_as_a_scrawl_is_handwriting_and_a_printed_code_is_not
     assert [w.text for w in kept] == ["Họ", "và", "tên:", "Mã", "hồ", "sơ:", "H45.65.74-230607-8179",
                                       "Số", "điện", "thoại:", "Số:", "__)3267"]
     assert regions == [(370, 0, 630, 30), (370, 200, 450, 230)]
+
+
+def test_a_forms_value_written_over_its_dotted_leader_is_handwriting_though_read_as_figures():
+    """Figures written by hand read as a code, with more confidence than a scrawl but less than
+    print; the leader's dots read with them tell the hand. A printed value is kept."""
+    from digitizer.layout.handwriting import handwritten_values
+    from digitizer.model import Block, BlockKind, Word
+
+    def line(number: int, *words: tuple[str, float]) -> list[Word]:
+        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
+                for i, (text, confidence) in enumerate(words)]
+
+    words = (line(0, ("Số", 0.93), ("CCCD:", 0.79), ("...029180381", 0.43), ("905", 0.95))
+             + line(1, ("Ngày", 0.96), ("sinh:", 0.97), ("2Z⁄2ø/7982", 0.75))
+             + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("0969644465", 0.82))
+             + line(3, ("Ngày", 0.96), ("sinh:", 0.97), ("12/05/1998", 0.62)))      # print, read in doubt
+    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3])])
+    assert [w.text for w in kept] == ["Số", "CCCD:", "Ngày", "sinh:", "Số", "điện", "thoại:", "0969644465",
+                                      "Ngày", "sinh:", "12/05/1998"]
+    assert regions == [(280, 0, 450, 30), (280, 100, 360, 130)]
+
+
+def test_a_form_filled_in_by_hand_is_signed_and_named_by_hand():
+    """The name under a hand-filled form's signing line is the citizen's writing, however well
+    it reads; a form filled in print keeps its signer's name as text."""
+    from digitizer.layout.handwriting import handwritten_values
+    from digitizer.model import Block, BlockKind, Word
+
+    def line(number: int, *words: tuple[str, float]) -> list[Word]:
+        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
+                for i, (text, confidence) in enumerate(words)]
+
+    signer = (line(1, ("Mỹ", 0.96), ("Lộc,", 0.97), ("ngày", 0.97), ("26", 0.96))
+              + line(2, ("Người", 0.97), ("làm", 0.96), ("đơn", 0.96))
+              + line(3, ("Hoàng", 0.96), ("Thụ", 0.96), ("Hiền", 0.94)))
+    blocks = [Block(BlockKind.ROW, [0]), Block(BlockKind.SIGNER, [1, 2, 3])]
+    by_hand = line(0, ("Ngày", 0.96), ("sinh:", 0.97), ("....z£", 0.33), ("6/04/1962", 0.63)) + signer
+    kept, regions = handwritten_values(by_hand, blocks)
+    assert " ".join(w.text for w in kept) == "Ngày sinh: Mỹ Lộc, ngày 26 Người làm đơn"
+    assert regions == [(280, 0, 450, 30), (100, 300, 360, 330)]
+    in_print = line(0, ("Ngày", 0.96), ("sinh:", 0.97), ("16/04/1962", 0.96)) + signer
+    assert handwritten_values(in_print, blocks) == (in_print, [])
+
+
+def test_a_forms_label_read_with_a_letter_wrong_is_put_right_and_other_lines_are_kept():
+    from digitizer.layout.labels import spelled_labels
+    from digitizer.model import Word
+
+    lines = [["Nơi", "cư", "tú:", ".....Xm..Chùa"], ["Số", "điên", "thoai:", "0909"], ["Ho", "và", "tên:"],
+             ["Nơi", "nhận:", "Như", "trên;"], ["Họ", "tên:", "Lê", "An"], ["Kính", "gửi:", "UBND"]]
+    words = [Word(text, 10 * i, 40 * n, 9, 20, 0.9, n) for n, line in enumerate(lines) for i, text in enumerate(line)]
+    assert [w.text for w in spelled_labels(words)] == [
+        "Nơi", "cư", "trú:", ".....Xm..Chùa", "Số", "điện", "thoại:", "0909", "Họ", "và", "tên:",
+        "Nơi", "nhận:", "Như", "trên;", "Họ", "tên:", "Lê", "An", "Kính", "gửi:", "UBND"]

@@ -8,11 +8,19 @@ import numpy as np
 from .geometry import shrink
 
 
+COARSE_SIGMA = 4.0     # a blur this wide (pixels) is made on a quarter-size copy...
+COARSE_SIDE = 64       # ...of an image at least this large
+
+
 def paper_background(image: np.ndarray, factor: float, kernel: int, sigma: float) -> np.ndarray:
     """The paper without its ink, at full size: on a copy shrunk by `factor`, the text is
     closed away (a dark stroke narrower than `kernel` vanishes) and what is left smoothed."""
     small = cv2.morphologyEx(shrink(image, factor), cv2.MORPH_CLOSE,
                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kernel, kernel)))
+    if sigma >= COARSE_SIGMA and min(small.shape[:2]) >= COARSE_SIDE:
+        # A wide blur is as well made on a copy a quarter the size (within one grey level,
+        # at a fifth of the cost): the light across a sheet changes over inches.
+        small, sigma = shrink(small, 1 / 4), sigma / 4
     return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma), (image.shape[1], image.shape[0]),
                       interpolation=cv2.INTER_LINEAR)
 
@@ -30,7 +38,7 @@ def flatten(grey: np.ndarray, dpi: float) -> np.ndarray:
     """
     k = max(3, int(dpi / 300 * 21) | 1)       # wider than any stroke at this resolution
     paper = paper_background(grey, 1 / 4, k, k / 2)
-    flat = cv2.divide(grey, np.maximum(paper, 1), scale=255)
+    flat = cv2.divide(grey, cv2.max(paper, 1), scale=255)
     # Stretch so the darkest ink (0.5th percentile) is black and paper stays white. On a page
     # with hardly any ink (a signature page) that percentile is the paper's grain: stretched
     # black, it filled the page with specks that took Tesseract minutes to read as 150 lines.
@@ -55,8 +63,11 @@ def binarize(flat: np.ndarray) -> np.ndarray:
 SPECKLED = 150        # tiny components (at half resolution) on a page worth a full-resolution pass
 
 
-def _components(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+def components(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and stats of the 8-connected components of a uint8 mask. Grana's block-based
+    algorithm (BBDT) gives the same labels as OpenCV's default, at 2-2.5 times the speed on
+    pages (the default's statistics pass costs more than the labelling)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_32S, cv2.CCL_BBDT)
     return labels, stats
 
 
@@ -65,7 +76,7 @@ def _erased(binary: np.ndarray, labels: np.ndarray, drop: np.ndarray) -> np.ndar
     drop[0] = False
     if not drop.any():           # most pages: nothing to erase, and a lookup per pixel saved
         return binary
-    erase = np.where(drop, 255, 0).astype(np.uint8)[labels]
+    erase = np.take(np.where(drop, 255, 0).astype(np.uint8), labels)     # twice as fast as indexing
     if erase.shape != binary.shape:
         erase = cv2.resize(erase, (binary.shape[1], binary.shape[0]), interpolation=cv2.INTER_NEAREST)
     return cv2.max(binary, erase)
@@ -81,7 +92,7 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
     speckled page (fax, noise) pays for labelling at full resolution."""
     ink = cv2.compare(binary, 128, cv2.CMP_LT)
     small = cv2.compare(shrink(ink, 1 / 2), 0, cv2.CMP_GT) if dpi >= 150 else ink
-    labels, stats = _components(small)
+    labels, stats = components(small)
     h, w = small.shape
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
@@ -91,7 +102,7 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
     tiny = int(np.count_nonzero(stats[1:, cv2.CC_STAT_AREA] <= 2))
     if tiny < SPECKLED:
         return out
-    labels, stats = _components(cv2.compare(out, 128, cv2.CMP_LT))
+    labels, stats = components(cv2.compare(out, 128, cv2.CMP_LT))
     min_area = max(2, round(7 * (dpi / 300) ** 2))
     return _erased(out, labels, stats[:, cv2.CC_STAT_AREA] < min_area)
 
@@ -107,14 +118,14 @@ def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
     of an inch, with no letters above or below them. Tesseract reads them as text
     ("....::...", "2222111") and loses the label before them. Tone marks also come in rows,
     but over letters. `ink` is a 0/255 mask at `dpi`; the leaders' dots are returned as one."""
-    labels, stats = _components(ink)
+    labels, stats = components(ink)
     side = max(2, round(dpi / 28))                 # a 13 pt full stop is 5-6 px across at 225 DPI
     # Of any width: neighbouring dots touch when shrunk. Only a row of them is taken.
     dot = stats[:, cv2.CC_STAT_HEIGHT] <= side
     dot[0] = False
     if np.count_nonzero(dot) < 2:       # a row needs dots
         return np.zeros_like(ink)
-    dots = np.where(dot, 255, 0).astype(np.uint8)[labels]
+    dots = np.take(np.where(dot, 255, 0).astype(np.uint8), labels)
     gap = max(3, round(dpi / 12))                  # dots of a leader are 1-2 mm apart
     joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     rows = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, max(8, int(dpi / 3))), np.uint8))

@@ -34,11 +34,13 @@ def coarse_angle(points: np.ndarray, height: int, limit: float = 15.0, step: flo
     return float(coarse[i]), float(scores[i])
 
 
-def best_angle(points: np.ndarray, height: int, limit: float = 15.0) -> tuple[float, float]:
-    """The angle (degrees, counter-clockwise skew of the text) and its score; coarse then fine."""
+def best_angle(points: np.ndarray, height: int, limit: float = 15.0,
+               coarse: float | None = None) -> tuple[float, float]:
+    """The angle (degrees, counter-clockwise skew of the text) and its score; coarse then fine.
+    `coarse`: the best of a grid no coarser than 2 degrees, found already."""
     if len(points) < 200:
         return 0.0, 0.0
-    centre, _ = coarse_angle(points, height, limit)
+    centre = coarse if coarse is not None else coarse_angle(points, height, limit)[0]
     fine = np.arange(centre - 1.0, centre + 1.0 + 1e-9, 0.1)
     fine_scores = [profile_score(points, a, height) for a in fine]
     i = int(np.argmax(fine_scores))

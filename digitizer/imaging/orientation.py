@@ -58,17 +58,20 @@ def detect(ink: np.ndarray, turn: int | None = None) -> Orientation:
     if len(points) < MIN_INK_POINTS:          # a blank or nearly blank page: nothing to turn
         return Orientation(turn or 0, 0.0, 0.0)
     clear = True
+    coarse = None
     if turn is None:
-        _, score = coarse_angle(points, ink.shape[0], step=1.5)
-        _, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1], step=1.5)
+        level, score = coarse_angle(points, ink.shape[0], step=1.5)
+        side, side_score = coarse_angle(points[:, ::-1].copy(), ink.shape[1], step=1.5)
         sideways = side_score > score * SIDEWAYS_MARGIN
         clear = not sideways or side_score > score * CLEAR_MARGIN
+        # The points with x and y swapped are the page turned clockwise, mirrored: its skew negated.
+        coarse = -side if sideways else level
     else:
         sideways = turn in (90, 270)
     if sideways:
         ink = cv2.rotate(ink.astype(np.uint8), cv2.ROTATE_90_CLOCKWISE)
         points = ink_points(ink)
-    angle, _ = best_angle(points, ink.shape[0])
+    angle, _ = best_angle(points, ink.shape[0], coarse=coarse)
     ratio = above_below_ratio(points, angle)
     if turn is not None:
         return Orientation(turn, angle, ratio if turn in (0, 90) else 1.0 / max(ratio, 1e-6))

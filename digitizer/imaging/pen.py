@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ..model import Box
+from .binarize import components
 
 INK = 0.65         # a pixel is ink when its darkest channel is below this share of the paper's
 PEN_BLUE = 30      # blue above red, of 255: ballpoint blue reads 80-120, violet 50-90, black ink 0-12
@@ -50,8 +51,8 @@ def pen_regions(mask: np.ndarray, dpi: float, scale: float) -> list[Box]:
     quarter = cv2.resize(mask, (max(1, mask.shape[1] // 4), max(1, mask.shape[0] // 4)), interpolation=cv2.INTER_AREA)
     kernel = (max(1, round(dpi / 4 * JOIN_DOWN_IN)), max(3, round(dpi / 4 * JOIN_ACROSS_IN)))
     joined = cv2.morphologyEx(cv2.compare(quarter, 0, cv2.CMP_GT), cv2.MORPH_CLOSE, np.ones(kernel, np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    _, stats = components(joined)
     factor = 4 * scale
     min_area = MIN_AREA * (dpi / 4) ** 2
     return [(round(x * factor), round(y * factor), round((x + w) * factor), round((y + h) * factor))
-            for x, y, w, h, area in stats[1:count] if area >= min_area]
+            for x, y, w, h, area in stats[1:] if area >= min_area]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .binarize import components
+
 LETTER_INCHES = 0.1        # median letter height of 13-14 pt body text: 0.093-0.11 on real scans of known
                            # resolution (../shared/realworld), 0.11 on samples/
 LIMITS = (60.0, 600.0)
@@ -19,7 +21,7 @@ MIN_LETTERS = 40
 
 def letter_height(ink: np.ndarray) -> float | None:
     """Median height in pixels of the letters in a boolean ink image, None when too few."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    _, stats = components(ink.astype(np.uint8))
     h, w = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     keep = (h >= 4) & (w >= 2) & (w <= 4 * h)
     if keep.sum() < MIN_LETTERS:

@@ -10,12 +10,14 @@ from itertools import groupby
 
 from ..model import Block, BlockKind, Box, Word
 from ..text import fold, is_wordlike, mostly_junk, word_core
-from .labels import ROW_LABEL
-from .measures import CODE_DIGITS, LABEL_WORDS, SCRAWL, SCRAWL_DOUBT
+from .labels import SIGNING, row_label_length
+from .measures import CODE_DIGITS, PRINTED, SCRAWL_DOUBT
 
 # A printed code: letters and digits in groups parted by single dots, dashes or slashes
 # ("H45.65.74-230607-8179", "15/2023/QĐ-UBND"), which Tesseract reads with little confidence.
 CODE = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
+# A dotted leader read with what was written over it: "....z£", "...029180381".
+LEADER = re.compile(r"[.…]{2,}")
 
 
 def _printed(text: str) -> bool:
@@ -24,33 +26,52 @@ def _printed(text: str) -> bool:
 
 
 def _scrawl(words: list[Word]) -> bool:
-    """Read as handwriting reads: with little confidence and mostly neither words nor codes,
-    or with hardly any confidence at all (digits written by hand: "__)32671643.1" at 0.08)."""
+    """Read as handwriting reads: with less confidence than print, and mostly neither words nor
+    codes, or written over the row's dotted leader (a printed value replaces the dots, and the
+    cleanup erases a leader nothing crosses); or with hardly any confidence at all (digits
+    written by hand: "__)32671643.1" at 0.08)."""
     confidence = sum(w.confidence for w in words) / len(words)
-    return confidence < SCRAWL_DOUBT or confidence < SCRAWL and mostly_junk([w.text for w in words], _printed)
+    if confidence < SCRAWL_DOUBT:
+        return True
+    over_leader = LEADER.match(words[0].text) is not None
+    return confidence < PRINTED and (over_leader or mostly_junk([w.text for w in words], _printed))
 
 
 def _value(words: list[Word], indices: list[int]) -> list[int]:
     """The words after a form's label that ends with a colon, on a line the label opens."""
-    label_end = next((k for k, i in enumerate(indices[:LABEL_WORDS]) if ":" in words[i].text), None)
-    if label_end is None:
-        return []
-    label = fold(" ".join(words[i].text for i in indices[:label_end + 1]))
-    return indices[label_end + 1:] if ROW_LABEL.match(label) else []
+    label = row_label_length([words[i].text for i in indices])
+    return indices[label:] if label else []
+
+
+def _signed_by_hand(lines: dict[int, list[int]], words: list[Word], blocks: list[Block]) -> list[int]:
+    """The lines under a form's signing line ("Người làm đơn", "(Ký, ghi rõ họ tên)"): where the
+    citizen signs and writes their name."""
+    under: list[int] = []
+    for block in blocks:
+        if block.kind != BlockKind.SIGNER:
+            continue
+        signing = [k for k, line in enumerate(block.lines)
+                   if SIGNING.match(fold(" ".join(words[i].text for i in lines.get(line, []))))]
+        if signing:
+            under += block.lines[signing[-1] + 1:]
+    return under
+
+
+def _box(words: list[Word]) -> Box:
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
 
 
 def handwritten_values(words: list[Word], blocks: list[Block]) -> tuple[list[Word], list[Box]]:
     """(the words that are not a form's handwritten values, the boxes of those values). Only
     a form's rows are looked at (the layout may call a row drowned in scrawl a mark): a
-    letter's "Số:" with its number filled in by hand keeps its printed part."""
+    letter's "Số:" with its number filled in by hand keeps its printed part. A form filled in
+    by hand is signed by the same hand: the name under its signing line is a value too."""
     rows = {line for block in blocks if block.kind in (BlockKind.ROW, BlockKind.MARKS) for line in block.lines}
-    drop: set[int] = set()
-    regions: list[Box] = []
-    for line, group in groupby(range(len(words)), key=lambda i: words[i].line):
-        value = _value(words, list(group)) if line in rows else []
-        if value and _scrawl([words[i] for i in value]):
-            drop.update(value)
-            regions.append((min(words[i].left for i in value), min(words[i].top for i in value),
-                            max(words[i].left + words[i].width for i in value),
-                            max(words[i].top + words[i].height for i in value)))
-    return [w for i, w in enumerate(words) if i not in drop], regions
+    lines = {line: list(group) for line, group in groupby(range(len(words)), key=lambda i: words[i].line)}
+    values = [value for line, indices in lines.items() if line in rows
+              for value in [_value(words, indices)] if value and _scrawl([words[i] for i in value])]
+    if values:
+        values += [lines[line] for line in _signed_by_hand(lines, words, blocks) if line in lines]
+    drop = {i for value in values for i in value}
+    return [w for i, w in enumerate(words) if i not in drop], [_box([words[i] for i in value]) for value in values]

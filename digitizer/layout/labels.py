@@ -8,6 +8,14 @@ a parser to extract.fields.PARSERS).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from itertools import groupby
+
+from rapidfuzz import fuzz, process
+
+from ..model import Word
+from ..text import fold
+from .measures import LABEL_LIKENESS, LABEL_WORDS
 
 SEP = r"\s*[:;.]?\s*"
 # Folded label patterns, most specific first. `\b` keeps "so" from matching inside words.
@@ -25,9 +33,52 @@ LABELS: dict[str, list[str]] = {
     "recipient": [r"\bkinh\s*gui"],
     "procedure": [r"\bnoi\s*dung\s*yeu\s*cau\s*giai\s*quyet", r"\bten\s*thu\s*tuc(?:\s*hanh\s*chinh)?"],
 }
+# A citizen's form closes with who signs it, above the signature and the name written by hand.
+SIGNING = re.compile(r"\W*(?:nguoi\s*(?:lam\s*don|lam\s*to\s*khai|khai|viet\s*don|de\s*nghi|yeu\s*cau)\b"
+                     r"|\(?\s*ky\s*,?\s*(?:va\s*)?ghi\s*ro\s*ho\s*(?:va\s*)?ten)")
 # A công văn's recipients ("Kính gửi:") and a letter's distribution list ("Nơi nhận:") open their blocks.
 ADDRESSED = re.compile(r"\W*kinh\s*gui")
 RECIPIENTS = re.compile(r"\W*noi\s*nhan")
 ROW_LABEL = re.compile("|".join(p for ps in LABELS.values() for p in ps))
+# The rows of a form about a person, which a citizen fills in (by hand, as often as not).
+PERSONAL_LABEL = re.compile("|".join(p for name in ("person_name", "birth_date", "id_number", "address", "phone")
+                                     for p in LABELS[name]))
 # A value ends where another label starts, or "Căn cứ" (a decision's grounds) does.
 ANY_LABEL = re.compile(ROW_LABEL.pattern + r"|\bcan\s*cu\b")
+
+
+def row_label_length(texts: list[str], labels: re.Pattern[str] = ROW_LABEL) -> int | None:
+    """How many of a line's first words (`texts`) are a row's label ending with a colon
+    ("Họ và tên:", "Số điện thoại:"), or None when the line does not open with one of `labels`."""
+    end = next((k for k, text in enumerate(texts[:LABEL_WORDS]) if ":" in text), None)
+    if end is None or not labels.match(fold(" ".join(texts[:end + 1]))):
+        return None
+    return end + 1
+
+
+# How the labels of a form's rows about a person are printed: a label read with a letter lost
+# or misread ("Nơi cư tú:") is put right when it is clearly one of them.
+PERSONAL_SPELLINGS = ["Họ và tên", "Họ, chữ đệm, tên", "Ngày sinh", "Ngày, tháng, năm sinh", "Số CCCD", "Số CMND",
+                      "Số định danh cá nhân", "Nơi cư trú", "Nơi thường trú", "Địa chỉ", "Chỗ ở hiện tại",
+                      "Số điện thoại"]
+_FOLDED_SPELLINGS = [fold(label) for label in PERSONAL_SPELLINGS]
+
+
+def spelled_labels(words: list[Word]) -> list[Word]:
+    """`words` (Tesseract's lines) with each line's label put right where it was misread, so
+    that the row is found (its value judged, its field extracted) and its text is right."""
+    return [word for _, line in groupby(words, key=lambda w: w.line) for word in _spelled(list(line))]
+
+
+def _spelled(line: list[Word]) -> list[Word]:
+    texts = [w.text for w in line]
+    end = next((k for k, text in enumerate(texts[:LABEL_WORDS]) if text.endswith(":")), None)
+    if end is None:
+        return line
+    found = process.extractOne(fold(" ".join(texts[:end + 1])[:-1]), _FOLDED_SPELLINGS, scorer=fuzz.ratio,
+                               score_cutoff=LABEL_LIKENESS)
+    spelled = PERSONAL_SPELLINGS[found[2]].split() if found else []
+    if len(spelled) != end + 1:           # a word more or less: not the label misread letter by letter
+        return line
+    spelled[-1] += ":"
+    return [replace(w, text=text) for w, text in zip(line, spelled)] + line[end + 1:]

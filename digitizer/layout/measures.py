@@ -63,10 +63,14 @@ TITLE_WORDS = 6
 PLACE_GAP = 1.5
 
 # A form's value written by hand, read where no pen colour tells it (layout/handwriting.py).
-# Set on the grey forms of samples/kinds.py: their scrawls read at 0.0-0.48 mean confidence,
-# printed values at 0.85 and more; a reception slip's dossier code at 0.40 (a code is print).
+# Set on the grey forms of samples/kinds.py: their values read at 0.0-0.78 mean confidence;
+# printed values on the generated slips, applications and certificates (three kinds, six
+# degradations each) at 0.82-0.96; a reception slip's dossier code once at 0.40 (a code is print).
 LABEL_WORDS = 4        # a form's label ends with a colon within its line's first words ("Số điện thoại:")
-SCRAWL = 0.5           # a value read with less mean confidence, mostly in non-words, is a scrawl
+LABEL_LIKENESS = 88    # a label read this like a printed one (rapidfuzz ratio, folded) is that one misread:
+                       # a letter lost in ten scores 95 ("noi cu tu"), "noi nhan" against "noi cu tru" 56
+PRINTED = 0.8          # a value read with less mean confidence, mostly in non-words or written over
+                       # the row's dotted leader ("....z£ 6/04/1962", "...029180381 905"), is a scrawl
 SCRAWL_DOUBT = 0.3     # and with less than this, whatever it holds (hand-written digits read at 0.08)
 CODE_DIGITS = 4        # a printed code beside a label has this many digits or more ("H45.65.74-230607-8179");
                        # a grey scrawl's "É2Ô" has fewer

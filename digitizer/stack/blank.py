@@ -6,7 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..imaging.binarize import paper_background
+from ..imaging.binarize import components, paper_background
 
 
 MARGIN = 0.05        # of each side: scanner edges, punch holes, the feeder's shadow
@@ -35,7 +35,7 @@ def ink_fraction(grey: np.ndarray, dpi: float) -> float:
     middle = cv2.countNonZero(ink[ih // 5:ih * 4 // 5, iw // 5:iw * 4 // 5])
     if middle > PLAINLY_PRINTED * area_px:
         return middle / area_px
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, stats = components(ink)
     x, y, bw, bh, area = (stats[1:, i] for i in range(5))
     touches = (x == 0) | (y == 0) | (x + bw >= iw) | (y + bh >= ih)
     kept = (area >= MIN_BLOB_MM2 * (dpi / 25.4) ** 2) & ~touches

@@ -1,0 +1,35 @@
+"""Lines of ink no word was read from: Tesseract's layout can take a whole text line for a
+picture and skip it. On a grey form, a row's handwriting, taller than the print and run into
+the dotted leader, lost "Họ và tên: ....Hoàng Thu Hiền", label and all."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .binarize import components
+from .geometry import shrink
+
+WORD_GAP_IN = 0.15          # letters and words this close are joined into one line
+LINE_HEIGHT_IN = (0.08, 0.6)    # a line of print or of handwriting, not a speck, a photo or a seal
+MIN_WIDTH_IN = 1.0          # a label and its value; a lone mark is not a line
+PAD_IN = 0.04               # around a read word, what its anti-aliased edge may leave
+
+Pixels = tuple[int, int, int, int]      # x0, y0, x1, y1
+
+
+def unread_lines(reading: np.ndarray, read: list[Pixels], dpi: float) -> list[Pixels]:
+    """Boxes (pixels of `reading`, 8-bit grey ink on white, at `dpi`) of line-shaped ink that
+    none of the `read` boxes covers, top to bottom. Looked for at half resolution."""
+    half = dpi / 2
+    ink = cv2.compare(shrink(reading, 1 / 2), 128, cv2.CMP_LT)
+    pad = round(PAD_IN * half)
+    for x0, y0, x1, y1 in read:
+        ink[max(0, y0 // 2 - pad):y1 // 2 + pad, max(0, x0 // 2 - pad):x1 // 2 + pad] = 0
+    gap = max(3, round(WORD_GAP_IN * half))
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    _, stats = components(joined)
+    low, high = (h * half for h in LINE_HEIGHT_IN)
+    lines = [(2 * int(x), 2 * int(y), 2 * int(x + w), 2 * int(y + h)) for x, y, w, h, _ in stats[1:]
+             if low <= h <= high and w >= MIN_WIDTH_IN * half]
+    return sorted(lines, key=lambda box: box[1])
