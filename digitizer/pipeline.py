@@ -273,7 +273,7 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
         # Tesseract wants white around a line; a crop to the ink's edge loses its first letters.
         crop = cv2.copyMakeBorder(clean.reading[y0:y1, x0:x1], margin, margin, margin, margin,
                                   cv2.BORDER_CONSTANT, value=255)
-        read = recognize(crop, clean.reading_dpi, one_line)
+        read = spelled_labels(recognize(crop, clean.reading_dpi, one_line))
         label = row_label_length([w.text for w in read])
         if label:
             rows += [replace(w, left=w.left + x0 - margin, top=w.top + y0 - margin, line=len(notes)) for w in read]

@@ -182,3 +182,18 @@ def test_components_are_labelled_as_opencvs_default_labels_them():
     fast_labels, fast_stats = components(ink)
     assert count > 300 and np.array_equal(fast_labels, labels) and np.array_equal(fast_stats, stats)
 
+
+
+def test_ink_no_word_was_read_from_is_found_as_lines_a_label_and_its_handwriting_one():
+    import cv2
+    from digitizer.imaging.unread import unread_lines
+
+    page = np.full((1000, 1500), 255, np.uint8)
+    cv2.putText(page, "Ngay sinh: 12/05/1998", (100, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)    # read
+    cv2.putText(page, "So CCCD:", (100, 400), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)                 # not read...
+    cv2.putText(page, "0790", (420, 385), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, 1.6, 0, 3)             # ...nor its value
+    cv2.circle(page, (1200, 700), 150, 0, 4)                                                      # a seal: no line
+    page[800:803, 100:103] = 0                                                                    # a speck
+    read = [(90, 160, 700, 215)]
+    [(x0, y0, x1, y1)] = unread_lines(page, read, 225)
+    assert x0 <= 110 and x1 >= 520 and y0 <= 360 and 400 <= y1 <= 420

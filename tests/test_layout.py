@@ -192,11 +192,13 @@ def test_a_forms_value_written_over_its_dotted_leader_is_handwriting_though_read
     words = (line(0, ("Số", 0.93), ("CCCD:", 0.79), ("...029180381", 0.43), ("905", 0.95))
              + line(1, ("Ngày", 0.96), ("sinh:", 0.97), ("2Z⁄2ø/7982", 0.75))
              + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("0969644465", 0.82))
-             + line(3, ("Ngày", 0.96), ("sinh:", 0.97), ("12/05/1998", 0.62)))      # print, read in doubt
-    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3])])
+             + line(3, ("Ngày", 0.96), ("sinh:", 0.97), ("12/05/1998", 0.62))       # print, read in doubt
+             # Print reads evenly; a hand's letters that look like a syllable or two do not.
+             + line(4, ("Họ", 0.97), ("và", 0.97), ("tên:", 0.97), ("“sàng", 0.40), ("kãr!", 0.0), ("(171g", 0.68)))
+    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3, 4])])
     assert [w.text for w in kept] == ["Số", "CCCD:", "Ngày", "sinh:", "Số", "điện", "thoại:", "0969644465",
-                                      "Ngày", "sinh:", "12/05/1998"]
-    assert regions == [(280, 0, 450, 30), (280, 100, 360, 130)]
+                                      "Ngày", "sinh:", "12/05/1998", "Họ", "và", "tên:"]
+    assert regions == [(280, 0, 450, 30), (280, 100, 360, 130), (370, 400, 630, 430)]
 
 
 def test_a_form_filled_in_by_hand_is_signed_and_named_by_hand():

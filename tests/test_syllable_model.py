@@ -101,3 +101,6 @@ def test_known_words_tell_a_reading_of_text_from_a_reading_of_noise():
     # A thermal receipt printed without marks, read cleanly and read broken by a cleanup.
     assert known_words(["239", "Xuan", "Thuy,", "P.Dich", "Vong,", "24,000"]) == 5
     assert known_words(["239", "Yuar", "Ihu;,", "fÊa¿", "6iay,", "?4,00u"]) == 1
+    # An identity card's English labels are text too: "Full name:" reads no worse than "Full nan:".
+    card = ["Họ", "và", "tên", "/", "Full"]
+    assert known_words([*card, "name:"]) == known_words([*card, "nan:"]) == 5

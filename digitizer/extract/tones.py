@@ -122,14 +122,25 @@ def bare_syllables() -> frozenset[str]:
     return frozenset(fold(letters) for letters, _ in lexicon()[0])
 
 
+# The English printed beside the Vietnamese on a citizen identity card and on bilingual forms
+# ("Họ và tên / Full name:"): read right, it is no noise, and a reading that makes it a
+# Vietnamese syllable ("Full nan:") is no better for it.
+BILINGUAL_LABELS = frozenset(
+    "full name date of birth sex nationality place origin residence expiry personal identification citizen "
+    "identity card number socialist republic independence freedom happiness".split())
+
+
 def known_words(texts: list[str]) -> int:
-    """How many words are Vietnamese syllables (marks aside) or figures: what a reading of
-    text finds and a reading of noise ("Yuar Ihu;", "fÊa¿") does not."""
+    """How many words are Vietnamese syllables (marks aside), figures, or the English of an
+    identity card's labels: what a reading of text finds and a reading of noise ("Yuar Ihu;",
+    "fÊa¿") does not."""
     syllables = bare_syllables()
     count = 0
     for text in texts:
         core = word_core(text)
-        count += bool(core) and (bool(FIGURE.fullmatch(core)) or (core.isalpha() and fold(core) in syllables))
+        folded = fold(core)
+        count += bool(core) and (bool(FIGURE.fullmatch(core)) or
+                                 core.isalpha() and (folded in syllables or folded.lower() in BILINGUAL_LABELS))
     return count
 
 

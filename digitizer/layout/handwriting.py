@@ -28,13 +28,15 @@ def _printed(text: str) -> bool:
 def _scrawl(words: list[Word]) -> bool:
     """Read as handwriting reads: with less confidence than print, and mostly neither words nor
     codes, or written over the row's dotted leader (a printed value replaces the dots, and the
-    cleanup erases a leader nothing crosses); or with hardly any confidence at all (digits
-    written by hand: "__)32671643.1" at 0.08)."""
+    cleanup erases a leader nothing crosses), or with a word read at hardly any confidence
+    beside others (print reads evenly: "“sàng kãr! (171g" at 0.40, 0.00, 0.68); or with hardly
+    any confidence at all (digits written by hand: "__)32671643.1" at 0.08)."""
     confidence = sum(w.confidence for w in words) / len(words)
     if confidence < SCRAWL_DOUBT:
         return True
     over_leader = LEADER.match(words[0].text) is not None
-    return confidence < PRINTED and (over_leader or mostly_junk([w.text for w in words], _printed))
+    uneven = min(w.confidence for w in words) < SCRAWL_DOUBT
+    return confidence < PRINTED and (over_leader or uneven or mostly_junk([w.text for w in words], _printed))
 
 
 def _value(words: list[Word], indices: list[int]) -> list[int]:

@@ -67,8 +67,9 @@ PLACE_GAP = 1.5
 # printed values on the generated slips, applications and certificates (three kinds, six
 # degradations each) at 0.82-0.96; a reception slip's dossier code once at 0.40 (a code is print).
 LABEL_WORDS = 4        # a form's label ends with a colon within its line's first words ("Số điện thoại:")
-LABEL_LIKENESS = 88    # a label read this like a printed one (rapidfuzz ratio, folded) is that one misread:
-                       # a letter lost in ten scores 95 ("noi cu tu"), "noi nhan" against "noi cu tru" 56
+LABEL_LIKENESS = 85    # a label read this like a printed one (rapidfuzz ratio, folded) is that one misread:
+                       # a letter lost in ten scores 95 ("noi cu tu"), one wrong in seven 86 ("sø cccd"),
+                       # "noi nhan" against "noi cu tru" 56, "so to" against "so cccd" 50
 PRINTED = 0.8          # a value read with less mean confidence, mostly in non-words or written over
                        # the row's dotted leader ("....z£ 6/04/1962", "...029180381 905"), is a scrawl
 SCRAWL_DOUBT = 0.3     # and with less than this, whatever it holds (hand-written digits read at 0.08)
