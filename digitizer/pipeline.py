@@ -27,7 +27,7 @@ from . import __version__
 from .config import OcrSettings, Settings, SplitSettings
 from .errors import DigitizerError
 from .extract import extract_fields, respell
-from .extract.tones import known_words
+from .extract.tones import known, known_words
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import form_sized, resample, upright
@@ -102,11 +102,17 @@ def reading_score(words: list[Word]) -> float:
     return sum(w.confidence for w in words if sum(c.isalpha() for c in w.text) >= 2)
 
 
-def evidence(words: list[Word]) -> tuple[int, float]:
+def evidence(words: list[Word], by_confidence: bool = False) -> tuple[float, float]:
     """What tells the better of two readings of a page: the words that are Vietnamese
     syllables or figures (a cleanup that broke a thermal receipt's dots reads noise), then
-    the confidence summed (reading_score). Confidence alone preferred a broken reading."""
-    return known_words([w.text for w in words]), reading_score(words)
+    the confidence summed (reading_score). Confidence alone preferred a broken reading.
+    `by_confidence`: each known word counts by the confidence it was read with, as on a whole
+    page, where a form's rows read as scattered digits ("9", "000", "00010" at 0.0-0.56) must
+    not outnumber its labels read at 0.96. A card's line has a few words, and a right one read
+    with less confidence at its own size must count in full (ID lines read worse weighted)."""
+    hits = known([w.text for w in words])
+    found = sum(w.confidence if by_confidence else 1.0 for w, hit in zip(words, hits) if hit)
+    return found, reading_score(words)
 
 
 def sure_words(words: list[Word]) -> int:
@@ -250,7 +256,7 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
             own = np.ascontiguousarray(upright(clean.grey, clean.turn, clean.skew))
             readings["own-size"] = [scaled(w, clean.reading_dpi / clean.display_dpi)
                                     for w in recognize(own, clean.display_dpi, ocr)]
-        kept = max(readings, key=lambda name: evidence(readings[name]))    # a tie keeps the first
+        kept = max(readings, key=lambda name: evidence(readings[name], not small))    # a tie keeps the first
         words = readings[kept]
         checked.append(f"kept the {kept} reading")
     return clean, words, checked

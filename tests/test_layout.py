@@ -194,11 +194,13 @@ def test_a_forms_value_written_over_its_dotted_leader_is_handwriting_though_read
              + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("0969644465", 0.82))
              + line(3, ("Ngày", 0.96), ("sinh:", 0.97), ("12/05/1998", 0.62))       # print, read in doubt
              # Print reads evenly; a hand's letters that look like a syllable or two do not.
-             + line(4, ("Họ", 0.97), ("và", 0.97), ("tên:", 0.97), ("“sàng", 0.40), ("kãr!", 0.0), ("(171g", 0.68)))
-    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3, 4])])
+             + line(4, ("Họ", 0.97), ("và", 0.97), ("tên:", 0.97), ("“sàng", 0.40), ("kãr!", 0.0), ("(171g", 0.68))
+             # Letters among a number's digits are digits written by hand, not a printed code.
+             + line(5, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("Q9381505Z7", 0.36)))
+    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3, 4, 5])])
     assert [w.text for w in kept] == ["Số", "CCCD:", "Ngày", "sinh:", "Số", "điện", "thoại:", "0969644465",
-                                      "Ngày", "sinh:", "12/05/1998", "Họ", "và", "tên:"]
-    assert regions == [(280, 0, 450, 30), (280, 100, 360, 130), (370, 400, 630, 430)]
+                                      "Ngày", "sinh:", "12/05/1998", "Họ", "và", "tên:", "Số", "điện", "thoại:"]
+    assert regions == [(280, 0, 450, 30), (280, 100, 360, 130), (370, 400, 630, 430), (370, 500, 450, 530)]
 
 
 def test_a_form_filled_in_by_hand_is_signed_and_named_by_hand():
@@ -233,3 +235,20 @@ def test_a_forms_label_read_with_a_letter_wrong_is_put_right_and_other_lines_are
     assert [w.text for w in spelled_labels(words)] == [
         "Nơi", "cư", "trú:", ".....Xm..Chùa", "Số", "điện", "thoại:", "0909", "Họ", "và", "tên:",
         "Nơi", "nhận:", "Như", "trên;", "Họ", "tên:", "Lê", "An", "Kính", "gửi:", "UBND"]
+
+
+def test_a_handwritten_value_running_on_to_the_next_line_is_one_region():
+    from digitizer.layout.handwriting import handwritten_values
+    from digitizer.model import Block, BlockKind, Word
+
+    def line(number: int, *words: tuple[str, float]) -> list[Word]:
+        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
+                for i, (text, confidence) in enumerate(words)]
+
+    words = (line(0, ("Nơi", 0.97), ("cư", 0.94), ("trú:", 0.91), ("....(Ô/?.J", 0.0))
+             + line(1, ("rung...", 0.17), ("xã.", 0.17), ("Đôf1g..H1ưng,..", 0.0), ("tỉnh", 0.79), ("Huế", 0.96))
+             + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("0969644465", 0.96))
+             + line(3, ("Tôi", 0.96), ("xin", 0.96), ("cam", 0.97), ("đoan", 0.97)))
+    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3])])
+    assert " ".join(w.text for w in kept) == "Nơi cư trú: Số điện thoại: 0969644465 Tôi xin cam đoan"
+    assert regions == [(100, 0, 540, 130)]

@@ -192,6 +192,38 @@ def test_a_doubtful_reading_is_checked_only_as_its_evidence_leaves_open(texts, u
     assert [way for way in ("0°", "90°", "180°", "270°") if f"{way} " in probed] == ways, probed
 
 
+def test_a_pages_labels_read_sure_outweigh_scattered_digits_read_in_doubt(monkeypatch):
+    """A hand-filled form's cleaned reading is in doubt (its values read as scrawls), and the
+    page as scanned is read too: there its rows come out as scattered digits, more words that
+    are figures, each read with little confidence. The labels read sure are kept."""
+    import digitizer.pipeline as pipeline
+    from digitizer.config import OcrSettings
+    from digitizer.imaging.clean import clean_page
+    from digitizer.model import SourcePage, Word
+
+    image = np.full((1200, 1000), 255, np.uint8)
+    for top in range(300, 900, 60):
+        cv2.putText(image, "Ho va ten: Q//2", (100, top), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    page = SourcePage(1, image, 300, 240, 288)
+    clean = replace(clean_page(page, 225, turn=0), proposed=None)
+    labels = [Word(text, 50 + 80 * i, 40 * line, 60, 20, confidence, line) for line in range(4)
+              for i, (text, confidence) in enumerate([("Họ", 0.96), ("và", 0.96), ("tên:", 0.96), ("Q//2", 0.05)])]
+    digits = [Word(text, 50 + 80 * (i % 8), 40 * (i // 8), 60, 20, 0.25, i // 8)
+              for i, text in enumerate(["9", "000", "00010", "0", "1"] * 8)]
+
+    pages_read: list[np.ndarray] = []
+
+    def scripted(image: np.ndarray, dpi: float, ocr: OcrSettings) -> list[Word]:
+        if image.shape != clean.reading.shape:
+            return []                                   # squares read nothing
+        pages_read.append(image)
+        return labels if len(pages_read) == 1 else digits    # the cleaned reading, then the page as scanned
+
+    monkeypatch.setattr(pipeline, "recognize", scripted)
+    _, words, checked = pipeline.settle_reading(page, clean, OcrSettings())
+    assert len(pages_read) == 2 and words == labels and "kept the cleaned reading" in checked
+
+
 def test_a_page_holding_only_a_signer_block_reads_as_its_three_lines(settings):
     """A signature page on a mildly noisy sheet: with hardly any ink, the contrast stretch
     once turned the paper's grain black, and Tesseract spent minutes reading it as 150 lines

@@ -130,18 +130,23 @@ BILINGUAL_LABELS = frozenset(
     "identity card number socialist republic independence freedom happiness".split())
 
 
-def known_words(texts: list[str]) -> int:
-    """How many words are Vietnamese syllables (marks aside), figures, or the English of an
+def known(texts: list[str]) -> list[bool]:
+    """Which words are Vietnamese syllables (marks aside), figures, or the English of an
     identity card's labels: what a reading of text finds and a reading of noise ("Yuar Ihu;",
     "fÊa¿") does not."""
     syllables = bare_syllables()
-    count = 0
+    out = []
     for text in texts:
         core = word_core(text)
         folded = fold(core)
-        count += bool(core) and (bool(FIGURE.fullmatch(core)) or
-                                 core.isalpha() and (folded in syllables or folded.lower() in BILINGUAL_LABELS))
-    return count
+        out.append(bool(core) and (bool(FIGURE.fullmatch(core)) or
+                                   core.isalpha() and (folded in syllables or folded.lower() in BILINGUAL_LABELS)))
+    return out
+
+
+def known_words(texts: list[str]) -> int:
+    """How many of `texts` are known (see `known`)."""
+    return sum(known(texts))
 
 
 @dataclass(frozen=True)

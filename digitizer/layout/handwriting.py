@@ -16,13 +16,18 @@ from .measures import CODE_DIGITS, PRINTED, SCRAWL_DOUBT
 # A printed code: letters and digits in groups parted by single dots, dashes or slashes
 # ("H45.65.74-230607-8179", "15/2023/QĐ-UBND"), which Tesseract reads with little confidence.
 CODE = re.compile(r"[^\W_]+(?:[./-][^\W_]+)*")
+CODE_PARTS = re.compile(r"[./-]")
+# A code of one part is a number, perhaps after letters ("B1234567"); letters among its digits
+# are digits written by hand and misread ("Q9381505Z7").
+NUMBER = re.compile(r"[^\W\d_]*\d+")
 # A dotted leader read with what was written over it: "....z£", "...029180381".
 LEADER = re.compile(r"[.…]{2,}")
 
 
 def _printed(text: str) -> bool:
     core = word_core(text)
-    return is_wordlike(text) or bool(CODE.fullmatch(core)) and sum(ch.isdigit() for ch in core) >= CODE_DIGITS
+    return is_wordlike(text) or bool(CODE.fullmatch(core)) and sum(ch.isdigit() for ch in core) >= CODE_DIGITS \
+        and (len(CODE_PARTS.split(core)) > 1 or bool(NUMBER.fullmatch(core)))
 
 
 def _scrawl(words: list[Word]) -> bool:
@@ -71,8 +76,17 @@ def handwritten_values(words: list[Word], blocks: list[Block]) -> tuple[list[Wor
     by hand is signed by the same hand: the name under its signing line is a value too."""
     rows = {line for block in blocks if block.kind in (BlockKind.ROW, BlockKind.MARKS) for line in block.lines}
     lines = {line: list(group) for line, group in groupby(range(len(words)), key=lambda i: words[i].line)}
-    values = [value for line, indices in lines.items() if line in rows
-              for value in [_value(words, indices)] if value and _scrawl([words[i] for i in value])]
+    values: list[list[int]] = []
+    continued = False       # the line before was a handwritten value, which a long one runs on from
+    for line, indices in lines.items():
+        value = _value(words, indices) if line in rows else []
+        if value and _scrawl([words[i] for i in value]):
+            values.append(value)
+            continued = True
+        elif continued and not value and line in rows and _scrawl([words[i] for i in indices]):
+            values[-1] = values[-1] + indices
+        else:
+            continued = False
     if values:
         values += [lines[line] for line in _signed_by_hand(lines, words, blocks) if line in lines]
     drop = {i for value in values for i in value}
