@@ -25,9 +25,13 @@ LEADER = re.compile(r"[.…]{2,}")
 
 
 def _printed(text: str) -> bool:
+    """A word or a printed code."""
     core = word_core(text)
-    return is_wordlike(text) or bool(CODE.fullmatch(core)) and sum(ch.isdigit() for ch in core) >= CODE_DIGITS \
-        and (len(CODE_PARTS.split(core)) > 1 or bool(NUMBER.fullmatch(core)))
+    if is_wordlike(text):
+        return True
+    if not CODE.fullmatch(core) or sum(ch.isdigit() for ch in core) < CODE_DIGITS:
+        return False
+    return len(CODE_PARTS.split(core)) > 1 or bool(NUMBER.fullmatch(core))
 
 
 def _scrawl(words: list[Word]) -> bool:
