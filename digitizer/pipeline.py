@@ -64,7 +64,8 @@ DECISIVE = 3 * MIN_SURE_WORDS
 SURE_SHARE = 0.5
 LEVEL_SHARE = 0.8          # of a page's words of 3 letters or more, wider than tall: read on level lines
 EVERY_WAY = [0, 90, 180, 270]
-SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own
+SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width)
+ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 # A page of which this share of words are syllables or figures reads as it stands, not mirrored:
 # the reverse's print showing through reads 6-16% (samples of tests/test_real_pages.py), the
@@ -271,7 +272,7 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     if not any(row_label_length(line, PERSONAL_LABEL) for line in lines):
         return words, []
     boxes = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in words]
-    one_line = ocr.model_copy(update={"psm": 7})
+    one_line = ocr.model_copy(update={"psm": ONE_LINE_PSM})
     margin = round(SKIPPED_ROW_MARGIN_IN * clean.reading_dpi)
     rows: list[Word] = []
     notes: list[str] = []

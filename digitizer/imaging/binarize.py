@@ -8,8 +8,11 @@ import numpy as np
 from .geometry import shrink
 
 
-COARSE_SIGMA = 4.0     # a blur this wide (pixels) is made on a quarter-size copy...
-COARSE_SIDE = 64       # ...of an image at least this large
+# A blur this wide (pixels) is made on a quarter-size copy of an image at least COARSE_SIDE
+# pixels on its shorter side: the flattening's 300 DPI blur (sigma 10.5) so made is within one
+# grey level of the full one; a small copy of a card's line is blurred as it is.
+COARSE_SIGMA = 4.0
+COARSE_SIDE = 64
 
 
 def paper_background(image: np.ndarray, factor: float, kernel: int, sigma: float) -> np.ndarray:

@@ -47,10 +47,16 @@ PERSONAL_LABEL = re.compile("|".join(p for name in ("person_name", "birth_date",
 ANY_LABEL = re.compile(ROW_LABEL.pattern + r"|\bcan\s*cu\b")
 
 
+def _colon_at(texts: list[str], ending: bool = False) -> int | None:
+    """Which of a line's first words holds (`ending`: ends with) the colon that closes a label."""
+    return next((k for k, text in enumerate(texts[:LABEL_WORDS])
+                 if (text.endswith(":") if ending else ":" in text)), None)
+
+
 def row_label_length(texts: list[str], labels: re.Pattern[str] = ROW_LABEL) -> int | None:
     """How many of a line's first words (`texts`) are a row's label ending with a colon
     ("Họ và tên:", "Số điện thoại:"), or None when the line does not open with one of `labels`."""
-    end = next((k for k, text in enumerate(texts[:LABEL_WORDS]) if ":" in text), None)
+    end = _colon_at(texts)
     if end is None or not labels.match(fold(" ".join(texts[:end + 1]))):
         return None
     return end + 1
@@ -72,7 +78,7 @@ def spelled_labels(words: list[Word]) -> list[Word]:
 
 def _spelled(line: list[Word]) -> list[Word]:
     texts = [w.text for w in line]
-    end = next((k for k, text in enumerate(texts[:LABEL_WORDS]) if text.endswith(":")), None)
+    end = _colon_at(texts, ending=True)      # whole words are respelled: the colon ends the label's last
     if end is None:
         return line
     found = process.extractOne(fold(" ".join(texts[:end + 1])[:-1]), _FOLDED_SPELLINGS, scorer=fuzz.ratio,
