@@ -12,6 +12,7 @@ page's worth (a few hundred MB), which it would need again for the next large pa
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 
 log = logging.getLogger(__name__)
@@ -33,3 +34,12 @@ def reuse_freed_memory() -> bool:
     if not kept:
         log.debug("malloc thresholds not taken: large images are mapped afresh per page")
     return kept
+
+
+def keep_loaded() -> None:
+    """In a forked worker, once it has loaded what it needs (libraries, word lists, model): all
+    of it stays until the worker exits, so it is moved out of the cyclic collector's sight, and
+    the full collections between pages no longer walk it. Only where the process ends without
+    the interpreter's teardown, as forked workers do: there, frozen objects of nanobind
+    extensions (pikepdf, zxing-cpp) are reported as leaks."""
+    gc.freeze()

@@ -6,7 +6,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from .memory import reuse_freed_memory
+from .memory import keep_loaded, reuse_freed_memory
 from .threads import single_thread
 
 T = TypeVar("T")
@@ -20,6 +20,11 @@ def page_worker() -> None:
     reuse_freed_memory()
 
 
+def _forked_page_worker() -> None:
+    page_worker()
+    keep_loaded()            # what the parent loaded before the fork
+
+
 class PagePool:
     """`imap` over a process pool with a bounded window, so a 300-page PDF is not decoded
     into memory all at once. With one worker it runs in this process."""
@@ -31,7 +36,7 @@ class PagePool:
     def __enter__(self) -> PagePool:
         page_worker()
         if self.workers > 1:
-            self._executor = ProcessPoolExecutor(self.workers, initializer=page_worker)
+            self._executor = ProcessPoolExecutor(self.workers, initializer=_forked_page_worker)
         return self
 
     def __exit__(self, *exc: object) -> None:

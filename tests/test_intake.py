@@ -8,6 +8,7 @@ from PIL import Image
 from digitizer.config import LimitSettings
 from digitizer.errors import DigitizerError
 from digitizer.intake import load_pages, sniff
+from digitizer.intake.pdf import DEFAULT_DPI, page_layers
 
 from .conftest import sample
 
@@ -99,6 +100,22 @@ def test_scanned_pdf_renders_at_its_scan_resolution():
     _, pages = pages_of(sample("quyet_dinh", "clean", fmt="pdf").data)
     assert pages[0].text is None and abs(pages[0].dpi - 300) < 2
     assert pages[0].image.shape[0] > 3400
+
+
+def test_a_scan_placed_on_part_of_a_pdf_page_gives_its_resolution_and_cover():
+    # A 200 DPI scan over the top two thirds of an A4 page, and a small logo: the logo neither
+    # sets the resolution nor makes the page a scan; the scan does both.
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    scan = Image.new("L", (1653, 1560), 255)
+    scan.paste(0, (100, 100, 1500, 140))
+    page.insert_image(pymupdf.Rect(0, 0, 595, 561.6), stream=png_bytes(scan))
+    page.insert_image(pymupdf.Rect(500, 780, 540, 820), stream=png_bytes(Image.new("L", (400, 400), 0)))
+    layers = page_layers(page)
+    assert abs(layers.dpi - 200) < 1 and 0.6 < layers.cover < 0.75 and layers.scanned
+    logo_only = pymupdf.open().new_page(width=595, height=842)
+    logo_only.insert_image(pymupdf.Rect(500, 780, 540, 820), stream=png_bytes(Image.new("L", (400, 400), 0)))
+    assert page_layers(logo_only).dpi == DEFAULT_DPI and not page_layers(logo_only).scanned
 
 
 def test_born_digital_pdf_pages_are_text_not_images():

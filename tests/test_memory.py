@@ -38,3 +38,20 @@ def test_a_large_image_comes_from_the_heap_and_stays_there_when_freed():
     mapped, heap, heap_after_free = _held("reuse")
     assert mapped < 40_000_000 and heap >= 40_000_000
     assert heap_after_free == heap       # kept for the next page, not trimmed
+
+
+def _frozen(_: int) -> int:
+    import gc
+    return gc.get_freeze_count()
+
+
+def test_forked_page_workers_keep_what_they_loaded_out_of_the_collectors_walks():
+    import gc
+
+    from digitizer.parallel import PagePool
+    gc.collect()
+    assert gc.get_freeze_count() == 0            # the parent itself is not frozen: it tears down
+    with PagePool(2) as pool:
+        counts = list(pool.imap(_frozen, range(4)))
+    assert min(counts) > 10_000                  # the libraries and tables loaded before the fork
+    assert gc.get_freeze_count() == 0

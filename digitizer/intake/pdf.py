@@ -64,18 +64,23 @@ def _inside(word: Word, box: pymupdf.Rect) -> bool:
     return box.x0 <= cx <= box.x1 and box.y0 <= cy <= box.y1
 
 
-def image_cover(page: pymupdf.Page) -> float:
+def placed_images(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, int]]:
+    """Each raster image drawn on the page: where (points) and how many pixels wide. Read from
+    one pass over the page's drawing, which does not decode the images (`get_image_rects` hashes
+    each one: 0.18 s for a page-sized JPEG)."""
+    return [(pymupdf.Rect(info["bbox"]), int(info["width"])) for info in page.get_image_info()]
+
+
+def image_cover(images: list[tuple[pymupdf.Rect, int]], area: pymupdf.Rect) -> float:
     """The share of the page that raster images cover (their union, on a coarse grid)."""
     grid = np.zeros((64, 64), bool)
-    area = page.rect
-    for info in page.get_images(full=True):
-        for rect in page.get_image_rects(info[0]):
-            rect = rect & area
-            if rect.is_empty:
-                continue
-            x0, x1 = (int(64 * (v - area.x0) / area.width) for v in (rect.x0, rect.x1))
-            y0, y1 = (int(64 * (v - area.y0) / area.height) for v in (rect.y0, rect.y1))
-            grid[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
+    for placed, _ in images:
+        rect = placed & area
+        if rect.is_empty:
+            continue
+        x0, x1 = (int(64 * (v - area.x0) / area.width) for v in (rect.x0, rect.x1))
+        y0, y1 = (int(64 * (v - area.y0) / area.height) for v in (rect.y0, rect.y1))
+        grid[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
     return float(grid.mean())
 
 
@@ -85,6 +90,7 @@ class Layers:
     visible: list[Word]             # words drawn visibly (boxes in points)
     added_boxes: list[pymupdf.Rect]  # signature appearances and annotations: put on the page by software
     cover: float                    # share of the page under raster images
+    dpi: float                      # the scan's resolution as placed (DEFAULT_DPI without one)
 
     @property
     def scanned(self) -> bool:
@@ -96,17 +102,14 @@ def page_layers(page: pymupdf.Page) -> Layers:
                  if span["type"] == INVISIBLE or span.get("opacity", 1.0) == 0]
     visible = [w for w in _layer_words(page) if not any(_inside(w, box) for box in invisible)]
     added = [w.rect for w in page.widgets(types=[SIGNATURE_WIDGET])] + [a.rect for a in page.annots()]
-    return Layers(visible, [box for box in added if not box.is_empty], image_cover(page))
+    images = placed_images(page)
+    return Layers(visible, [box for box in added if not box.is_empty], image_cover(images, page.rect),
+                  scan_dpi(images, page.rect))
 
 
-def scan_dpi(page: pymupdf.Page) -> float:
-    """The resolution of the largest image on the page, as placed on it."""
-    best = 0.0
-    for info in page.get_images(full=True):
-        xref, width = info[0], info[2]
-        for rect in page.get_image_rects(xref):
-            if rect.width > page.rect.width * 0.5:
-                best = max(best, width / (rect.width / 72))
+def scan_dpi(images: list[tuple[pymupdf.Rect, int]], area: pymupdf.Rect) -> float:
+    """The resolution of the sharpest image over half the page's width, as placed on it."""
+    best = max((width / (rect.width / 72) for rect, width in images if rect.width > area.width * 0.5), default=0.0)
     return min(max(best, 150.0), 600.0) if best else DEFAULT_DPI
 
 
@@ -193,11 +196,11 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     try:
         layers = page_layers(page)
         text = None if layers.scanned else usable_text(page_text(layers.visible))
-        dpi = scan_dpi(page)
     except Exception as exc:  # MuPDF raises its own error types for damaged objects
         return _poppler_page(data, page.number, width_pt, height_pt, exc)
     if text is not None:
         return SourcePage(number, None, 72.0, width_pt, height_pt, text=text, words=layers.visible)
+    dpi = layers.dpi
     if width_pt * height_pt * (dpi / 72) ** 2 > max_pixels:
         raise DigitizerError(ErrorKind.TOO_LARGE, f"page {number} at {dpi:.0f} DPI")
     # A signature's appearance (its stamp, with any image in it) and a reader's note

@@ -8,16 +8,24 @@ from typing import Iterator
 
 from ..config import Settings
 from ..extract import load_vocabularies
+from ..memory import keep_loaded
 from ..parallel import PagePool, page_worker
 from ..signing.sign import centre_signer
 from ..storage import open_index, open_store
 from .ingest import Ingested, ingest
 
 
+def _document_worker() -> None:
+    """A worker of the document-level pool, before its first document: the word lists loaded
+    once, in every worker at the same time rather than in the parent before the fork."""
+    page_worker()
+    load_vocabularies()
+    keep_loaded()
+
+
 def _ingest_alone(path: Path, settings: Settings, force: bool) -> Ingested:
     """One whole document in a worker process of the document-level pool, end to end, so that
     storing and indexing overlap with the other workers' OCR."""
-    load_vocabularies()
     index, signer = open_index(settings), centre_signer(settings.sign)
     try:
         return ingest(path, settings, open_store(settings), index, force=force, signer=signer)
@@ -40,7 +48,7 @@ def ingested(paths: list[Path], settings: Settings, force: bool) -> Iterator[tup
     if len(paths) >= workers > 1:
         # The largest files first, so that the last to finish is a small one and no worker
         # waits long at the end for the other; results are given in the order asked.
-        with ProcessPoolExecutor(workers, initializer=page_worker) as pool:
+        with ProcessPoolExecutor(workers, initializer=_document_worker) as pool:
             largest_first = sorted(paths, key=_size, reverse=True)
             futures = {p: pool.submit(_ingest_alone, p, settings, force) for p in largest_first}
             for path in paths:
