@@ -67,21 +67,28 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, ti
     if not api.Recognize(timeout=max(1, round(timeout * 1000))):
         api.Clear()
         raise DigitizerError(ErrorKind.OCR_TIMEOUT, f"over {timeout:.0f} s")
+    iterator = api.GetIterator()
+    words = _read(iterator, doubts) if iterator is not None else []
+    api.Clear()
+    return words
+
+
+def _read(iterator: tesserocr.PyResultIterator, doubts: bool) -> list[Word]:
+    """The words of a recognised page; with `doubts`, walked symbol by symbol for the readings
+    Tesseract weighed (the walk costs 5% of a page's reading, so not without them)."""
     words: list[Word] = []
     line = -1
     word: Word | None = None
     symbols: list[tuple[str, list[tuple[str, float]]]] = []
-    iterator = api.GetIterator()
-    for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL) if iterator is not None else []:
-        if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
-            line += 1
+    for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL if doubts else tesserocr.RIL.WORD):
         if item.IsAtBeginningOf(tesserocr.RIL.WORD):
+            if item.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+                line += 1
             _add(words, word, symbols)
             word, symbols = _word(item, line), []
-        if word is not None:
+        if doubts and word is not None:
             symbols.append(_symbol(item))
     _add(words, word, symbols)
-    api.Clear()
     return words
 
 
@@ -103,11 +110,15 @@ def _word(item: tesserocr.PyResultIterator, line: int) -> Word | None:
 
 def _symbol(item: tesserocr.PyResultIterator) -> tuple[str, list[tuple[str, float]]]:
     """A character as read, and the other readings Tesseract weighed for it, each with its odds
-    against the one read (confidence over confidence)."""
+    against the one read (confidence over confidence). Most characters have one reading only:
+    those are told by the count, without looking at it."""
     text = _text(item, tesserocr.RIL.SYMBOL)
+    choices = [(choice.GetUTF8Text(), choice.Confidence()) for choice in item.GetChoiceIterator()]
+    if len(choices) < 2:
+        return text, []
     chosen = max(item.Confidence(tesserocr.RIL.SYMBOL), 1.0)
-    others = [(unicodedata.normalize("NFC", choice.GetUTF8Text()).translate(LOOKALIKES), choice.Confidence())
-              for choice in item.GetChoiceIterator() if choice.Confidence() >= WEIGHED_CONFIDENCE]
+    others = [(unicodedata.normalize("NFC", other).translate(LOOKALIKES), conf)
+              for other, conf in choices if conf >= WEIGHED_CONFIDENCE]
     return text, [(other, conf / chosen) for other, conf in others if other and other != text]
 
 
