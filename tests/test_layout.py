@@ -237,6 +237,20 @@ def test_a_forms_label_read_with_a_letter_wrong_is_put_right_and_other_lines_are
         "Nơi", "nhận:", "Như", "trên;", "Họ", "tên:", "Lê", "An", "Kính", "gửi:", "UBND"]
 
 
+def test_an_identity_cards_bilingual_label_read_with_letters_wrong_is_put_right():
+    from digitizer.layout.labels import spelled_labels
+    from digitizer.model import Word
+
+    lines = [["Quê", "quân", "/", "Place", "of", "origu:", "xã", "Phú", "Lộc"],
+             ["Ngày", "sinh", "/", "Date", "of", "binh:", "08/07/1998"],
+             ["Nơi", "thường", "trú", "/", "Place", "of", "residenoe:", "Thôn", "Đông"],
+             ["Căn", "cứ", "Luật", "Tổ", "chức", "chính", "quyền:", "địa", "phương"]]
+    words = [Word(text, 10 * i, 40 * n, 9, 20, 0.9, n) for n, line in enumerate(lines) for i, text in enumerate(line)]
+    assert [" ".join(w.text for w in spelled_labels(words) if w.line == n) for n in range(4)] == [
+        "Quê quán / Place of origin: xã Phú Lộc", "Ngày sinh / Date of birth: 08/07/1998",
+        "Nơi thường trú / Place of residence: Thôn Đông", "Căn cứ Luật Tổ chức chính quyền: địa phương"]
+
+
 def test_a_handwritten_value_running_on_to_the_next_line_is_one_region():
     from digitizer.layout.handwriting import handwritten_values
     from digitizer.model import Block, BlockKind, Word

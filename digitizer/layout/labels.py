@@ -47,9 +47,9 @@ PERSONAL_LABEL = re.compile("|".join(p for name in ("person_name", "birth_date",
 ANY_LABEL = re.compile(ROW_LABEL.pattern + r"|\bcan\s*cu\b")
 
 
-def _colon_at(texts: list[str], ending: bool = False) -> int | None:
+def _colon_at(texts: list[str], ending: bool = False, within: int = LABEL_WORDS) -> int | None:
     """Which of a line's first words holds (`ending`: ends with) the colon that closes a label."""
-    return next((k for k, text in enumerate(texts[:LABEL_WORDS])
+    return next((k for k, text in enumerate(texts[:within])
                  if (text.endswith(":") if ending else ":" in text)), None)
 
 
@@ -63,11 +63,20 @@ def row_label_length(texts: list[str], labels: re.Pattern[str] = ROW_LABEL) -> i
 
 
 # How the labels of a form's rows about a person are printed: a label read with a letter lost
-# or misread ("Nơi cư tú:") is put right when it is clearly one of them.
+# or misread ("Nơi cư tú:", "Date of binh:") is put right when it is clearly one of them.
 PERSONAL_SPELLINGS = ["Họ và tên", "Họ, chữ đệm, tên", "Ngày sinh", "Ngày, tháng, năm sinh", "Số CCCD", "Số CMND",
                       "Số định danh cá nhân", "Nơi cư trú", "Nơi thường trú", "Địa chỉ", "Chỗ ở hiện tại",
                       "Số điện thoại"]
-_FOLDED_SPELLINGS = [fold(label) for label in PERSONAL_SPELLINGS]
+# The bilingual labels printed on the citizen identity card (the 2021 chip card, then the 2024
+# identity card), whose lines are cropped and read alone: "Quê quán / Place of origin:".
+ID_CARD_SPELLINGS = ["Số / No.", "Họ và tên / Full name", "Ngày sinh / Date of birth", "Giới tính / Sex",
+                     "Quốc tịch / Nationality", "Quê quán / Place of origin", "Nơi thường trú / Place of residence",
+                     "Có giá trị đến / Date of expiry", "Số định danh cá nhân / Personal identification number",
+                     "Họ, chữ đệm và tên khai sinh / Surname, middle name and given name",
+                     "Ngày, tháng, năm sinh / Date of birth", "Nơi cư trú / Place of residence"]
+PRINTED_SPELLINGS = PERSONAL_SPELLINGS + ID_CARD_SPELLINGS
+_FOLDED_SPELLINGS = [fold(label) for label in PRINTED_SPELLINGS]
+_SPELLED_WORDS = max(len(label.split()) for label in PRINTED_SPELLINGS)
 
 
 def spelled_labels(words: list[Word]) -> list[Word]:
@@ -78,12 +87,12 @@ def spelled_labels(words: list[Word]) -> list[Word]:
 
 def _spelled(line: list[Word]) -> list[Word]:
     texts = [w.text for w in line]
-    end = _colon_at(texts, ending=True)      # whole words are respelled: the colon ends the label's last
+    end = _colon_at(texts, ending=True, within=_SPELLED_WORDS)  # whole words respelled: the colon ends the last
     if end is None:
         return line
     found = process.extractOne(fold(" ".join(texts[:end + 1])[:-1]), _FOLDED_SPELLINGS, scorer=fuzz.ratio,
                                score_cutoff=LABEL_LIKENESS)
-    spelled = PERSONAL_SPELLINGS[found[2]].split() if found else []
+    spelled = PRINTED_SPELLINGS[found[2]].split() if found else []
     if len(spelled) != end + 1:           # a word more or less: not the label misread letter by letter
         return line
     spelled[-1] += ":"
