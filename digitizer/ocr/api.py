@@ -74,8 +74,8 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, ti
 
 
 def _read(iterator: tesserocr.PyResultIterator, doubts: bool) -> list[Word]:
-    """The words of a recognised page; with `doubts`, walked symbol by symbol for the readings
-    Tesseract weighed (the walk costs 5% of a page's reading, so not without them)."""
+    """The words of a recognised page: walked word by word, or with `doubts` symbol by symbol
+    for the readings Tesseract weighed (that walk costs 2-3 % of a page's reading)."""
     words: list[Word] = []
     line = -1
     word: Word | None = None
@@ -110,8 +110,8 @@ def _word(item: tesserocr.PyResultIterator, line: int) -> Word | None:
 
 def _symbol(item: tesserocr.PyResultIterator) -> tuple[str, list[tuple[str, float]]]:
     """A character as read, and the other readings Tesseract weighed for it, each with its odds
-    against the one read (confidence over confidence). Most characters have one reading only:
-    those are told by the count, without looking at it."""
+    against the one read (confidence over confidence). Most characters of a clean page have a
+    single reading, told by the count of choices alone."""
     text = _text(item, tesserocr.RIL.SYMBOL)
     choices = [(choice.GetUTF8Text(), choice.Confidence()) for choice in item.GetChoiceIterator()]
     if len(choices) < 2:
