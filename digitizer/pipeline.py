@@ -64,7 +64,8 @@ DECISIVE = 3 * MIN_SURE_WORDS
 SURE_SHARE = 0.5
 LEVEL_SHARE = 0.8          # of a page's words of 3 letters or more, wider than tall: read on level lines
 EVERY_WAY = [0, 90, 180, 270]
-SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width)
+SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width): cropped to the ink's
+                               # edge, the grey forms' skipped rows (samples/kinds.py) lost their first letters
 ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 # A page of which this share of words are syllables or figures reads as it stands, not mirrored:

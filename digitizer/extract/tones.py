@@ -138,9 +138,9 @@ def known(texts: list[str]) -> list[bool]:
     out = []
     for text in texts:
         core = word_core(text)
-        folded = fold(core)
+        folded = fold(core)         # lower case too
         out.append(bool(core) and (bool(FIGURE.fullmatch(core)) or
-                                   core.isalpha() and (folded in syllables or folded.lower() in BILINGUAL_LABELS)))
+                                   core.isalpha() and (folded in syllables or folded in BILINGUAL_LABELS)))
     return out
 
 
