@@ -37,6 +37,7 @@ from .signing.signatures import read_signatures
 from .layout import page_layout
 from .layout.handwriting import handwritten_values
 from .layout.labels import PERSONAL_LABEL, row_label_length, spelled_labels
+from .layout.leaders import label_end
 from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
@@ -67,6 +68,8 @@ EVERY_WAY = [0, 90, 180, 270]
 SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width): cropped to the ink's
                                # edge, the grey forms' skipped rows (samples/kinds.py) lost their first letters
 ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
+DOTS_HEIGHT = 0.3          # of a label's height: a "word" this low is a leader's dots read as letters
+MIN_LABEL_IN = 0.4         # the shortest row label ("Số:" in 13 pt is 0.35 in); less before a leader is none
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 # A page of which this share of words are syllables or figures reads as it stands, not mirrored:
 # the reverse's print showing through reads 6-16% (samples of tests/test_real_pages.py), the
@@ -264,31 +267,75 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
     return clean, words, checked
 
 
+def read_line(clean: CleanPage, box: tuple[int, int, int, int], ocr: OcrSettings) -> list[Word]:
+    """The ink in `box` (pixels of the reading image) read as one line, its label respelled;
+    the words' boxes in pixels of the page."""
+    x0, y0, x1, y1 = box
+    margin = round(SKIPPED_ROW_MARGIN_IN * clean.reading_dpi)
+    # Tesseract wants white around a line; a crop to the ink's edge loses its first letters.
+    crop = cv2.copyMakeBorder(clean.reading[y0:y1, x0:x1], margin, margin, margin, margin,
+                              cv2.BORDER_CONSTANT, value=255)
+    read = recognize(crop, clean.reading_dpi, ocr.model_copy(update={"psm": ONE_LINE_PSM}))
+    return spelled_labels([replace(w, left=w.left + x0 - margin, top=w.top + y0 - margin) for w in read])
+
+
+def _has_personal_rows(words: list[Word]) -> bool:
+    lines = [[w.text for w in line] for _, line in groupby(words, key=lambda w: w.line)]
+    return any(row_label_length(line, PERSONAL_LABEL) for line in lines)
+
+
 def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """A form's row that Tesseract's layout skipped whole, label and all (taken for a picture):
     on a page with rows about a person ("Ngày sinh:"), each line of ink no word was read
     from is read as one line, and kept when it opens with a row's label too. What else lies
     there unread (a signature, a stamp) is no row and stays unread."""
-    lines = [[w.text for w in line] for _, line in groupby(words, key=lambda w: w.line)]
-    if not any(row_label_length(line, PERSONAL_LABEL) for line in lines):
+    if not _has_personal_rows(words):
         return words, []
     boxes = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in words]
-    one_line = ocr.model_copy(update={"psm": ONE_LINE_PSM})
-    margin = round(SKIPPED_ROW_MARGIN_IN * clean.reading_dpi)
     rows: list[Word] = []
     notes: list[str] = []
-    for x0, y0, x1, y1 in unread_lines(clean.reading, boxes, clean.reading_dpi):
-        # Tesseract wants white around a line; a crop to the ink's edge loses its first letters.
-        crop = cv2.copyMakeBorder(clean.reading[y0:y1, x0:x1], margin, margin, margin, margin,
-                                  cv2.BORDER_CONSTANT, value=255)
-        read = spelled_labels(recognize(crop, clean.reading_dpi, one_line))
+    for box in unread_lines(clean.reading, boxes, clean.reading_dpi):
+        read = read_line(clean, box, ocr)
         label = row_label_length([w.text for w in read])
         if label:
-            rows += [replace(w, left=w.left + x0 - margin, top=w.top + y0 - margin, line=len(notes)) for w in read]
+            rows += [replace(w, line=len(notes)) for w in read]
             notes.append(" ".join(w.text for w in read[:label]))
     if not notes:
         return words, []
     return merge_lines(words, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
+
+
+def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
+    """A form's row whose printed label Tesseract lost in the handwriting run into it ("[b4 z4
+    án ......", "Nơicvtú. thôn Hạ,"): on a page with rows about a person, a line that opens
+    with no label, well left of a dotted leader, is read again left of the leader, where only
+    its label is printed. When that reads as a row's label and nothing more, it takes the place
+    of what was read there; what stands on the leader is the row's value."""
+    if not _has_personal_rows(words) or not clean.leaders:
+        return words, []
+    out: list[Word] = []
+    notes: list[str] = []
+    for _, group in groupby(words, key=lambda w: w.line):
+        line = list(group)
+        end = None if row_label_length([w.text for w in line]) else label_end(clean.leaders, line)
+        left = min(w.left for w in line)
+        if end is None or end - left < MIN_LABEL_IN * clean.reading_dpi:
+            out += line
+            continue
+        box = (left, min(w.top for w in line), round(end), max(w.top + w.height for w in line))
+        read = read_line(clean, box, ocr)
+        if read and not read[-1].text.endswith(":"):     # the colon's dot joined the leader's
+            read = spelled_labels([*read[:-1], replace(read[-1], text=read[-1].text + ":")])
+        if not read or row_label_length([w.text for w in read]) != len(read):
+            out += line
+            continue
+        # Read into the line, the leader's dots came out as letters ("z4", "án" 5 px tall): no text.
+        value = [w for w in line if w.left + w.width / 2 > end and w.height >= DOTS_HEIGHT * read[0].height]
+        out += [replace(w, line=line[0].line) for w in [*read, *value]]
+        notes.append(" ".join(w.text for w in read))
+    if not notes:
+        return words, []
+    return out, [f"labels lost in the writing, read left of their leaders: {', '.join(notes)}"]
 
 
 def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: SplitSettings) -> PageResult:
@@ -315,10 +362,10 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
     else:
         clean, words, checked = settle_reading(page, clean, ocr)
         words, skipped = read_skipped_rows(clean, words, ocr)
-        checked += skipped
-    words = spelled_labels(words)
+        words, lost = read_lost_labels(clean, spelled_labels(words), ocr)
+        checked += skipped + lost
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
-    words, scrawls = handwritten_values(layout.words, layout.blocks)
+    words, scrawls = handwritten_values(layout.words, layout.blocks, clean.leaders)
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()

@@ -197,3 +197,28 @@ def test_ink_no_word_was_read_from_is_found_as_lines_a_label_and_its_handwriting
     read = [(90, 160, 700, 215)]
     [(x0, y0, x1, y1)] = unread_lines(page, read, 225)
     assert x0 <= 110 and x1 >= 520 and y0 <= 360 and 400 <= y1 <= 420
+
+
+def test_a_forms_dotted_blanks_are_found_where_a_pen_crossed_them_too():
+    """Every leader's place is kept, bare or written over: where a stroke crosses one, it
+    joins its dots into a letter, and the leader comes in two pieces."""
+    from PIL import Image, ImageDraw
+
+    from digitizer.imaging.binarize import find_rules
+    from samples.layout import pil_font
+
+    image = Image.new("L", (1400, 300), 255)
+    draw = ImageDraw.Draw(image)
+    font = pil_font("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", 40)
+    draw.text((20, 60), "Họ và tên: " + "." * 90, font=font, fill=0, anchor="ls")
+    draw.text((20, 150), "Ngày sinh: " + "." * 90, font=font, fill=0, anchor="ls")
+    draw.line([(500, 110), (700, 160)], fill=0, width=6)          # a pen's stroke through the second leader
+    draw.text((20, 250), "Nghị định Bình Định, Hà Tĩnh, Nguyễn Thị Ngọc Diệp", font=font, fill=0, anchor="ls")
+    leaders = find_rules(np.asarray(image).copy(), 225).leaders
+    first = [box for box in leaders if box[1] < 80]
+    second = sorted(box for box in leaders if 80 < box[1] < 180)
+    # From the label's colon (its dot is the leader's first) to the last dot.
+    assert len(first) == 1 and abs(first[0][0] - 20 - font.getlength("Họ và tên:")) < 30 and first[0][2] > 1000
+    assert len(second) == 2 and abs(second[0][0] - 20 - font.getlength("Ngày sinh:")) < 30
+    assert second[0][2] < 660 < second[1][0] and second[1][2] > 1000      # parted where the stroke crosses
+    assert not [box for box in leaders if box[1] > 180]

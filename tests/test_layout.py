@@ -26,6 +26,12 @@ def _texts(words: list[Word]) -> list[str]:
     return [" ".join(w.text for w in seg.words) for seg in segments(words)]
 
 
+def _row(number: int, *words: tuple[str, float]) -> list[Word]:
+    """A form's line as Tesseract gives it: words 90 px apart, lines 100 px apart."""
+    return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
+            for i, (text, confidence) in enumerate(words)]
+
+
 def test_a_vertical_bar_parts_a_line_and_stands_alone():
     assert _texts(_line("Về", "việc", "cấp", "|", "ĐẾN", "Số:")) == ["Về việc cấp", "|", "ĐẾN Số:"]
 
@@ -162,16 +168,12 @@ def test_a_subject_whose_slash_was_read_as_a_letter():
 
 def test_a_forms_value_read_as_a_scrawl_is_handwriting_and_a_printed_code_is_not():
     from digitizer.layout.handwriting import handwritten_values
-    from digitizer.model import Block, BlockKind, Word
+    from digitizer.model import Block, BlockKind
 
-    def line(number: int, *words: tuple[str, float]) -> list[Word]:
-        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
-                for i, (text, confidence) in enumerate(words)]
-
-    words = (line(0, ("Họ", 0.96), ("và", 0.97), ("tên:", 0.97), ("2.", 0.48), ("Q//2/42", 0.08), ("//UáC", 0.29))
-             + line(1, ("Mã", 0.96), ("hồ", 0.97), ("sơ:", 0.93), ("H45.65.74-230607-8179", 0.40))
-             + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("__)32671643.1", 0.08))
-             + line(3, ("Số:", 0.9), ("__)3267", 0.1)))                  # a letter's number line: not a form's row
+    words = (_row(0, ("Họ", 0.96), ("và", 0.97), ("tên:", 0.97), ("2.", 0.48), ("Q//2/42", 0.08), ("//UáC", 0.29))
+             + _row(1, ("Mã", 0.96), ("hồ", 0.97), ("sơ:", 0.93), ("H45.65.74-230607-8179", 0.40))
+             + _row(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("__)32671643.1", 0.08))
+             + _row(3, ("Số:", 0.9), ("__)3267", 0.1)))                  # a letter's number line: not a form's row
     blocks = [Block(BlockKind.MARKS, [0]), Block(BlockKind.ROW, [1, 2]), Block(BlockKind.ISSUER, [3])]
     kept, regions = handwritten_values(words, blocks)
     assert [w.text for w in kept] == ["Họ", "và", "tên:", "Mã", "hồ", "sơ:", "H45.65.74-230607-8179",
@@ -183,20 +185,16 @@ def test_a_forms_value_written_over_its_dotted_leader_is_handwriting_though_read
     """Figures written by hand read as a code, with more confidence than a scrawl but less than
     print; the leader's dots read with them tell the hand. A printed value is kept."""
     from digitizer.layout.handwriting import handwritten_values
-    from digitizer.model import Block, BlockKind, Word
+    from digitizer.model import Block, BlockKind
 
-    def line(number: int, *words: tuple[str, float]) -> list[Word]:
-        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
-                for i, (text, confidence) in enumerate(words)]
-
-    words = (line(0, ("Số", 0.93), ("CCCD:", 0.79), ("...029180381", 0.43), ("905", 0.95))
-             + line(1, ("Ngày", 0.96), ("sinh:", 0.97), ("2Z⁄2ø/7982", 0.75))
-             + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("0969644465", 0.82))
-             + line(3, ("Ngày", 0.96), ("sinh:", 0.97), ("12/05/1998", 0.62))       # print, read in doubt
+    words = (_row(0, ("Số", 0.93), ("CCCD:", 0.79), ("...029180381", 0.43), ("905", 0.95))
+             + _row(1, ("Ngày", 0.96), ("sinh:", 0.97), ("2Z⁄2ø/7982", 0.75))
+             + _row(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.92), ("0969644465", 0.82))
+             + _row(3, ("Ngày", 0.96), ("sinh:", 0.97), ("12/05/1998", 0.62))       # print, read in doubt
              # Print reads evenly; a hand's letters that look like a syllable or two do not.
-             + line(4, ("Họ", 0.97), ("và", 0.97), ("tên:", 0.97), ("“sàng", 0.40), ("kãr!", 0.0), ("(171g", 0.68))
+             + _row(4, ("Họ", 0.97), ("và", 0.97), ("tên:", 0.97), ("“sàng", 0.40), ("kãr!", 0.0), ("(171g", 0.68))
              # Letters among a number's digits are digits written by hand, not a printed code.
-             + line(5, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("Q9381505Z7", 0.36)))
+             + _row(5, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("Q9381505Z7", 0.36)))
     kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3, 4, 5])])
     assert [w.text for w in kept] == ["Số", "CCCD:", "Ngày", "sinh:", "Số", "điện", "thoại:", "0969644465",
                                       "Ngày", "sinh:", "12/05/1998", "Họ", "và", "tên:", "Số", "điện", "thoại:"]
@@ -207,21 +205,17 @@ def test_a_form_filled_in_by_hand_is_signed_and_named_by_hand():
     """The name under a hand-filled form's signing line is the citizen's writing, however well
     it reads; a form filled in print keeps its signer's name as text."""
     from digitizer.layout.handwriting import handwritten_values
-    from digitizer.model import Block, BlockKind, Word
+    from digitizer.model import Block, BlockKind
 
-    def line(number: int, *words: tuple[str, float]) -> list[Word]:
-        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
-                for i, (text, confidence) in enumerate(words)]
-
-    signer = (line(1, ("Mỹ", 0.96), ("Lộc,", 0.97), ("ngày", 0.97), ("26", 0.96))
-              + line(2, ("Người", 0.97), ("làm", 0.96), ("đơn", 0.96))
-              + line(3, ("Hoàng", 0.96), ("Thụ", 0.96), ("Hiền", 0.94)))
+    signer = (_row(1, ("Mỹ", 0.96), ("Lộc,", 0.97), ("ngày", 0.97), ("26", 0.96))
+              + _row(2, ("Người", 0.97), ("làm", 0.96), ("đơn", 0.96))
+              + _row(3, ("Hoàng", 0.96), ("Thụ", 0.96), ("Hiền", 0.94)))
     blocks = [Block(BlockKind.ROW, [0]), Block(BlockKind.SIGNER, [1, 2, 3])]
-    by_hand = line(0, ("Ngày", 0.96), ("sinh:", 0.97), ("....z£", 0.33), ("6/04/1962", 0.63)) + signer
+    by_hand = _row(0, ("Ngày", 0.96), ("sinh:", 0.97), ("....z£", 0.33), ("6/04/1962", 0.63)) + signer
     kept, regions = handwritten_values(by_hand, blocks)
     assert " ".join(w.text for w in kept) == "Ngày sinh: Mỹ Lộc, ngày 26 Người làm đơn"
     assert regions == [(280, 0, 450, 30), (100, 300, 360, 330)]
-    in_print = line(0, ("Ngày", 0.96), ("sinh:", 0.97), ("16/04/1962", 0.96)) + signer
+    in_print = _row(0, ("Ngày", 0.96), ("sinh:", 0.97), ("16/04/1962", 0.96)) + signer
     assert handwritten_values(in_print, blocks) == (in_print, [])
 
 
@@ -253,16 +247,44 @@ def test_an_identity_cards_bilingual_label_read_with_letters_wrong_is_put_right(
 
 def test_a_handwritten_value_running_on_to_the_next_line_is_one_region():
     from digitizer.layout.handwriting import handwritten_values
-    from digitizer.model import Block, BlockKind, Word
+    from digitizer.model import Block, BlockKind
 
-    def line(number: int, *words: tuple[str, float]) -> list[Word]:
-        return [Word(text, 100 + 90 * i, 100 * number, 80, 30, confidence, number)
-                for i, (text, confidence) in enumerate(words)]
-
-    words = (line(0, ("Nơi", 0.97), ("cư", 0.94), ("trú:", 0.91), ("....(Ô/?.J", 0.0))
-             + line(1, ("rung...", 0.17), ("xã.", 0.17), ("Đôf1g..H1ưng,..", 0.0), ("tỉnh", 0.79), ("Huế", 0.96))
-             + line(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("0969644465", 0.96))
-             + line(3, ("Tôi", 0.96), ("xin", 0.96), ("cam", 0.97), ("đoan", 0.97)))
+    words = (_row(0, ("Nơi", 0.97), ("cư", 0.94), ("trú:", 0.91), ("....(Ô/?.J", 0.0))
+             + _row(1, ("rung...", 0.17), ("xã.", 0.17), ("Đôf1g..H1ưng,..", 0.0), ("tỉnh", 0.79), ("Huế", 0.96))
+             + _row(2, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("0969644465", 0.96))
+             + _row(3, ("Tôi", 0.96), ("xin", 0.96), ("cam", 0.97), ("đoan", 0.97)))
     kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3])])
     assert " ".join(w.text for w in kept) == "Nơi cư trú: Số điện thoại: 0969644465 Tôi xin cam đoan"
     assert regions == [(100, 0, 540, 130)]
+
+
+def test_a_forms_value_standing_on_its_dotted_leader_is_handwriting_however_well_read():
+    """What stands on a row's leader was written into the blank: it starts on the leader, or a
+    piece of the leader, parted where the pen crossed it, lies under it. A value typed before
+    the leader's remaining dots is print."""
+    from digitizer.layout.handwriting import handwritten_values
+    from digitizer.model import Block, BlockKind
+
+    words = (_row(0, ("Số", 0.97), ("điện", 0.97), ("thoại:", 0.97), ("0727714794", 0.97))
+             + _row(1, ("Họ", 0.97), ("và", 0.97), ("tên:", 0.97), ("NGUYỄN", 0.96), ("AN", 0.96))
+             + _row(2, ("Ngày", 0.97), ("sinh:", 0.97), ("_-24/06⁄499", 0.39), ("2", 0.90))
+             + _row(3, ("Số", 0.97), ("CCCD:", 0.97), ("042090127476", 0.96)))      # no leader on its row
+    leaders = [(365, 27, 1000, 31),                                  # under the number from its first figure
+               (560, 127, 1000, 131),                                # after the typed name
+               (330, 227, 400, 231), (470, 227, 1000, 231)]          # under the date, parted where the pen crossed
+    kept, regions = handwritten_values(words, [Block(BlockKind.ROW, [0, 1, 2, 3])], leaders)
+    assert " ".join(w.text for w in kept) == "Số điện thoại: Họ và tên: NGUYỄN AN Ngày sinh: Số CCCD: 042090127476"
+    assert regions == [(370, 0, 450, 30), (280, 200, 450, 230)]
+
+
+def test_a_label_glued_by_its_leader_to_the_value_is_parted_at_its_colon():
+    from digitizer.layout.labels import row_label_length, spelled_labels
+    from digitizer.model import Word
+
+    words = [Word("số", 10, 0, 30, 20, 0.37, 0), Word("CCCD:...042079627431", 50, 0, 400, 20, 0.29, 0),
+             Word("Thời", 10, 40, 30, 20, 0.9, 1), Word("gian:10:30", 50, 40, 100, 20, 0.9, 1)]
+    spelled = spelled_labels(words)
+    assert [(w.text, w.left, w.width) for w in spelled[:3]] == [("Số", 10, 30), ("CCCD:", 50, 100),
+                                                                 ("...042079627431", 150, 300)]
+    assert row_label_length([w.text for w in spelled[:3]]) == 2
+    assert [w.text for w in spelled[3:]] == ["Thời", "gian:10:30"]          # no row's label: as read

@@ -105,8 +105,10 @@ def test_blank_pages_are_done_with_no_text(image, settings):
     assert pymupdf.open(stream=outcome.pdf, filetype="pdf").page_count == 1
 
 
-@pytest.mark.parametrize("seed", [0, 3, 8])   # scanned in colour, in grey; in colour with a label
-# fused to its dotted blank by OCR ("sinh:.........." one word)
+# Scanned in colour, in grey; in colour with a label fused to its dotted blank by OCR ("sinh:.........."
+# one word); in grey, a phone number written on its leader read as print ("0935.386825 4" at 0.57-0.92);
+# in grey, a label lost in the writing over it ("Nơicvtú. thôn Hạ,").
+@pytest.mark.parametrize("seed", [0, 3, 8, 1005, 2006])
 def test_a_form_filled_in_by_hand_gives_its_print_and_a_crop_per_handwritten_value(seed, settings):
     """The handwriting is neither in the text nor in the PDF's text layer; each value written
     by hand is a field with no value, marked handwritten, with the box to type it from; the
@@ -264,3 +266,24 @@ def test_only_a_page_read_the_right_way_up_reads_decisively(settings):
                                                  settings.ocr.target_dpi, settings.ocr))
                 for turn in (0, 90, 180)}
     assert decisive == {0: True, 90: False, 180: False}
+
+
+def test_leptonicas_complaints_go_to_the_log_not_to_stderr(capfd, caplog):
+    """Tesseract's image library prints what it finds odd ("Error in boxClipToRectangle: box
+    outside rectangle", on a fax page's layout) to stderr, from the worker processes of
+    `digitizer process`; it goes to the log at debug level."""
+    import ctypes
+    import logging
+
+    from digitizer.ocr.api import leptonica_to_log, recognize
+
+    recognize(np.full((60, 200), 255, np.uint8), 225)        # Tesseract, and with it Leptonica, loaded
+    assert leptonica_to_log() is not None
+    maps = open("/proc/self/maps").read().splitlines()
+    leptonica = ctypes.CDLL(next(line.split()[-1] for line in maps if "/liblept" in line))
+    leptonica.boxClipToRectangle.restype = ctypes.c_void_p
+    capfd.readouterr()
+    with caplog.at_level(logging.DEBUG, logger="digitizer.ocr.api"):
+        leptonica.boxClipToRectangle(None, 10, 10)
+    assert capfd.readouterr().err == ""
+    assert "leptonica: Error in boxClipToRectangle: box not defined" in caplog.text

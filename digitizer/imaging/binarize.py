@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
+from ..model import Box
 from .geometry import shrink
 
 
@@ -116,18 +119,26 @@ def despeckle(binary: np.ndarray, dpi: float) -> np.ndarray:
 LEADER_LETTERS = 0.3
 
 
-def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
+class Ruled(NamedTuple):
+    image: np.ndarray           # the binary image with its ruled lines and bare leaders erased
+    leaders: list[Box]          # every dotted row found (written over or not), in pixels of the image
+
+
+def leaders(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Box]]:
     """A form's dotted blanks ("Họ và tên: ............"): dots in a row longer than a third
     of an inch, with no letters above or below them. Tesseract reads them as text
     ("....::...", "2222111") and loses the label before them. Tone marks also come in rows,
-    but over letters. `ink` is a 0/255 mask at `dpi`; the leaders' dots are returned as one."""
+    but over letters. `ink` is a 0/255 mask at `dpi`. Returned: the bare leaders' dots as one
+    mask, and the boxes of every row of dots, bare or written over (pieces of one, where a
+    pen's strokes cross it and join its dots into letters). A row of tone marks would be one
+    too, but text has none a third of an inch long: "ị ị ị ị ị" set for a test, never a word."""
     labels, stats = components(ink)
     side = max(2, round(dpi / 28))                 # a 13 pt full stop is 5-6 px across at 225 DPI
     # Of any width: neighbouring dots touch when shrunk. Only a row of them is taken.
     dot = stats[:, cv2.CC_STAT_HEIGHT] <= side
     dot[0] = False
     if np.count_nonzero(dot) < 2:       # a row needs dots
-        return np.zeros_like(ink)
+        return np.zeros_like(ink), []
     dots = np.take(np.where(dot, 255, 0).astype(np.uint8), labels)
     gap = max(3, round(dpi / 12))                  # dots of a leader are 1-2 mm apart
     joined = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
@@ -137,28 +148,35 @@ def leaders(ink: np.ndarray, dpi: float) -> np.ndarray:
     # The rows' boxes from their outlines: a raster scan of a nearly empty image, where
     # labelling it wrote a label per pixel (a tenth of the cleanup's time).
     outlines, _ = cv2.findContours(rows, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    for x, y, w, h in map(cv2.boundingRect, outlines):
+    boxes = [cv2.boundingRect(outline) for outline in outlines]
+    for x, y, w, h in boxes:
         band = (slice(max(0, y - 2 * side), y + h + 2 * side), slice(x, x + w))
         if cv2.countNonZero(letters[band]) < LEADER_LETTERS * cv2.countNonZero(dots[band]):
             keep[y:y + h, x:x + w] = 255
     # Grown by a pixel all round: a dot's shrunk edge is lighter and is no ink at half size.
-    return cv2.dilate(cv2.bitwise_and(dots, keep), np.ones((3, 3), np.uint8))
+    bare = cv2.dilate(cv2.bitwise_and(dots, keep), np.ones((3, 3), np.uint8))
+    return bare, sorted((x, y, x + w, y + h) for x, y, w, h in boxes)
 
 
-def remove_rules(binary: np.ndarray, dpi: float) -> np.ndarray:
+def find_rules(binary: np.ndarray, dpi: float) -> Ruled:
     """Erase ruled lines (the underline below a Decree 30 header, form and table lines): a
     run of ink longer than a third of an inch is no letter, and it confuses Tesseract; and
-    a form's dotted blanks (leaders), for the same reason."""
+    a form's dotted blanks (leaders), for the same reason. The leaders' places are kept: what
+    is written over one was written by hand into the form (layout/handwriting.py)."""
     # At half resolution (a 2x2 block is ink if any of it is): lines stay lines, at a
     # quarter of the cost; the found rules are grown back by a pixel to cover their edges.
     ink = cv2.compare(shrink(cv2.compare(binary, 128, cv2.CMP_LT), 1 / 2), 0, cv2.CMP_GT)
     length = max(8, int(dpi / 6))
     rules = cv2.max(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)),
                     cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
-    rules = cv2.max(rules, leaders(ink, dpi / 2))
-    rules = cv2.resize(cv2.dilate(rules, np.ones((2, 2), np.uint8)), (binary.shape[1], binary.shape[0]),
+    bare, rows = leaders(ink, dpi / 2)
+    rules = cv2.resize(cv2.dilate(cv2.max(rules, bare), np.ones((2, 2), np.uint8)), (binary.shape[1], binary.shape[0]),
                        interpolation=cv2.INTER_NEAREST)
-    return cv2.max(binary, rules)
+    return Ruled(cv2.max(binary, rules), [(2 * x0, 2 * y0, 2 * x1, 2 * y1) for x0, y0, x1, y1 in rows])
+
+
+def remove_rules(binary: np.ndarray, dpi: float) -> np.ndarray:
+    return find_rules(binary, dpi).image
 
 
 def near_ink(binary: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from ..model import Box, SourcePage
-from .binarize import binarize, despeckle, flatten, keep_ink, near_ink, remove_rules
+from .binarize import binarize, despeckle, find_rules, flatten, keep_ink, near_ink, remove_rules
 from .display import is_bilevel, quiet_paper
 from .geometry import form_sized, resample, shrink, upright
 from .grey import reading_grey
@@ -33,6 +33,7 @@ class CleanPage:
     grey: np.ndarray           # the page before cleanup (sheet flattened), at display_dpi: see plain_reading
     proposed: int | None = None   # a turn the ink suggested without clear evidence (not applied)
     hand: list[Box] = field(default_factory=list)   # where a pen wrote, in pixels of `reading` (not read)
+    leaders: list[Box] = field(default_factory=list)   # a form's dotted blanks, in pixels of `reading`
 
 
 def hide(grey: np.ndarray, boxes: list[Box], scale: float) -> np.ndarray:
@@ -83,7 +84,8 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     reading = upright(flat, orientation.turn, orientation.skew)
     reading = resample(reading, target_dpi / dpi)
     ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
-    reading = keep_ink(reading, near_ink(remove_rules(ink, target_dpi)))
+    ruled = find_rules(ink, target_dpi)
+    reading = keep_ink(reading, near_ink(ruled.image))
     # The PDF shows what the paper holds: ruled lines and dotted blanks too, only not read.
     shown = near_ink(ink)
     hand: list[Box] = []
@@ -97,7 +99,7 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     if not bilevel:
         display = quiet_paper(display, shown)
     return CleanPage(display, bilevel, dpi, reading, float(target_dpi), orientation.turn,
-                     orientation.skew, orientation.confidence, grey, proposed, hand)
+                     orientation.skew, orientation.confidence, grey, proposed, hand, ruled.leaders)
 
 
 def plain_reading(clean: CleanPage) -> np.ndarray:

@@ -1,16 +1,18 @@
-"""A form's values written by hand, told by how Tesseract read them, where no pen colour tells
-(a grey scan): the words after a form's label that read as a scrawl ("Họ và tên: 2. Q//2/42
-//UáC"). They are no text; their box is a region of handwriting, as a pen's is, for a person
-to type the value from."""
+"""A form's values written by hand, where no pen colour tells (a grey scan): the words after a
+form's label that stand on the row's dotted leader, or that read as a scrawl ("Họ và tên: 2.
+Q//2/42 //UáC"). They are no text; their box is a region of handwriting, as a pen's is, for a
+person to type the value from."""
 
 from __future__ import annotations
 
 import re
 from itertools import groupby
+from typing import Sequence
 
 from ..model import Block, BlockKind, Box, Word
 from ..text import fold, is_wordlike, mostly_junk, word_core
 from .labels import SIGNING, row_label_length
+from .leaders import written_over
 from .measures import CODE_DIGITS, PRINTED, SCRAWL_DOUBT
 
 # A printed code: letters and digits in groups parted by single dots, dashes or slashes
@@ -73,18 +75,22 @@ def _box(words: list[Word]) -> Box:
             max(w.left + w.width for w in words), max(w.top + w.height for w in words))
 
 
-def handwritten_values(words: list[Word], blocks: list[Block]) -> tuple[list[Word], list[Box]]:
+def handwritten_values(words: list[Word], blocks: list[Block],
+                       leaders: Sequence[Box] = ()) -> tuple[list[Word], list[Box]]:
     """(the words that are not a form's handwritten values, the boxes of those values). Only
     a form's rows are looked at (the layout may call a row drowned in scrawl a mark): a
-    letter's "Số:" with its number filled in by hand keeps its printed part. A form filled in
-    by hand is signed by the same hand: the name under its signing line is a value too."""
+    letter's "Số:" with its number filled in by hand keeps its printed part. A value on the
+    row's dotted leader (`leaders`, pixels of the words' page) was written into the form, even
+    where Tesseract read it with confidence ("Số điện thoại: 0935.386825 4" at 0.57-0.92). A
+    form filled in by hand is signed by the same hand: the name under its signing line is a
+    value too."""
     rows = {line for block in blocks if block.kind in (BlockKind.ROW, BlockKind.MARKS) for line in block.lines}
     lines = {line: list(group) for line, group in groupby(range(len(words)), key=lambda i: words[i].line)}
     values: list[list[int]] = []
     continued = False       # the line before was a handwritten value, which a long one runs on from
     for line, indices in lines.items():
         value = _value(words, indices) if line in rows else []
-        if value and _scrawl([words[i] for i in value]):
+        if value and (_scrawl([words[i] for i in value]) or written_over(leaders, [words[i] for i in value])):
             values.append(value)
             continued = True
         elif continued and not value and line in rows and _scrawl([words[i] for i in indices]):

@@ -82,7 +82,25 @@ _SPELLED_WORDS = max(len(label.split()) for label in PRINTED_SPELLINGS)
 def spelled_labels(words: list[Word]) -> list[Word]:
     """`words` (Tesseract's lines) with each line's label put right where it was misread, so
     that the row is found (its value judged, its field extracted) and its text is right."""
-    return [word for _, line in groupby(words, key=lambda w: w.line) for word in _spelled(list(line))]
+    return [word for _, line in groupby(words, key=lambda w: w.line) for word in _spelled(_unglued(list(line)))]
+
+
+def _unglued(line: list[Word]) -> list[Word]:
+    """A label whose colon the leader's dots glued to what was written after it ("số
+    CCCD:...042079627431") as two words, parted after the colon, the box by the share of
+    characters: the row's value is then judged as the value it is."""
+    texts = [w.text for w in line]
+    k = _colon_at(texts)
+    if k is None:
+        return line
+    word = line[k]
+    cut = word.text.index(":") + 1
+    if cut == len(word.text) or not ROW_LABEL.match(fold(" ".join([*texts[:k], word.text[:cut]]))):
+        return line
+    width = max(1, round(word.width * cut / len(word.text)))
+    label = replace(word, text=word.text[:cut], width=width, doubts=())
+    value = replace(word, text=word.text[cut:], left=word.left + width, width=max(1, word.width - width), doubts=())
+    return [*line[:k], label, value, *line[k + 1:]]
 
 
 def _spelled(line: list[Word]) -> list[Word]:

@@ -9,6 +9,8 @@ attempts); `ocr.engine = "cli"` keeps every page in a process of its own instead
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import os
 import unicodedata
 from functools import lru_cache
@@ -20,6 +22,8 @@ import tesserocr
 from ..errors import DigitizerError
 from ..model import Doubt, ErrorKind, Word
 from .tesseract import LOOKALIKES
+
+log = logging.getLogger(__name__)
 
 # Where distributions put the trained models.
 TESSDATA = ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
@@ -37,10 +41,43 @@ def tessdata() -> str:
                          "set TESSDATA_PREFIX)", transient=False)
 
 
+_LEPTONICA_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_char_p)
+
+
+def _leptonica_message(message: bytes) -> None:
+    log.debug("leptonica: %s", message.decode("utf-8", "replace").rstrip())
+
+
+@lru_cache(maxsize=1)
+def leptonica_to_log() -> object | None:
+    """Leptonica, under Tesseract, prints what it finds odd to stderr ("Error in
+    boxClipToRectangle: box outside rectangle", on a fax page's layout): nothing wrong with the
+    reading, but alarming in a clerk's terminal or the service's log. It is sent to the log at
+    debug level instead. The library is the one Tesseract loaded (found in this process's
+    memory map: its name differs between distributions); None where it is not found. The
+    handler returned must live as long as the process, which the cache sees to."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    paths = {line.split()[-1] for line in maps.splitlines() if "/liblept" in line}
+    for path in sorted(paths):
+        try:
+            setter = ctypes.CDLL(path).leptSetStderrHandler
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes, setter.restype = [_LEPTONICA_HANDLER], None
+        handler = _LEPTONICA_HANDLER(_leptonica_message)
+        setter(handler)
+        return handler
+    return None
+
+
 @lru_cache(maxsize=4)
 def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
     """One loaded model per process and language, the point of this engine; the layout mode
     is set per page (loading the model again for another mode cost 0.07-0.12 s)."""
+    leptonica_to_log()
     try:
         return tesserocr.PyTessBaseAPI(path=path, lang=lang)
     except RuntimeError as exc:

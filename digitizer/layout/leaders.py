@@ -1,0 +1,54 @@
+"""A form's dotted blanks (leaders) and the lines that stand on them. A leader is printed for
+a value to be written on: what stands over one was written into the form, and where one starts,
+its row's printed label ends. The leaders' pieces come from the cleanup (imaging.binarize:
+where a pen's strokes cross a leader, they join its dots into letters and part it)."""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Sequence
+
+from ..model import Box, Word
+
+# Dots sit on the baseline; handwriting over them rises above it, and a line's descenders hang
+# below by up to half its height ("Ngày sinh:" over its leader, the grey forms of samples/kinds.py).
+BELOW_HEIGHTS = 0.5
+# A value written into the blank starts over its leader: at most this many word heights before
+# the first dot (a pen's first stroke hides the dots under it). A value typed into the form
+# before the leader's remaining dots starts a word or more before them.
+EARLY_HEIGHTS = 0.5
+# Or the leader runs up to the value from the label, ending within this many word heights of it
+# (the grey forms' writing starts 0-1 heights after the dots it interrupts).
+NEAR_HEIGHTS = 2.0
+
+
+def _under(leaders: Sequence[Box], words: list[Word], reach: float) -> list[Box]:
+    """The pieces of leader on the baseline of `words` (one line) that end right of `reach`."""
+    top = min(w.top for w in words)
+    bottom = max(w.top + w.height for w in words)
+    return [box for box in leaders
+            if top <= (box[1] + box[3]) / 2 <= bottom + BELOW_HEIGHTS * (bottom - top) and box[2] > reach]
+
+
+def written_over(leaders: Sequence[Box], words: list[Word]) -> bool:
+    """`words` (a row's value) stand on the row's leader: written into the blank. Either they
+    start on it (the leader running up to them, or on under them), or a piece of it lies under
+    them, parted from the rest where the pen crossed it. A value typed before the leader's
+    remaining dots does neither. The leader's own dots, read as words ("....."), are not the value."""
+    marks = [w for w in words if any(ch.isalnum() for ch in w.text)]
+    if not marks:
+        return False
+    start, end = min(w.left for w in marks), max(w.left + w.width for w in marks)
+    height = median(w.height for w in marks)
+    under = _under(leaders, marks, start - NEAR_HEIGHTS * height)
+    early = EARLY_HEIGHTS * height
+    starts_on = bool(under) and start >= min(box[0] for box in under) - early
+    return starts_on or any(box[0] >= start - early and box[2] <= end for box in under)
+
+
+def label_end(leaders: Sequence[Box], line: list[Word]) -> float | None:
+    """Where a line's first leader starts, right of where the line starts: the printed label
+    ends there (its colon's dot may be the leader's first). None: no leader on the line."""
+    left = min(w.left for w in line)
+    starts = [box[0] for box in _under(leaders, line, left) if box[0] > left]
+    return min(starts) if starts else None
