@@ -37,7 +37,7 @@ from .signing.signatures import read_signatures
 from .layout import page_layout
 from .layout.handwriting import handwritten_values
 from .layout.labels import PERSONAL_LABEL, row_label_length, spelled_labels
-from .layout.leaders import label_end
+from .layout.leaders import blank, label_end
 from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
@@ -69,6 +69,9 @@ SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's
                                # edge, the grey forms' skipped rows (samples/kinds.py) lost their first letters
 ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
 DOTS_HEIGHT = 0.3          # of a label's height: a "word" this low is a leader's dots read as letters
+WRITING_HEIGHTS = 2.0      # of a label's height: how far above its leader a value may be written (the grey
+                           # forms' writing stands 1-1.6 label heights tall, from a little under the dots)
+MIN_WRITING = 0.1          # of a label's height squared: less ink over a blank is a speck, not writing
 MIN_LABEL_IN = 0.4         # the shortest row label ("Số:" in 13 pt is 0.35 in); less before a leader is none
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 # A page of which this share of words are syllables or figures reads as it stands, not mirrored:
@@ -338,6 +341,40 @@ def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> t
     return out, [f"labels lost in the writing, read left of their leaders: {', '.join(notes)}"]
 
 
+def read_blank_values(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
+    """A form's row read as its label alone (or with its leader's dots), though something was
+    written on its leader: Tesseract's layout left the writing out (standing above the line,
+    taken for a picture). The ink over the leader is read as one line, and what it reads is
+    the row's value, judged as the others are (layout/handwriting.py)."""
+    if not _has_personal_rows(words) or not clean.leaders:
+        return words, []
+    out: list[Word] = []
+    notes: list[str] = []
+    above = 0          # where the line before ends: writing over this row starts below it
+    for _, group in groupby(words, key=lambda w: w.line):
+        line = list(group)
+        label = row_label_length([w.text for w in line]) or 0
+        empty = label and not any(ch.isalnum() for w in line[label:] for ch in w.text)    # at most dots read
+        found = blank(clean.leaders, line[:label]) if empty else None
+        out += line
+        if found is not None:
+            height = max(w.height for w in line)
+            x0, y0, x1, y1 = (round(v) for v in found)
+            top = max(above, round(y0 - WRITING_HEIGHTS * height))
+            ink = np.nonzero(clean.reading[top:y0, x0:x1] < 128)       # over the dots, not the dots
+            if len(ink[0]) >= MIN_WRITING * height * height:
+                box = (x0 + int(ink[1].min()), top + int(ink[0].min()), x0 + int(ink[1].max()) + 1, y1)
+                value = [replace(w, line=line[0].line) for w in read_line(clean, box, ocr)
+                         if any(ch.isalnum() for ch in w.text)]
+                out += value
+                if value:
+                    notes.append(" ".join(w.text for w in line))
+        above = max(w.top + w.height for w in line)
+    if not notes:
+        return words, []
+    return out, [f"writing over the blanks of {', '.join(notes)} read as lines"]
+
+
 def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: SplitSettings) -> PageResult:
     """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data.
     A separator sheet is only measured; a blank page is cleaned and kept, not read."""
@@ -363,7 +400,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
         clean, words, checked = settle_reading(page, clean, ocr)
         words, skipped = read_skipped_rows(clean, words, ocr)
         words, lost = read_lost_labels(clean, spelled_labels(words), ocr)
-        checked += skipped + lost
+        words, blanks = read_blank_values(clean, words, ocr)
+        checked += skipped + lost + blanks
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
     words, scrawls = handwritten_values(layout.words, layout.blocks, clean.leaders)
     t2 = time.perf_counter()

@@ -107,8 +107,9 @@ def test_blank_pages_are_done_with_no_text(image, settings):
 
 # Scanned in colour, in grey; in colour with a label fused to its dotted blank by OCR ("sinh:.........."
 # one word); in grey, a phone number written on its leader read as print ("0935.386825 4" at 0.57-0.92);
-# in grey, a label lost in the writing over it ("Nơicvtú. thôn Hạ,").
-@pytest.mark.parametrize("seed", [0, 3, 8, 1005, 2006])
+# in grey, a label lost in the writing over it ("Nơicvtú. thôn Hạ,"); in grey, a label lost and the
+# date written over its leader left unread.
+@pytest.mark.parametrize("seed", [0, 3, 8, 1005, 2006, 2003])
 def test_a_form_filled_in_by_hand_gives_its_print_and_a_crop_per_handwritten_value(seed, settings):
     """The handwriting is neither in the text nor in the PDF's text layer; each value written
     by hand is a field with no value, marked handwritten, with the box to type it from; the
@@ -125,7 +126,8 @@ def test_a_form_filled_in_by_hand_gives_its_print_and_a_crop_per_handwritten_val
     # The name, written again under the signing line, is the citizen's hand there too.
     for value in (form.truth["hand"]["person_name"].split()[-1], form.truth["hand"]["id_number"][-6:],
                   form.truth["hand"]["phone"][-6:]):
-        assert value not in record.text + layer
+        printed = form.truth["pages"][0].count(value)    # a name's word may be print too ("Hạnh phúc")
+        assert record.text.count(value) <= printed and layer.count(value) <= printed
     for name, box in form.truth["hand_boxes"].items():
         field = record.fields[name]     # a grey scan's label misread beside the scrawl ("Nơi cư tú:") put right
         if field.value == form.truth["hand"][name]:
@@ -287,3 +289,4 @@ def test_leptonicas_complaints_go_to_the_log_not_to_stderr(capfd, caplog):
         leptonica.boxClipToRectangle(None, 10, 10)
     assert capfd.readouterr().err == ""
     assert "leptonica: Error in boxClipToRectangle: box not defined" in caplog.text
+

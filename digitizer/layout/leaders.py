@@ -52,3 +52,13 @@ def label_end(leaders: Sequence[Box], line: list[Word]) -> float | None:
     left = min(w.left for w in line)
     starts = [box[0] for box in _under(leaders, line, left) if box[0] > left]
     return min(starts) if starts else None
+
+
+def blank(leaders: Sequence[Box], line: list[Word]) -> Box | None:
+    """The dotted blank of a line read as its label alone: from where its leader starts, right
+    of the label, to where it ends. None: no leader on the line."""
+    right = max(w.left + w.width for w in line)
+    pieces = [box for box in _under(leaders, line, right) if box[0] >= right - EARLY_HEIGHTS * line[-1].height]
+    if not pieces:
+        return None
+    return (min(b[0] for b in pieces), min(b[1] for b in pieces), max(b[2] for b in pieces), max(b[3] for b in pieces))
