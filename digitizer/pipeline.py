@@ -341,38 +341,44 @@ def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> t
     return out, [f"labels lost in the writing, read left of their leaders: {', '.join(notes)}"]
 
 
+def _written_on_blank(clean: CleanPage, label: list[Word], above: int, ocr: OcrSettings) -> list[Word]:
+    """What is written over the leader after `label` (a row's label read alone), read as one
+    line; none where the leader is bare or the line has none. `above`: where the line before
+    ends, below which the writing starts."""
+    found = blank(clean.leaders, label)
+    if found is None:
+        return []
+    height = max(w.height for w in label)
+    x0, y0, x1, y1 = (round(v) for v in found)
+    top = max(above, round(y0 - WRITING_HEIGHTS * height))
+    ink = np.nonzero(clean.reading[top:y0, x0:x1] < 128)       # over the dots, not the dots
+    if len(ink[0]) < MIN_WRITING * height * height:
+        return []
+    box = (x0 + int(ink[1].min()), top + int(ink[0].min()), x0 + int(ink[1].max()) + 1, y1)
+    return [replace(w, line=label[0].line) for w in read_line(clean, box, ocr) if any(ch.isalnum() for ch in w.text)]
+
+
 def read_blank_values(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """A form's row read as its label alone (or with its leader's dots), though something was
     written on its leader: Tesseract's layout left the writing out (standing above the line,
     taken for a picture). The ink over the leader is read as one line, and what it reads is
-    the row's value, judged as the others are (layout/handwriting.py)."""
+    the row's value, judged as the others are (layout/handwriting.py); the leader's dots read
+    as text go (a bare leader is erased before reading: it is no text)."""
     if not _has_personal_rows(words) or not clean.leaders:
         return words, []
     out: list[Word] = []
     notes: list[str] = []
-    above = 0          # where the line before ends: writing over this row starts below it
+    above = 0
     for _, group in groupby(words, key=lambda w: w.line):
         line = list(group)
         label = row_label_length([w.text for w in line]) or 0
-        empty = label and not any(ch.isalnum() for w in line[label:] for ch in w.text)    # at most dots read
-        found = blank(clean.leaders, line[:label]) if empty else None
-        out += line
-        if found is not None:
-            height = max(w.height for w in line)
-            x0, y0, x1, y1 = (round(v) for v in found)
-            top = max(above, round(y0 - WRITING_HEIGHTS * height))
-            ink = np.nonzero(clean.reading[top:y0, x0:x1] < 128)       # over the dots, not the dots
-            if len(ink[0]) >= MIN_WRITING * height * height:
-                box = (x0 + int(ink[1].min()), top + int(ink[0].min()), x0 + int(ink[1].max()) + 1, y1)
-                value = [replace(w, line=line[0].line) for w in read_line(clean, box, ocr)
-                         if any(ch.isalnum() for ch in w.text)]
-                out += value
-                if value:
-                    notes.append(" ".join(w.text for w in line))
+        dots_only = label and not any(ch.isalnum() for w in line[label:] for ch in w.text)
+        value = _written_on_blank(clean, line[:label], above, ocr) if dots_only else []
+        out += line[:label] + value if dots_only else line
+        if value:
+            notes.append(" ".join(w.text for w in line[:label]))
         above = max(w.top + w.height for w in line)
-    if not notes:
-        return words, []
-    return out, [f"writing over the blanks of {', '.join(notes)} read as lines"]
+    return out, [f"writing over the blanks of {', '.join(notes)} read as lines"] if notes else []
 
 
 def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: SplitSettings) -> PageResult:

@@ -108,8 +108,8 @@ def test_blank_pages_are_done_with_no_text(image, settings):
 # Scanned in colour, in grey; in colour with a label fused to its dotted blank by OCR ("sinh:.........."
 # one word); in grey, a phone number written on its leader read as print ("0935.386825 4" at 0.57-0.92);
 # in grey, a label lost in the writing over it ("Nơicvtú. thôn Hạ,"); in grey, a label lost and the
-# date written over its leader left unread.
-@pytest.mark.parametrize("seed", [0, 3, 8, 1005, 2006, 2003])
+# date written over its leader left unread; in grey, an address's last word parted from it ("Narr.....").
+@pytest.mark.parametrize("seed", [0, 3, 8, 1005, 2006, 2003, 2011])
 def test_a_form_filled_in_by_hand_gives_its_print_and_a_crop_per_handwritten_value(seed, settings):
     """The handwriting is neither in the text nor in the PDF's text layer; each value written
     by hand is a field with no value, marked handwritten, with the box to type it from; the
@@ -290,3 +290,41 @@ def test_leptonicas_complaints_go_to_the_log_not_to_stderr(capfd, caplog):
     assert capfd.readouterr().err == ""
     assert "leptonica: Error in boxClipToRectangle: box not defined" in caplog.text
 
+
+
+def test_writing_on_a_blank_that_tesseracts_layout_left_out_is_read_and_a_bare_leader_is_no_text(settings):
+    """A row read as its label alone, with writing over its leader, gets the writing read as a
+    line; a row whose leader was read as dots ("Ngày cấp: .....") loses the dots."""
+    from PIL import Image, ImageDraw
+
+    from digitizer.imaging.clean import clean_page
+    from digitizer.model import SourcePage, Word
+    from digitizer.pipeline import read_blank_values
+    from samples.layout import pil_font
+
+    font = pil_font("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", 36)
+    hand = pil_font("/usr/share/fonts/truetype/croscore/Arimo-Italic.ttf", 44)
+    image = Image.new("L", (1600, 420), 255)
+    draw = ImageDraw.Draw(image)
+    rows = {"Họ và tên:": 100, "Ngày sinh:": 220, "Nơi cư trú:": 340}
+    for label, baseline in rows.items():
+        draw.text((40, baseline), f"{label} " + "." * 100, font=font, fill=0, anchor="ls")
+    draw.text((40 + font.getlength("Ngày sinh: ") + 30, 212), "24/06/1982", font=hand, fill=0, anchor="ls")
+    array = np.asarray(image).copy()
+    clean = clean_page(SourcePage(1, array, 225, 1600 * 72 / 225, 420 * 72 / 225), 225)
+
+    def label_words(label: str, line: int) -> list[Word]:
+        words, x = [], 40
+        for text in label.split():
+            width = round(font.getlength(text))
+            words.append(Word(text, x, rows[label] - 27, width, 33, 0.95, line))
+            x += width + round(font.getlength(" "))
+        return words
+
+    read = [*label_words("Họ và tên:", 0), *label_words("Ngày sinh:", 1), *label_words("Nơi cư trú:", 2),
+            Word(".....", 260, rows["Nơi cư trú:"] - 4, 60, 4, 0.88, 2)]
+    words, notes = read_blank_values(clean, read, settings.ocr)
+    lines = {n: " ".join(w.text for w in words if w.line == n) for n in range(3)}
+    assert lines[0] == "Họ và tên:" and lines[2] == "Nơi cư trú:"
+    assert lines[1].startswith("Ngày sinh:") and "1982" in lines[1].replace(" ", ""), lines[1]
+    assert notes == ["writing over the blanks of Ngày sinh: read as lines"]

@@ -93,7 +93,8 @@ def handwritten_values(words: list[Word], blocks: list[Block],
         if value and (_scrawl([words[i] for i in value]) or written_over(leaders, [words[i] for i in value])):
             values.append(value)
             continued = True
-        elif continued and not value and line in rows and _scrawl([words[i] for i in indices]):
+        elif continued and not value and line in rows and (_scrawl([words[i] for i in indices])
+                                                           or written_over(leaders, [words[i] for i in indices])):
             values[-1] = values[-1] + indices
         else:
             continued = False
