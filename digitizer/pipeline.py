@@ -31,6 +31,7 @@ from .extract.tones import known, known_words
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import form_sized, resample, upright
+from .imaging.binarize import components
 from .imaging.unread import unread_lines
 from .intake import load_pages
 from .signing.signatures import read_signatures
@@ -287,11 +288,33 @@ def _has_personal_rows(words: list[Word]) -> bool:
     return any(row_label_length(line, PERSONAL_LABEL) for line in lines)
 
 
+def _label_before(clean: CleanPage, line: tuple[int, int, int, int], end: float, ocr: OcrSettings) -> list[Word]:
+    """The line's part left of `end` (where its leader starts) read alone, when that is a
+    row's label and nothing more; else none. Only the label is printed there, while the
+    writing on the leader may run into it and spoil a reading of the whole line."""
+    x0, y0, _, y1 = line
+    if end - x0 < MIN_LABEL_IN * clean.reading_dpi:
+        return []
+    read = read_line(clean, (x0, y0, round(end), y1), ocr)
+    if read and not read[-1].text.endswith(":"):     # the colon's dot joined the leader's
+        read = spelled_labels([*read[:-1], replace(read[-1], text=read[-1].text + ":")])
+    return read if read and row_label_length([w.text for w in read]) == len(read) else []
+
+
+def _label_on_leader(clean: CleanPage, line: tuple[int, int, int, int], ocr: OcrSettings) -> list[Word]:
+    """An unread line of ink's label, read left of its leader; none when the line has no
+    leader or reads as no label there. What is written on the leader is read with the other
+    blanks' writing (read_blank_values)."""
+    end = label_end(clean.leaders, line)
+    return _label_before(clean, line, end, ocr) if end is not None else []
+
+
 def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """A form's row that Tesseract's layout skipped whole, label and all (taken for a picture):
     on a page with rows about a person ("Ngày sinh:"), each line of ink no word was read
-    from is read as one line, and kept when it opens with a row's label too. What else lies
-    there unread (a signature, a stamp) is no row and stays unread."""
+    from is read as one line, and kept when it opens with a row's label too; or, when the
+    writing on its leader spoiled that reading, its label is read left of the leader. What
+    else lies there unread (a signature, a stamp) is no row and stays unread."""
     if not _has_personal_rows(words):
         return words, []
     boxes = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in words]
@@ -300,6 +323,9 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     for box in unread_lines(clean.reading, boxes, clean.reading_dpi):
         read = read_line(clean, box, ocr)
         label = row_label_length([w.text for w in read])
+        if not label:
+            read = _label_on_leader(clean, box, ocr)
+            label = row_label_length([w.text for w in read])
         if label:
             rows += [replace(w, line=len(notes)) for w in read]
             notes.append(" ".join(w.text for w in read[:label]))
@@ -320,22 +346,17 @@ def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> t
     notes: list[str] = []
     for _, group in groupby(words, key=lambda w: w.line):
         line = list(group)
-        end = None if row_label_length([w.text for w in line]) else label_end(clean.leaders, line)
-        left = min(w.left for w in line)
-        if end is None or end - left < MIN_LABEL_IN * clean.reading_dpi:
-            out += line
-            continue
-        box = (left, min(w.top for w in line), round(end), max(w.top + w.height for w in line))
-        read = read_line(clean, box, ocr)
-        if read and not read[-1].text.endswith(":"):     # the colon's dot joined the leader's
-            read = spelled_labels([*read[:-1], replace(read[-1], text=read[-1].text + ":")])
-        if not read or row_label_length([w.text for w in read]) != len(read):
+        box = (min(w.left for w in line), min(w.top for w in line),
+               max(w.left + w.width for w in line), max(w.top + w.height for w in line))
+        end = None if row_label_length([w.text for w in line]) else label_end(clean.leaders, box)
+        label = _label_before(clean, box, end, ocr) if end is not None else []
+        if not label or end is None:
             out += line
             continue
         # Read into the line, the leader's dots came out as letters ("z4", "án" 5 px tall): no text.
-        value = [w for w in line if w.left + w.width / 2 > end and w.height >= DOTS_HEIGHT * read[0].height]
-        out += [replace(w, line=line[0].line) for w in [*read, *value]]
-        notes.append(" ".join(w.text for w in read))
+        value = [w for w in line if w.left + w.width / 2 > end and w.height >= DOTS_HEIGHT * label[0].height]
+        out += [replace(w, line=line[0].line) for w in [*label, *value]]
+        notes.append(" ".join(w.text for w in label))
     if not notes:
         return words, []
     return out, [f"labels lost in the writing, read left of their leaders: {', '.join(notes)}"]
@@ -351,10 +372,14 @@ def _written_on_blank(clean: CleanPage, label: list[Word], above: int, ocr: OcrS
     height = max(w.height for w in label)
     x0, y0, x1, y1 = (round(v) for v in found)
     top = max(above, round(y0 - WRITING_HEIGHTS * height))
-    ink = np.nonzero(clean.reading[top:y0, x0:x1] < 128)       # over the dots, not the dots
-    if len(ink[0]) < MIN_WRITING * height * height:
+    # Over the dots, not the dots, nor a colon's upper dot: strokes at least a tall dot's height.
+    _, stats = components(cv2.compare(clean.reading[top:y0, x0:x1], 128, cv2.CMP_LT))
+    strokes = stats[1:][stats[1:, cv2.CC_STAT_HEIGHT] >= DOTS_HEIGHT * height]
+    if stats.shape[0] < 2 or strokes[:, cv2.CC_STAT_AREA].sum() < MIN_WRITING * height * height:
         return []
-    box = (x0 + int(ink[1].min()), top + int(ink[0].min()), x0 + int(ink[1].max()) + 1, y1)
+    left, up = strokes[:, cv2.CC_STAT_LEFT].min(), strokes[:, cv2.CC_STAT_TOP].min()
+    right = (strokes[:, cv2.CC_STAT_LEFT] + strokes[:, cv2.CC_STAT_WIDTH]).max()
+    box = (x0 + int(left), top + int(up), x0 + int(right), y1)
     return [replace(w, line=label[0].line) for w in read_line(clean, box, ocr) if any(ch.isalnum() for ch in w.text)]
 
 

@@ -288,3 +288,15 @@ def test_a_label_glued_by_its_leader_to_the_value_is_parted_at_its_colon():
                                                                  ("...042079627431", 150, 300)]
     assert row_label_length([w.text for w in spelled[:3]]) == 2
     assert [w.text for w in spelled[3:]] == ["Thời", "gian:10:30"]          # no row's label: as read
+
+
+def test_a_forms_value_written_far_along_its_blank_stays_with_its_label():
+    """A row about a person keeps its value with its label, however far along the blank it
+    was written; a column beside a letter's text is parted as before."""
+    def words(*placed: tuple[str, int]) -> list[Word]:
+        return [Word(text, left, 100, 20 * len(text), 30, 0.9, 0) for text, left in placed]
+
+    row = words(("Nơi", 100), ("cư", 170), ("trú:", 220), ("Phú", 600), ("Hòa", 670))
+    assert _texts(row) == ["Nơi cư trú: Phú Hòa"]
+    column = words(("Nơi", 100), ("nhận:", 170), ("Phú", 600), ("Hòa", 670))
+    assert _texts(column) == ["Nơi nhận:", "Phú Hòa"]

@@ -309,7 +309,9 @@ def test_writing_on_a_blank_that_tesseracts_layout_left_out_is_read_and_a_bare_l
     rows = {"Họ và tên:": 100, "Ngày sinh:": 220, "Nơi cư trú:": 340}
     for label, baseline in rows.items():
         draw.text((40, baseline), f"{label} " + "." * 100, font=font, fill=0, anchor="ls")
-    draw.text((40 + font.getlength("Ngày sinh: ") + 30, 212), "24/06/1982", font=hand, fill=0, anchor="ls")
+    written = (40 + font.getlength("Ngày sinh: ") + 30, 212)
+    draw.text(written, "24/06/1982", font=hand, fill=0, anchor="ls")
+    x0, y0, x1, y1 = draw.textbbox(written, "24/06/1982", font=hand, anchor="ls")
     array = np.asarray(image).copy()
     clean = clean_page(SourcePage(1, array, 225, 1600 * 72 / 225, 420 * 72 / 225), 225)
 
@@ -326,5 +328,8 @@ def test_writing_on_a_blank_that_tesseracts_layout_left_out_is_read_and_a_bare_l
     words, notes = read_blank_values(clean, read, settings.ocr)
     lines = {n: " ".join(w.text for w in words if w.line == n) for n in range(3)}
     assert lines[0] == "Họ và tên:" and lines[2] == "Nơi cư trú:"
-    assert lines[1].startswith("Ngày sinh:") and "1982" in lines[1].replace(" ", ""), lines[1]
+    value = [w for w in words if w.line == 1][2:]
+    assert lines[1].startswith("Ngày sinh:") and sum(ch.isdigit() for w in value for ch in w.text) >= 6, lines[1]
+    assert abs(value[0].left - x0) < 10 and abs(value[-1].left + value[-1].width - x1) < 10      # the writing's place
+    assert all(y0 - 10 < w.top and w.top + w.height < y1 + 10 for w in value)
     assert notes == ["writing over the blanks of Ngày sinh: read as lines"]

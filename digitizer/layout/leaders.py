@@ -22,10 +22,14 @@ EARLY_HEIGHTS = 0.5
 NEAR_HEIGHTS = 2.0
 
 
-def _under(leaders: Sequence[Box], words: list[Word], reach: float) -> list[Box]:
-    """The pieces of leader on the baseline of `words` (one line) that end right of `reach`."""
-    top = min(w.top for w in words)
-    bottom = max(w.top + w.height for w in words)
+def _box(words: list[Word]) -> Box:
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
+
+
+def _under(leaders: Sequence[Box], line: Box, reach: float) -> list[Box]:
+    """The pieces of leader on the baseline of a line (its box) that end right of `reach`."""
+    top, bottom = line[1], line[3]
     return [box for box in leaders
             if top <= (box[1] + box[3]) / 2 <= bottom + BELOW_HEIGHTS * (bottom - top) and box[2] > reach]
 
@@ -40,17 +44,16 @@ def written_over(leaders: Sequence[Box], words: list[Word]) -> bool:
         return False
     start, end = min(w.left for w in marks), max(w.left + w.width for w in marks)
     height = median(w.height for w in marks)
-    under = _under(leaders, marks, start - NEAR_HEIGHTS * height)
+    under = _under(leaders, _box(marks), start - NEAR_HEIGHTS * height)
     early = EARLY_HEIGHTS * height
     starts_on = bool(under) and start >= min(box[0] for box in under) - early
     return starts_on or any(box[0] >= start - early and box[2] <= end for box in under)
 
 
-def label_end(leaders: Sequence[Box], line: list[Word]) -> float | None:
-    """Where a line's first leader starts, right of where the line starts: the printed label
-    ends there (its colon's dot may be the leader's first). None: no leader on the line."""
-    left = min(w.left for w in line)
-    starts = [box[0] for box in _under(leaders, line, left) if box[0] > left]
+def label_end(leaders: Sequence[Box], line: Box) -> float | None:
+    """Where the first leader on a line (its box) starts, right of where the line starts: the
+    printed label ends there (its colon's dot may be the leader's first). None: no leader."""
+    starts = [box[0] for box in _under(leaders, line, line[0]) if box[0] > line[0]]
     return min(starts) if starts else None
 
 
@@ -58,7 +61,7 @@ def blank(leaders: Sequence[Box], line: list[Word]) -> Box | None:
     """The dotted blank of a line read as its label alone: from where its leader starts, right
     of the label, to where it ends. None: no leader on the line."""
     right = max(w.left + w.width for w in line)
-    pieces = [box for box in _under(leaders, line, right) if box[0] >= right - EARLY_HEIGHTS * line[-1].height]
+    pieces = [box for box in _under(leaders, _box(line), right) if box[0] >= right - EARLY_HEIGHTS * line[-1].height]
     if not pieces:
         return None
     return (min(b[0] for b in pieces), min(b[1] for b in pieces), max(b[2] for b in pieces), max(b[3] for b in pieces))

@@ -9,6 +9,7 @@ from statistics import median
 
 from ..model import Word
 from ..text import fold, motto_in, nfc
+from .labels import PERSONAL_LABEL, row_label_length
 from .measures import CAPITALS, GAP_HEIGHTS, NOISE_CONFIDENCE, SAME_ROW
 
 BARS = ("|", "¦", "||")
@@ -113,17 +114,21 @@ def segments(words: list[Word]) -> list[Segment]:
     """Tesseract's lines, each split where a gap between words is wider than GAP_HEIGHTS word
     heights (a mark read inside the gap, such as a header's rule read as "_", does not bridge
     it), at a vertical bar (a segment of its own), and before the national motto where it
-    follows the left column's first line."""
+    follows the left column's first line. A form's row about a person keeps its value with
+    its label, however far along the blank it was written."""
     out: list[Segment] = []
     for _, group in groupby(words, key=lambda w: w.line):
         line = _at_rule(sorted(group, key=lambda w: w.left))
         height = median(w.height for w in line)
         current = [line[0]]
         edge = line[0].left + line[0].width       # right edge of the last word that is not a mark
+        label = row_label_length([w.text for w in line], PERSONAL_LABEL)
         for i, word in enumerate(line[1:], 1):
             printed = any(c.isalnum() for c in word.text)
             gap = word.left - (line[i - 1].left + line[i - 1].width)
-            if gap > GAP_HEIGHTS * height or _bar(word) or _bar(line[i - 1]) or \
+            if i == label:
+                pass
+            elif gap > GAP_HEIGHTS * height or _bar(word) or _bar(line[i - 1]) or \
                     (printed and (word.left - edge > GAP_HEIGHTS * height or _opens_motto(line, i))):
                 out.append(Segment(current))
                 current = []
