@@ -12,7 +12,7 @@ from typing import Sequence
 from ..model import Block, BlockKind, Box, Word
 from ..text import fold, is_wordlike, mostly_junk, word_core
 from .labels import SIGNING, row_label_length
-from .leaders import written_over
+from .leaders import words_box, written_over
 from .measures import CODE_DIGITS, PRINTED, SCRAWL_DOUBT
 
 # A printed code: letters and digits in groups parted by single dots, dashes or slashes
@@ -70,11 +70,6 @@ def _signed_by_hand(lines: dict[int, list[int]], words: list[Word], blocks: list
     return under
 
 
-def _box(words: list[Word]) -> Box:
-    return (min(w.left for w in words), min(w.top for w in words),
-            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
-
-
 def handwritten_values(words: list[Word], blocks: list[Block],
                        leaders: Sequence[Box] = ()) -> tuple[list[Word], list[Box]]:
     """(the words that are not a form's handwritten values, the boxes of those values). Only
@@ -101,4 +96,4 @@ def handwritten_values(words: list[Word], blocks: list[Block],
     if values:
         values += [lines[line] for line in _signed_by_hand(lines, words, blocks) if line in lines]
     drop = {i for value in values for i in value}
-    return [w for i, w in enumerate(words) if i not in drop], [_box([words[i] for i in value]) for value in values]
+    return [w for i, w in enumerate(words) if i not in drop], [words_box([words[i] for i in value]) for value in values]

@@ -22,7 +22,8 @@ EARLY_HEIGHTS = 0.5
 NEAR_HEIGHTS = 2.0
 
 
-def _box(words: list[Word]) -> Box:
+def words_box(words: list[Word]) -> Box:
+    """The box around `words`."""
     return (min(w.left for w in words), min(w.top for w in words),
             max(w.left + w.width for w in words), max(w.top + w.height for w in words))
 
@@ -44,7 +45,7 @@ def written_over(leaders: Sequence[Box], words: list[Word]) -> bool:
         return False
     start, end = min(w.left for w in marks), max(w.left + w.width for w in marks)
     height = median(w.height for w in marks)
-    under = _under(leaders, _box(marks), start - NEAR_HEIGHTS * height)
+    under = _under(leaders, words_box(marks), start - NEAR_HEIGHTS * height)
     early = EARLY_HEIGHTS * height
     starts_on = bool(under) and start >= min(box[0] for box in under) - early
     return starts_on or any(box[0] >= start - early and box[2] <= end for box in under)
@@ -61,7 +62,8 @@ def blank(leaders: Sequence[Box], line: list[Word]) -> Box | None:
     """The dotted blank of a line read as its label alone: from where its leader starts, right
     of the label, to where it ends. None: no leader on the line."""
     right = max(w.left + w.width for w in line)
-    pieces = [box for box in _under(leaders, _box(line), right) if box[0] >= right - EARLY_HEIGHTS * line[-1].height]
+    early = right - EARLY_HEIGHTS * line[-1].height
+    pieces = [box for box in _under(leaders, words_box(line), right) if box[0] >= early]
     if not pieces:
         return None
     return (min(b[0] for b in pieces), min(b[1] for b in pieces), max(b[2] for b in pieces), max(b[3] for b in pieces))

@@ -126,10 +126,9 @@ def segments(words: list[Word]) -> list[Segment]:
         for i, word in enumerate(line[1:], 1):
             printed = any(c.isalnum() for c in word.text)
             gap = word.left - (line[i - 1].left + line[i - 1].width)
-            if i == label:
-                pass
-            elif gap > GAP_HEIGHTS * height or _bar(word) or _bar(line[i - 1]) or \
-                    (printed and (word.left - edge > GAP_HEIGHTS * height or _opens_motto(line, i))):
+            parted = gap > GAP_HEIGHTS * height or _bar(word) or _bar(line[i - 1]) or \
+                (printed and (word.left - edge > GAP_HEIGHTS * height or _opens_motto(line, i)))
+            if parted and i != label:       # not between a person's row label and its value
                 out.append(Segment(current))
                 current = []
             current.append(word)
