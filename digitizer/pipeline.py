@@ -37,7 +37,7 @@ from .intake import load_pages
 from .signing.signatures import read_signatures
 from .layout import page_layout
 from .layout.handwriting import handwritten_values
-from .layout.labels import PERSONAL_LABEL, row_label_length, spelled_labels
+from .layout.labels import PERSONAL_LABEL, printed_labels, row_label_length, spelled_labels
 from .layout.leaders import blank, label_end
 from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
@@ -111,17 +111,20 @@ def reading_score(words: list[Word]) -> float:
     return sum(w.confidence for w in words if sum(c.isalpha() for c in w.text) >= 2)
 
 
-def evidence(words: list[Word], by_confidence: bool = False) -> tuple[float, float]:
-    """What tells the better of two readings of a page: the words that are Vietnamese
+def evidence(words: list[Word], by_confidence: bool = False) -> tuple[int, float, float]:
+    """What tells the better of two readings of a page: the printed labels read whole (an ID
+    card's line reads "Date of bịnh:" at its own size, put right as its label, and "Date of bì"
+    when the colon is lost, a syllable as sure as any); then the words that are Vietnamese
     syllables or figures (a cleanup that broke a thermal receipt's dots reads noise), then
     the confidence summed (reading_score). Confidence alone preferred a broken reading.
     `by_confidence`: each known word counts by the confidence it was read with, as on a whole
     page, where a form's rows read as scattered digits ("9", "000", "00010" at 0.0-0.56) must
     not outnumber its labels read at 0.96. A card's line has a few words, and a right one read
-    with less confidence at its own size must count in full (ID lines read worse weighted)."""
+    with less confidence at its own size must count in full (ID lines read worse weighted).
+    `words` have their labels put right (layout.labels.spelled_labels)."""
     hits = known([w.text for w in words])
     found = sum(w.confidence if by_confidence else 1.0 for w, hit in zip(words, hits) if hit)
-    return found, reading_score(words)
+    return printed_labels(words), found, reading_score(words)
 
 
 def sure_words(words: list[Word]) -> int:
@@ -265,6 +268,9 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
             own = np.ascontiguousarray(upright(clean.grey, clean.turn, clean.skew))
             readings["own-size"] = [scaled(w, clean.reading_dpi / clean.display_dpi)
                                     for w in recognize(own, clean.display_dpi, ocr)]
+        # Each weighed as it will be kept, its printed labels put right: a card's "Date of bịnh:"
+        # read at its own size is its label, which a reading that lost the colon cannot show.
+        readings = {name: spelled_labels(read) for name, read in readings.items()}
         kept = max(readings, key=lambda name: evidence(readings[name], not small))    # a tie keeps the first
         words = readings[kept]
         checked.append(f"kept the {kept} reading")

@@ -300,3 +300,15 @@ def test_a_forms_value_written_far_along_its_blank_stays_with_its_label():
     assert _texts(row) == ["Nơi cư trú: Phú Hòa"]
     column = words(("Nơi", 100), ("nhận:", 170), ("Phú", 600), ("Hòa", 670))
     assert _texts(column) == ["Nơi nhận:", "Phú Hòa"]
+
+
+def test_lines_opening_with_a_printed_label_read_whole_are_counted():
+    """What tells a card line's better reading: its printed label read whole, colon and all."""
+    from digitizer.layout.labels import printed_labels, spelled_labels
+
+    lines = [["Ngày", "sinh", "/", "Date", "of", "bịnh:", "02/11/1963"],     # put right: counted
+             ["Ngày", "sinh", "/", "Date", "of", "bì", "02/11/1963"],        # the colon lost: not
+             ["Họ", "và", "tên:", "Lê", "An"], ["Kính", "gửi:", "UBND"], ["Số", "CCCD", "0123"]]
+    words = [Word(text, 10 * i, 40 * n, 9, 20, 0.9, n) for n, line in enumerate(lines) for i, text in enumerate(line)]
+    assert printed_labels(words) == 1               # only "Họ và tên:" as read
+    assert printed_labels(spelled_labels(words)) == 2

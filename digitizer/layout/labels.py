@@ -85,6 +85,17 @@ def spelled_labels(words: list[Word]) -> list[Word]:
     return [word for _, line in groupby(words, key=lambda w: w.line) for word in _spelled(_unglued(list(line)))]
 
 
+def printed_labels(words: list[Word]) -> int:
+    """How many of the lines (Tesseract's) open with a printed label of a person's row or an
+    identity card, read whole as printed, colon and all ("Ngày sinh / Date of birth:")."""
+    count = 0
+    for _, group in groupby(words, key=lambda w: w.line):
+        texts = [w.text for w in group]
+        end = _colon_at(texts, ending=True, within=_SPELLED_WORDS)
+        count += end is not None and fold(" ".join(texts[:end + 1])[:-1]) in _FOLDED_SPELLINGS
+    return count
+
+
 def _unglued(line: list[Word]) -> list[Word]:
     """A label whose colon the leader's dots glued to what was written after it ("số
     CCCD:...042079627431") as two words, parted after the colon, the box by the share of
