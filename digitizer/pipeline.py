@@ -16,7 +16,6 @@ import time
 from datetime import datetime, timezone
 from dataclasses import replace
 from functools import partial
-from itertools import groupby
 from typing import Callable, Iterable, Iterator
 
 import cv2
@@ -28,17 +27,15 @@ from .config import OcrSettings, Settings, SplitSettings
 from .errors import DigitizerError
 from .extract import extract_fields, respell
 from .extract.tones import known, known_words
+from .form_rows import read_form_rows
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import form_sized, resample, upright
-from .imaging.binarize import components
-from .imaging.unread import unread_lines
 from .intake import load_pages
 from .signing.signatures import read_signatures
 from .layout import page_layout
 from .layout.handwriting import handwritten_values
-from .layout.labels import PERSONAL_LABEL, printed_labels, row_label_length, spelled_labels
-from .layout.leaders import blank, label_end
+from .layout.labels import printed_labels, spelled_labels
 from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
@@ -66,14 +63,6 @@ DECISIVE = 3 * MIN_SURE_WORDS
 SURE_SHARE = 0.5
 LEVEL_SHARE = 0.8          # of a page's words of 3 letters or more, wider than tall: read on level lines
 EVERY_WAY = [0, 90, 180, 270]
-SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width): cropped to the ink's
-                               # edge, the grey forms' skipped rows (samples/kinds.py) lost their first letters
-ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
-DOTS_HEIGHT = 0.3          # of a label's height: a "word" this low is a leader's dots read as letters
-WRITING_HEIGHTS = 2.0      # of a label's height: how far above its leader a value may be written (the grey
-                           # forms' writing stands 1-1.6 label heights tall, from a little under the dots)
-MIN_WRITING = 0.1          # of a label's height squared: less ink over a blank is a speck, not writing
-MIN_LABEL_IN = 0.4         # the shortest row label ("Số:" in 13 pt is 0.35 in); less before a leader is none
 SHOW_THROUGH_CONFIDENCE = 0.6   # below this, the page may hold only the reverse's print, mirrored (read: ~0.5)
 # A page of which this share of words are syllables or figures reads as it stands, not mirrored:
 # the reverse's print showing through reads 6-16% (samples of tests/test_real_pages.py), the
@@ -277,141 +266,6 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
     return clean, words, checked
 
 
-def read_line(clean: CleanPage, box: tuple[int, int, int, int], ocr: OcrSettings) -> list[Word]:
-    """The ink in `box` (pixels of the reading image) read as one line, its label respelled;
-    the words' boxes in pixels of the page."""
-    x0, y0, x1, y1 = box
-    margin = round(SKIPPED_ROW_MARGIN_IN * clean.reading_dpi)
-    # Tesseract wants white around a line; a crop to the ink's edge loses its first letters.
-    crop = cv2.copyMakeBorder(clean.reading[y0:y1, x0:x1], margin, margin, margin, margin,
-                              cv2.BORDER_CONSTANT, value=255)
-    read = recognize(crop, clean.reading_dpi, ocr.model_copy(update={"psm": ONE_LINE_PSM}))
-    return spelled_labels([replace(w, left=w.left + x0 - margin, top=w.top + y0 - margin) for w in read])
-
-
-def _has_personal_rows(words: list[Word]) -> bool:
-    lines = [[w.text for w in line] for _, line in groupby(words, key=lambda w: w.line)]
-    return any(row_label_length(line, PERSONAL_LABEL) for line in lines)
-
-
-def _label_before(clean: CleanPage, line: tuple[int, int, int, int], end: float, ocr: OcrSettings) -> list[Word]:
-    """The line's part left of `end` (where its leader starts) read alone, when that is a
-    row's label and nothing more; else none. Only the label is printed there, while the
-    writing on the leader may run into it and spoil a reading of the whole line."""
-    x0, y0, _, y1 = line
-    if end - x0 < MIN_LABEL_IN * clean.reading_dpi:
-        return []
-    read = read_line(clean, (x0, y0, round(end), y1), ocr)
-    if read and not read[-1].text.endswith(":"):     # the colon's dot joined the leader's
-        read = spelled_labels([*read[:-1], replace(read[-1], text=read[-1].text + ":")])
-    return read if read and row_label_length([w.text for w in read]) == len(read) else []
-
-
-def _label_on_leader(clean: CleanPage, line: tuple[int, int, int, int], ocr: OcrSettings) -> list[Word]:
-    """An unread line of ink's label, read left of its leader; none when the line has no
-    leader or reads as no label there. What is written on the leader is read with the other
-    blanks' writing (read_blank_values)."""
-    end = label_end(clean.leaders, line)
-    return _label_before(clean, line, end, ocr) if end is not None else []
-
-
-def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
-    """A form's row that Tesseract's layout skipped whole, label and all (taken for a picture):
-    on a page with rows about a person ("Ngày sinh:"), each line of ink no word was read
-    from is read as one line, and kept when it opens with a row's label too; or, when the
-    writing on its leader spoiled that reading, its label is read left of the leader. What
-    else lies there unread (a signature, a stamp) is no row and stays unread."""
-    if not _has_personal_rows(words):
-        return words, []
-    boxes = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in words]
-    rows: list[Word] = []
-    notes: list[str] = []
-    for box in unread_lines(clean.reading, boxes, clean.reading_dpi):
-        read = read_line(clean, box, ocr)
-        label = row_label_length([w.text for w in read])
-        if not label:
-            read = _label_on_leader(clean, box, ocr)
-            label = row_label_length([w.text for w in read])
-        if label:
-            rows += [replace(w, line=len(notes)) for w in read]
-            notes.append(" ".join(w.text for w in read[:label]))
-    if not notes:
-        return words, []
-    return merge_lines(words, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
-
-
-def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
-    """A form's row whose printed label Tesseract lost in the handwriting run into it ("[b4 z4
-    án ......", "Nơicvtú. thôn Hạ,"): on a page with rows about a person, a line that opens
-    with no label, well left of a dotted leader, is read again left of the leader, where only
-    its label is printed. When that reads as a row's label and nothing more, it takes the place
-    of what was read there; what stands on the leader is the row's value."""
-    if not _has_personal_rows(words) or not clean.leaders:
-        return words, []
-    out: list[Word] = []
-    notes: list[str] = []
-    for _, group in groupby(words, key=lambda w: w.line):
-        line = list(group)
-        box = (min(w.left for w in line), min(w.top for w in line),
-               max(w.left + w.width for w in line), max(w.top + w.height for w in line))
-        end = None if row_label_length([w.text for w in line]) else label_end(clean.leaders, box)
-        label = _label_before(clean, box, end, ocr) if end is not None else []
-        if not label or end is None:
-            out += line
-            continue
-        # Read into the line, the leader's dots came out as letters ("z4", "án" 5 px tall): no text.
-        value = [w for w in line if w.left + w.width / 2 > end and w.height >= DOTS_HEIGHT * label[0].height]
-        out += [replace(w, line=line[0].line) for w in [*label, *value]]
-        notes.append(" ".join(w.text for w in label))
-    if not notes:
-        return words, []
-    return out, [f"labels lost in the writing, read left of their leaders: {', '.join(notes)}"]
-
-
-def _written_on_blank(clean: CleanPage, label: list[Word], above: int, ocr: OcrSettings) -> list[Word]:
-    """What is written over the leader after `label` (a row's label read alone), read as one
-    line; none where the leader is bare or the line has none. `above`: where the line before
-    ends, below which the writing starts."""
-    found = blank(clean.leaders, label)
-    if found is None:
-        return []
-    height = max(w.height for w in label)
-    x0, y0, x1, y1 = (round(v) for v in found)
-    top = max(above, round(y0 - WRITING_HEIGHTS * height))
-    # Over the dots, not the dots, nor a colon's upper dot: strokes at least a tall dot's height.
-    _, stats = components(cv2.compare(clean.reading[top:y0, x0:x1], 128, cv2.CMP_LT))
-    strokes = stats[1:][stats[1:, cv2.CC_STAT_HEIGHT] >= DOTS_HEIGHT * height]
-    if stats.shape[0] < 2 or strokes[:, cv2.CC_STAT_AREA].sum() < MIN_WRITING * height * height:
-        return []
-    left, up = strokes[:, cv2.CC_STAT_LEFT].min(), strokes[:, cv2.CC_STAT_TOP].min()
-    right = (strokes[:, cv2.CC_STAT_LEFT] + strokes[:, cv2.CC_STAT_WIDTH]).max()
-    box = (x0 + int(left), top + int(up), x0 + int(right), y1)
-    return [replace(w, line=label[0].line) for w in read_line(clean, box, ocr) if any(ch.isalnum() for ch in w.text)]
-
-
-def read_blank_values(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
-    """A form's row read as its label alone (or with its leader's dots), though something was
-    written on its leader: Tesseract's layout left the writing out (standing above the line,
-    taken for a picture). The ink over the leader is read as one line, and what it reads is
-    the row's value, judged as the others are (layout/handwriting.py); the leader's dots read
-    as text go (a bare leader is erased before reading: it is no text)."""
-    if not _has_personal_rows(words) or not clean.leaders:
-        return words, []
-    out: list[Word] = []
-    notes: list[str] = []
-    above = 0
-    for _, group in groupby(words, key=lambda w: w.line):
-        line = list(group)
-        label = row_label_length([w.text for w in line]) or 0
-        dots_only = label and not any(ch.isalnum() for w in line[label:] for ch in w.text)
-        value = _written_on_blank(clean, line[:label], above, ocr) if dots_only else []
-        out += line[:label] + value if dots_only else line
-        if value:
-            notes.append(" ".join(w.text for w in line[:label]))
-        above = max(w.top + w.height for w in line)
-    return out, [f"writing over the blanks of {', '.join(notes)} read as lines"] if notes else []
-
-
 def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: SplitSettings) -> PageResult:
     """Clean, OCR and encode one page. Runs in a worker process: takes and returns plain data.
     A separator sheet is only measured; a blank page is cleaned and kept, not read."""
@@ -435,10 +289,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
         checked = ["blank: not read"]
     else:
         clean, words, checked = settle_reading(page, clean, ocr)
-        words, skipped = read_skipped_rows(clean, words, ocr)
-        words, lost = read_lost_labels(clean, spelled_labels(words), ocr)
-        words, blanks = read_blank_values(clean, words, ocr)
-        checked += skipped + lost + blanks
+        words, repaired = read_form_rows(clean, words, ocr)
+        checked += repaired
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
     words, scrawls = handwritten_values(layout.words, layout.blocks, clean.leaders)
     t2 = time.perf_counter()

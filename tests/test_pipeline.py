@@ -299,7 +299,7 @@ def test_writing_on_a_blank_that_tesseracts_layout_left_out_is_read_and_a_bare_l
 
     from digitizer.imaging.clean import clean_page
     from digitizer.model import SourcePage, Word
-    from digitizer.pipeline import read_blank_values
+    from digitizer.form_rows import read_blank_values
     from samples.layout import pil_font
 
     font = pil_font("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", 36)

@@ -131,7 +131,7 @@ def leaders(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, list[Box]]:
     but over letters. `ink` is a 0/255 mask at `dpi`. Returned: the bare leaders' dots as one
     mask, and the boxes of every row of dots, bare or written over (pieces of one, where a
     pen's strokes cross it and join its dots into letters). A row of tone marks would be one
-    too, but text has none a third of an inch long: "ị ị ị ị ị" set for a test, never a word."""
+    too, but Vietnamese text has none a third of an inch long."""
     labels, stats = components(ink)
     side = max(2, round(dpi / 28))                 # a 13 pt full stop is 5-6 px across at 225 DPI
     # Of any width: neighbouring dots touch when shrunk. Only a row of them is taken.

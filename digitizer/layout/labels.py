@@ -88,12 +88,15 @@ def spelled_labels(words: list[Word]) -> list[Word]:
 def printed_labels(words: list[Word]) -> int:
     """How many of the lines (Tesseract's) open with a printed label of a person's row or an
     identity card, read whole as printed, colon and all ("Ngày sinh / Date of birth:")."""
-    count = 0
-    for _, group in groupby(words, key=lambda w: w.line):
-        texts = [w.text for w in group]
-        end = _colon_at(texts, ending=True, within=_SPELLED_WORDS)
-        count += end is not None and fold(" ".join(texts[:end + 1])[:-1]) in _FOLDED_SPELLINGS
-    return count
+    openings = [_opening([w.text for w in line]) for _, line in groupby(words, key=lambda w: w.line)]
+    return sum(1 for found in openings if found is not None and found[1] in _FOLDED_SPELLINGS)
+
+
+def _opening(texts: list[str]) -> tuple[int, str] | None:
+    """Where a line's opening label ends (the word its colon closes) and that label folded,
+    without the colon; None where no word among the first a printed label has ends one."""
+    end = _colon_at(texts, ending=True, within=_SPELLED_WORDS)
+    return None if end is None else (end, fold(" ".join(texts[:end + 1])[:-1]))
 
 
 def _unglued(line: list[Word]) -> list[Word]:
@@ -115,12 +118,11 @@ def _unglued(line: list[Word]) -> list[Word]:
 
 
 def _spelled(line: list[Word]) -> list[Word]:
-    texts = [w.text for w in line]
-    end = _colon_at(texts, ending=True, within=_SPELLED_WORDS)  # whole words respelled: the colon ends the last
-    if end is None:
+    opening = _opening([w.text for w in line])      # whole words respelled: the colon ends the last
+    if opening is None:
         return line
-    found = process.extractOne(fold(" ".join(texts[:end + 1])[:-1]), _FOLDED_SPELLINGS, scorer=fuzz.ratio,
-                               score_cutoff=LABEL_LIKENESS)
+    end, label = opening
+    found = process.extractOne(label, _FOLDED_SPELLINGS, scorer=fuzz.ratio, score_cutoff=LABEL_LIKENESS)
     spelled = PRINTED_SPELLINGS[found[2]].split() if found else []
     if len(spelled) != end + 1:           # a word more or less: not the label misread letter by letter
         return line
