@@ -5,8 +5,11 @@ ends it quietly with 130 instead of printing the traceback of whatever import it
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import sys
+import threading
 
 
 def main() -> int:
@@ -22,9 +25,28 @@ def main() -> int:
     if noted:
         return 130
     try:
-        return run()
+        code = run()
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    return end_now(code)
+
+
+def end_now(code: int) -> int:
+    """Exit without the interpreter's teardown once the command is over. The teardown clears
+    every loaded module and collects what the libraries built (0.2 s at the end of every
+    command, a tenth of a one-page run), and nothing of ours is left to it: the command has
+    closed what it opened, and the exit handlers (logging's flush, a worker pool's joins) run
+    here. Where a thread of the command still runs, the usual exit waits for it instead."""
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        return code
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):       # a closed pipe: what the usual exit would also lose
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ class OcrSettings(Section):
     psm: int = Field(3, ge=0, le=13)
     page_timeout: float = Field(180.0, gt=0)        # seconds Tesseract may spend on one page
     target_dpi: int = Field(225, ge=100, le=600)    # pages are resampled to this for Tesseract (docs/benchmarks.md)
-    doubts: bool = True     # keep the readings Tesseract weighed per character ("api" engine; ~6% of OCR time)
+    doubts: bool = True     # keep the readings Tesseract weighed per character ("api" engine; 13% of OCR time)
 
 
 class LimitSettings(Section):

@@ -190,8 +190,9 @@ def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
     # Read at 150 DPI: which way is up needs no fine print, and it costs half as much.
     square = resample(inky_square(clean.reading), PROBE_DPI / clean.reading_dpi)
     # One block of horizontal lines: Tesseract's own layout would find sideways text and
-    # read it in place, so every way up but upside down would look right.
-    probe = ocr.model_copy(update={"psm": 6})
+    # read it in place, so every way up but upside down would look right. Only sure words are
+    # counted: the readings Tesseract weighed are not asked for (the words are the same).
+    probe = ocr.model_copy(update={"psm": 6, "doubts": False})
     scores: dict[int, int] = {}
     # A clear sideways turn is not in doubt about being sideways, only about which side.
     sideways_clear = clean.proposed is None and clean.turn in (90, 270)
@@ -236,7 +237,8 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
         # Mostly syllables and figures as it stands: a doubtful page of its own (a thermal
         # receipt), not the reverse read mirrored, and no mirrored reading is needed.
         if known_words([w.text for w in words]) < READS_AS_IT_STANDS * len(words):
-            mirrored = recognize(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi, ocr)
+            mirrored = recognize(np.ascontiguousarray(clean.reading[:, ::-1]), clean.reading_dpi,
+                                 ocr.model_copy(update={"doubts": False}))     # only scored
             if reading_score(mirrored) > 2 * reading_score(words):
                 checked.append("only the reverse side's print showing through: no text")
                 return clean, [], checked

@@ -14,7 +14,11 @@ from .model import Word
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """`text` in NFC, as a plain str: a library's str subclass keeps what it came from (a
+    signature field's name from pyHanko held the whole PDF it was read from, which then went
+    with the record from a worker process, 5.7 MB pickled), and normalize returns the very
+    object when it is NFC already."""
+    return unicodedata.normalize("NFC", str(text))
 
 
 def _fold_char(c: str) -> str:

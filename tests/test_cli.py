@@ -206,3 +206,28 @@ def test_ctrl_c_at_any_moment_of_the_start_is_quiet(tmp_path):
         os.killpg(proc.pid, signal.SIGINT)                 # the terminal's Ctrl-C: the whole group
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err and "Critical" not in err and len(err.strip().splitlines()) <= 3, (args, err)
+
+
+END_NOW = """
+import atexit, sys, threading, time
+from digitizer.__main__ import end_now
+atexit.register(lambda: open(sys.argv[1], "w").write("exit handlers ran"))
+if sys.argv[2] == "thread":
+    threading.Thread(target=lambda: time.sleep(1) or open(sys.argv[1] + ".thread", "w").write("finished")).start()
+print("the command's output", end="")
+sys.exit(end_now(3) + 10)
+"""
+
+
+@pytest.mark.parametrize("thread", ["none", "thread"])
+def test_a_command_ends_without_the_teardown_once_its_own_work_is_done(tmp_path, thread):
+    """The exit handlers run and the output is flushed; the interpreter's teardown is skipped
+    (os._exit) unless a thread of the command still runs, which the usual exit then waits for."""
+    done = tmp_path / "done"
+    run = subprocess.run([sys.executable, "-c", END_NOW, str(done), thread], capture_output=True, text=True,
+                         timeout=60)
+    assert run.stdout == "the command's output" and done.read_text() == "exit handlers ran"
+    if thread == "thread":
+        assert run.returncode == 13 and (tmp_path / "done.thread").read_text() == "finished"
+    else:
+        assert run.returncode == 3

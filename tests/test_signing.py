@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import subprocess
 import sys
 import unicodedata
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from digitizer.pdf.pdfa import problems
 from digitizer.pipeline import process
 from digitizer.signing.keys import open_key
 from digitizer.signing.sign import CentreSigner
+from digitizer.signing.signatures import read_signatures
 from digitizer.signing.verify import verify_pdf
 from digitizer.storage import load_record, open_index, open_store
 
@@ -242,6 +245,22 @@ def test_a_pdf_changed_after_signing_is_reported_altered(tmp_path, p12, settings
     check = cli(["verify", record.id], settings.data_dir)
     assert check.returncode == 1 and "ALTERED" in check.stdout, check.stdout
     index.close()
+
+
+def test_a_signature_read_from_a_file_holds_its_text_and_not_the_file(tmp_path, p12, settings):
+    """A record goes from a worker process to its parent pickled. A signature's field name was
+    pyHanko's own string, which kept the whole PDF reader with it: 5.7 MB for a record of a
+    signed letter of three pages, and pyHanko loaded in the parent to unpickle it."""
+    s = sample("thong_bao", "clean", seed=8)
+    source = tmp_path / s.name
+    source.write_bytes(s.data)
+    signer = CentreSigner(SignSettings(p12=str(p12), p12_password=P12_PASSWORD))
+    record = ingest(source, settings, open_store(settings), open_index(settings), signer=signer).record
+    assert record is not None and record.status == "done"
+    found = read_signatures((settings.store_dir / record.objects["pdf"]).read_bytes())
+    assert [info.field for info in found] == ["ChuKySo-digitizer"]
+    assert all(type(value) is str for value in asdict(found[0]).values() if isinstance(value, str))
+    assert len(pickle.dumps(found)) < 2_000
 
 
 def _append_update(pdf: bytes) -> bytes:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Indel
 
 from .measures import TITLE_MATCH
 
@@ -72,7 +73,7 @@ def title_type(folded: str) -> DocType | None:
     best: tuple[float, int, DocType] | None = None
     for doc_type in DOC_TYPES:
         for title in doc_type.titles:
-            score = SequenceMatcher(None, head[: len(title)], title).ratio()
+            score = Indel.normalized_similarity(head[: len(title)], title)
             if score >= TITLE_MATCH and (best is None or (score, len(title)) > best[:2]):
                 best = (score, len(title), doc_type)
     return best[2] if best else None

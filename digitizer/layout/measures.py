@@ -19,8 +19,9 @@ SAME_ROW = 0.5
 # A segment is in capitals when more than this share of its letters are (headers, titles, a
 # signing title); set on Decree 30 headers, where OCR reads a mark or two in lower case.
 CAPITALS = 0.8
-# A document type's printed title matches one of its titles at least this well (difflib ratio
-# on folded letters; one letter lost or misread in nine scores 0.89). The best match wins, so
+# A document type's printed title matches one of its titles at least this well (the letters in
+# common, in order, twice over both lengths, on folded letters; one letter lost or misread in
+# nine scores 0.89). The best match wins, so
 # "THÔNG CÁO" (0.89 against "thong bao") is still Thông cáo.
 TITLE_MATCH = 0.88
 

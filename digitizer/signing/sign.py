@@ -15,12 +15,13 @@ from ..built import built
 from ..config import SettingsError, SignSettings
 from ..errors import DigitizerError
 from ..model import ErrorKind, Outcome, SignatureInfo
-from .keys import CentreKey, open_key
 from .signatures import read_signatures
 from .stamp import free_spot
 
 if TYPE_CHECKING:
     from pyhanko.stamp import TextStampStyle
+
+    from .keys import CentreKey
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,8 @@ class CentreSigner:
     def _open(self) -> CentreKey:
         if self._key is None:
             try:
+                from .keys import open_key     # cryptography's x509 (0.03 s) only where a key is set
+
                 self._key = open_key(self.settings)
             except SettingsError as exc:
                 raise DigitizerError(ErrorKind.SIGNING_UNAVAILABLE, str(exc)[:300]) from None
