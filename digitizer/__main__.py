@@ -33,7 +33,7 @@ def main() -> int:
 
 def end_now(code: int) -> int:
     """Exit without the interpreter's teardown once the command is over. The teardown clears
-    every loaded module and collects what the libraries built (0.2 s at the end of every
+    every loaded module and collects what the libraries built (0.13-0.2 s at the end of every
     command, a tenth of a one-page run), and nothing of ours is left to it: the command has
     closed what it opened, and the exit handlers (logging's flush, a worker pool's joins) run
     here. Where a thread of the command still runs, the usual exit waits for it instead; under

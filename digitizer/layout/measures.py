@@ -21,8 +21,8 @@ SAME_ROW = 0.5
 CAPITALS = 0.8
 # A document type's printed title matches one of its titles at least this well (the letters in
 # common, in order, twice over both lengths, on folded letters; one letter lost or misread in
-# nine scores 0.89). The best match wins, so
-# "THÔNG CÁO" (0.89 against "thong bao") is still Thông cáo.
+# nine scores 0.89). The best match wins, so "THÔNG CÁO" (0.89 against "thong bao") is still
+# Thông cáo.
 TITLE_MATCH = 0.88
 
 # --- Blocks (Decree 30/2020's page) --------------------------------------------------------
