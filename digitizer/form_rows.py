@@ -87,7 +87,7 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     (a signature, a stamp) is no row and stays unread."""
     if not _has_personal_rows(words):
         return words, []
-    boxes = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in words]
+    boxes = [w.box for w in words]
     rows: list[Word] = []
     notes: list[str] = []
     for box in unread_lines(clean.reading, boxes, clean.reading_dpi):

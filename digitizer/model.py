@@ -60,6 +60,10 @@ class Word:
     line: int                    # words with the same line id share a baseline
     doubts: tuple[Doubt, ...] = ()  # other readings Tesseract weighed, each one character different
 
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (self.left, self.top, self.left + self.width, self.top + self.height)
+
 
 @dataclass
 class SourcePage:

@@ -89,7 +89,7 @@ def test_fax_pages_stay_black_and_white():
 def test_a_forms_dotted_blanks_go_but_its_labels_and_tone_marks_stay():
     from PIL import Image, ImageDraw
 
-    from digitizer.imaging.binarize import remove_rules
+    from digitizer.imaging.binarize import find_rules
     from samples.layout import pil_font
 
     image = Image.new("L", (1400, 200), 255)
@@ -99,7 +99,7 @@ def test_a_forms_dotted_blanks_go_but_its_labels_and_tone_marks_stay():
     draw.text((20, 150), "Nghị định ị ị ị ị ị ị ị ị ị ị ị ị ị ạ ạ ạ ạ ạ", font=font, fill=0, anchor="ls")
     binary = np.asarray(image).copy()
     label_end = int(font.getlength("Họ và tên:")) + 20
-    out = remove_rules(binary, 225)
+    out = find_rules(binary, 225).image
     assert (out[:80, label_end + 20:] == 0).sum() == 0                       # the dots are gone
     assert (out[:80, :label_end] == 0).sum() >= 0.97 * (binary[:80, :label_end] == 0).sum()   # the label stays
     assert (out[90:] == 0).sum() == (binary[90:] == 0).sum()                # dots under letters stay

@@ -175,10 +175,6 @@ def find_rules(binary: np.ndarray, dpi: float) -> Ruled:
     return Ruled(cv2.max(binary, rules), [(2 * x0, 2 * y0, 2 * x1, 2 * y1) for x0, y0, x1, y1 in rows])
 
 
-def remove_rules(binary: np.ndarray, dpi: float) -> np.ndarray:
-    return find_rules(binary, dpi).image
-
-
 def near_ink(binary: np.ndarray) -> np.ndarray:
     """uint8 mask, 255 within two pixels of ink: the strokes with their anti-aliased edges."""
     return cv2.dilate(cv2.compare(binary, 0, cv2.CMP_EQ), np.ones((5, 5), np.uint8))

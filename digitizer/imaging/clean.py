@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from ..model import Box, SourcePage
-from .binarize import binarize, despeckle, find_rules, flatten, keep_ink, near_ink, remove_rules
+from .binarize import binarize, despeckle, find_rules, flatten, keep_ink, near_ink
 from .display import is_bilevel, quiet_paper
 from .geometry import form_sized, resample, shrink, upright
 from .grey import reading_grey
@@ -73,7 +73,7 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
 
     small = shrink(flat, DETECT_DPI / dpi)
     # Ruled lines (tables, forms) say nothing about which way is up, and fool the profile.
-    ink = remove_rules(despeckle(binarize(small), DETECT_DPI), DETECT_DPI) == 0
+    ink = find_rules(despeckle(binarize(small), DETECT_DPI), DETECT_DPI).image == 0
     orientation = detect(ink, turn)
     proposed = None
     if not orientation.clear:

@@ -207,7 +207,7 @@ def _load_page(page: pymupdf.Page, data: bytes, max_pixels: int) -> SourcePage:
     # (an annotation) are not the paper's content.
     stamp = [w for w in layers.visible if any(_inside(w, box) for box in layers.added_boxes)]
     overlay = [w for w in layers.visible if w not in stamp]
-    hidden: list[Box] = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in overlay] + \
+    hidden: list[Box] = [w.box for w in overlay] + \
              [(box.x0, box.y0, box.x1, box.y1) for box in layers.added_boxes]
     return SourcePage(number, _render(page, data, dpi), dpi, width_pt, height_pt, overlay=overlay, stamp=stamp,
                       hidden=hidden)

@@ -83,13 +83,17 @@ def handwritten_values(words: list[Word], blocks: list[Block],
     lines = {line: list(group) for line, group in groupby(range(len(words)), key=lambda i: words[i].line)}
     values: list[list[int]] = []
     continued = False       # the line before was a handwritten value, which a long one runs on from
+
+    def by_hand(indices: list[int]) -> bool:
+        value = [words[i] for i in indices]
+        return _scrawl(value) or written_over(leaders, value)
+
     for line, indices in lines.items():
         value = _value(words, indices) if line in rows else []
-        if value and (_scrawl([words[i] for i in value]) or written_over(leaders, [words[i] for i in value])):
+        if value and by_hand(value):
             values.append(value)
             continued = True
-        elif continued and not value and line in rows and (_scrawl([words[i] for i in indices])
-                                                           or written_over(leaders, [words[i] for i in indices])):
+        elif continued and not value and line in rows and by_hand(indices):
             values[-1] = values[-1] + indices
         else:
             continued = False

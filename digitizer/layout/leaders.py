@@ -6,7 +6,7 @@ where a pen's strokes cross a leader, they join its dots into letters and part i
 from __future__ import annotations
 
 from statistics import median
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from ..model import Box, Word
 
@@ -22,10 +22,15 @@ EARLY_HEIGHTS = 0.5
 NEAR_HEIGHTS = 2.0
 
 
+def union(boxes: Iterable[Box]) -> Box:
+    """The box around `boxes` (at least one)."""
+    x0, y0, x1, y1 = zip(*boxes)
+    return min(x0), min(y0), max(x1), max(y1)
+
+
 def words_box(words: list[Word]) -> Box:
     """The box around `words`."""
-    return (min(w.left for w in words), min(w.top for w in words),
-            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
+    return union(w.box for w in words)
 
 
 def _under(leaders: Sequence[Box], line: Box, reach: float) -> list[Box]:
@@ -64,6 +69,4 @@ def blank(leaders: Sequence[Box], line: list[Word]) -> Box | None:
     right = max(w.left + w.width for w in line)
     early = right - EARLY_HEIGHTS * line[-1].height
     pieces = [box for box in _under(leaders, words_box(line), right) if box[0] >= early]
-    if not pieces:
-        return None
-    return (min(b[0] for b in pieces), min(b[1] for b in pieces), max(b[2] for b in pieces), max(b[3] for b in pieces))
+    return union(pieces) if pieces else None
