@@ -74,7 +74,8 @@ class SourcePage:
     width_pt: float
     height_pt: float
     text: str | None = None              # a usable born-digital text layer, NFC
-    dpi_inferred: bool = False
+    dpi_inferred: bool = False           # `dpi` is a first guess: the cleanup measures the text
+    dpi_declared: bool = False           # ... the file's own (a screen default), kept if the text agrees
     words: list[Word] = field(default_factory=list)   # of the text layer, boxes in points
     # On a scanned page, visible text laid over the scan, kept exactly (boxes in points):
     # `overlay` is content (a page number added by software); `stamp` was put on the page by

@@ -1,9 +1,11 @@
+import cv2
 import numpy as np
 import pytest
 
 from digitizer.imaging.clean import clean_page
 from digitizer.imaging.display import is_bilevel
 from digitizer.imaging.grey import reading_grey
+from digitizer.imaging.resolution import letter_height
 from digitizer.model import SourcePage
 from samples.degrade import quarter_turn, rotate
 from samples.layout import layout
@@ -222,3 +224,16 @@ def test_a_forms_dotted_blanks_are_found_where_a_pen_crossed_them_too():
     assert len(second) == 2 and abs(second[0][0] - 20 - font.getlength("Ngày sinh:")) < 30
     assert second[0][2] < 660 < second[1][0] and second[1][2] > 1000      # parted where the stroke crosses
     assert not [box for box in leaders if box[1] > 180]
+
+
+def test_letters_printed_in_dots_measure_as_tall_as_solid_ones():
+    # A dot-matrix receipt: each letter is dots a pixel apart; measured dot by dot, its
+    # text would seem a third of its size and be enlarged threefold before reading.
+    solid = np.full((400, 1400), 255, np.uint8)
+    for row in range(4):
+        cv2.putText(solid, "SEXYLOOK MAT NA 39.000", (20, 80 + 90 * row), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 5)
+    dots = solid.copy()
+    dots[::5, :] = 255          # every fifth row and column of pixels left blank: dots of 4 x 4
+    dots[:, ::5] = 255
+    tall = letter_height(solid == 0)
+    assert tall is not None and abs(letter_height(dots == 0) - tall) <= 0.25 * tall

@@ -64,6 +64,15 @@ def test_absurd_dpi_is_replaced_by_a4_inference():
     assert pages[0].dpi_inferred and abs(pages[0].dpi - 300) < 1
 
 
+@pytest.mark.parametrize("dpi", [72, 96])
+def test_a_screen_default_resolution_is_a_guess_the_text_checks(dpi):
+    image = Image.new("L", (700, 1100), 255)
+    _, pages = pages_of(png_bytes(image, dpi=(dpi, dpi)))
+    assert round(pages[0].dpi) == dpi and pages[0].dpi_inferred and pages[0].dpi_declared
+    _, pages = pages_of(png_bytes(image, dpi=(200, 200)))
+    assert round(pages[0].dpi) == 200 and not pages[0].dpi_inferred
+
+
 @pytest.mark.parametrize("mode", ["RGBA", "P", "LA", "I;16", "CMYK", "1"])
 def test_image_modes_become_grey_or_rgb(mode):
     image = Image.new("RGB", (400, 560), (255, 255, 255))

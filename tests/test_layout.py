@@ -160,6 +160,19 @@ def test_a_column_of_figures_is_read_with_its_rows():
                                                     "10.000đ x 1", "10.000đ", "Tổng: 50.000đ"]
 
 
+def test_a_narrow_page_is_read_row_by_row_and_an_a4_page_by_column():
+    # Text on both sides of a gap: on a letter, Decree 30's header columns (left whole, then
+    # right); on a receipt 3 inches wide, one printed line each (its cashier beside its date).
+    words = [*_segment("Ngày: 19.01.2021", 40, 100, 0), *_segment("TN: Thu Ngân", 420, 100, 0),
+             *_segment("Giờ vào: 19.48", 40, 140, 1), *_segment("Giờ ra: 20.20", 420, 140, 1)]
+    receipt = page_layout(words, 3.15 * 200, 1600, 200)
+    assert page_text(receipt.words).splitlines() == ["Ngày: 19.01.2021", "TN: Thu Ngân", "Giờ vào: 19.48",
+                                                     "Giờ ra: 20.20"]
+    letter = page_layout(words, 8.27 * 200, 2339, 200)
+    assert page_text(letter.words).splitlines() == ["Ngày: 19.01.2021", "Giờ vào: 19.48", "TN: Thu Ngân",
+                                                    "Giờ ra: 20.20"]
+
+
 def test_a_subject_whose_slash_was_read_as_a_letter():
     words = [w for w in DECISION if w.line not in (3, 4, 5)] + _segment("VỊv báo cáo kết quả", 100, 220, 3)
     _, fields = _fields(words)

@@ -45,9 +45,19 @@ def test_upright_inputs_stay_upright_and_read_at_least_as_well_as_raw_tesseract(
     assert ours <= (0.2 if case == "bilevel_tail" else 0.02), record.text
 
 
+def declaring(data: bytes, dpi: int) -> bytes:
+    """The same image saved as a phone or a scanning app does, saying `dpi` it does not have."""
+    image = Image.open(io.BytesIO(data))
+    out = io.BytesIO()
+    image.save(out, image.format, dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("declared", [None, 72])
 @pytest.mark.parametrize("case", ["receipt", "card"])
-def test_a_page_without_resolution_is_sized_from_its_text_not_as_a4(case, settings):
+def test_a_page_without_resolution_is_sized_from_its_text_not_as_a4(case, declared, settings):
     name, data, truth = intake_case(case, seed=4)
+    data = declaring(data, declared) if declared else data
     page = process(data, name, settings).record.pages[0]
     # Smaller print than body text reads as a somewhat larger page, never as A4 (595 x 842 pt).
     assert truth["width_pt"] * 0.8 < page["width_pt"] < truth["width_pt"] * 1.6, page

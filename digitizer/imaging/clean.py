@@ -14,7 +14,7 @@ from .geometry import form_sized, resample, shrink, upright
 from .grey import reading_grey
 from .orientation import detect
 from .pen import pen_ink, pen_regions
-from .resolution import text_dpi
+from .resolution import page_dpi
 from .page_frame import find_paper, flatten_sheet
 
 DETECT_DPI = 150
@@ -64,8 +64,8 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
         image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)
         pen = flatten_sheet(pen, corners) if pen is not None else None
     flat = flatten(grey, dpi)
-    if page.dpi_inferred:       # no resolution in the file: take the one at which its text is body size
-        dpi = text_dpi(despeckle(binarize(flat), dpi) == 0) or dpi
+    if page.dpi_inferred:       # no resolution to trust in the file: its text tells one
+        dpi = page_dpi(dpi, despeckle(binarize(flat), dpi) == 0, page.dpi_declared)
     if pen is not None and form_sized(flat, dpi):
         flat = cv2.max(flat, pen)       # the pen's writing is not read: lifted to paper
     else:

@@ -62,7 +62,7 @@ def load_image(data: bytes, max_pixels: int, max_pages: int) -> Iterator[SourceP
                 raise DigitizerError(ErrorKind.TOO_LARGE, str(exc)) from exc
             except DECODE_ERRORS as exc:
                 raise DigitizerError(ErrorKind.TRUNCATED, f"page {index + 1}: {type(exc).__name__}: {exc}") from exc
-            dpi, inferred = resolution(frame.info.get("dpi"), (array.shape[1], array.shape[0]))
+            dpi, inferred, declared = resolution(frame.info.get("dpi"), (array.shape[1], array.shape[0]))
             yield SourcePage(number=index + 1, image=array, dpi=dpi,
                              width_pt=array.shape[1] * 72 / dpi, height_pt=array.shape[0] * 72 / dpi,
-                             dpi_inferred=inferred)
+                             dpi_inferred=inferred, dpi_declared=declared)

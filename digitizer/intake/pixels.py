@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from PIL import Image
 
@@ -13,6 +15,10 @@ MIN_DPI, MAX_DPI = 50, 1200
 # A line cropped from an ID card photo can be 14 px tall and still read; below this nothing can.
 MIN_SIDE_PX = 8
 PAGE_INCHES = (1.5, 20.0)  # a declared resolution that makes the long side leave this range is absurd
+# What software writes when it knows no resolution (JFIF's and EXIF's default, a screen's): a
+# phone photo or a receipt scanned at 200-300 DPI says 72. A page truly scanned at 72 or 96 DPI
+# keeps it: its text tells the same resolution.
+SCREEN_DPI = (72.0, 96.0)
 
 
 def require_size(width: int, height: int, number: int) -> None:
@@ -48,12 +54,18 @@ def neutral_to_grey(rgb: np.ndarray) -> np.ndarray:
     return rgb
 
 
-def resolution(dpi: tuple[float, float] | None, size: tuple[int, int]) -> tuple[float, bool]:
-    """The page's DPI, and whether it was inferred (a first guess from an A4 page, which the
-    cleanup replaces with one from the text) rather than read."""
+class Resolution(NamedTuple):
+    dpi: float
+    inferred: bool      # only a first guess, which the cleanup checks against the page's text
+    declared: bool      # the guess is the file's own (a screen default), not an A4 page's
+
+
+def resolution(dpi: tuple[float, float] | None, size: tuple[int, int]) -> Resolution:
+    """The page's DPI as the file gives it, or a first guess from an A4 page."""
     if dpi:
         value = float(max(dpi))
         if MIN_DPI <= value <= MAX_DPI and PAGE_INCHES[0] <= max(size) / value <= PAGE_INCHES[1]:
-            return value, False
+            screen = round(value) in SCREEN_DPI
+            return Resolution(value, screen, screen)
     inferred = max(size) / A4_LONG_INCHES
-    return min(max(inferred, 72.0), MAX_DPI), True
+    return Resolution(min(max(inferred, 72.0), MAX_DPI), True, False)

@@ -12,8 +12,14 @@ from itertools import groupby
 
 from ..model import Block, Word
 from .blocks import PageSize, kinds
-from .order import ordered
+from .order import across, ordered
 from .segments import segments
+
+
+# Narrower than A5 (5.8 in): a receipt (58 or 80 mm paper; up to 4.5 in at the resolution its
+# letters tell), a card or a line cropped from one. Decree 30's two-column blocks are on A4;
+# on a receipt, an item's price is on its line, not a column to read after the items.
+NARROW_INCHES = 5.0
 
 
 @dataclass
@@ -26,7 +32,7 @@ def page_layout(words: list[Word], width: float, height: float, dpi: float) -> P
     """The layout of a page whose words' boxes are in pixels of a `width` × `height` image at `dpi`."""
     if not words:
         return PageLayout([], [])
-    segs = ordered(segments(words))
+    segs = (ordered if width >= NARROW_INCHES * dpi else across)(segments(words))
     out: list[Word] = []
     for line_id, seg in enumerate(segs):
         out += [replace(w, line=line_id) for w in seg.words]

@@ -90,6 +90,11 @@ def _figures(column: list[Segment]) -> bool:
     return len(column) >= 2 and 2 * sum(map(figure, column)) > len(column)
 
 
+def across(parts: list[Segment]) -> list[Segment]:
+    """The segments row by row, each row left to right: a page with no column blocks."""
+    return [seg for row in rows(parts) for seg in row.segments]
+
+
 def ordered(parts: list[Segment]) -> list[Segment]:
     """The segments in reading order: rows top to bottom, each column block's left column
     whole before its right."""
