@@ -28,6 +28,7 @@ from .errors import DigitizerError
 from .extract import extract_fields, respell
 from .extract.tones import known, known_words
 from .form_rows import read_form_rows
+from .skipped_figures import read_skipped_figures
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
 from .imaging.geometry import form_sized, resample, upright
@@ -39,6 +40,7 @@ from .layout.labels import printed_labels, spelled_labels
 from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
+from .ocr.unaccented import as_printed
 from .ocr.tesseract import merge_lines
 from .pdf import PdfaMeta, build_pdf, to_pdfa
 from .stack.blank import is_blank
@@ -292,7 +294,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
     else:
         clean, words, checked = settle_reading(page, clean, ocr)
         words, repaired = read_form_rows(clean, words, ocr)
-        checked += repaired
+        words, skipped = read_skipped_figures(clean, words, ocr)
+        checked += repaired + skipped
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
     words, scrawls = handwritten_values(layout.words, layout.blocks, clean.leaders)
     t2 = time.perf_counter()
@@ -363,8 +366,11 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
     `started`: when the file's processing began (None: a document of a stack, timed by its steps).
     `pdfa`: the PDF made PDF/A-2, with the key fields in its metadata."""
     t_spelling = time.perf_counter()
-    kept = respell(kept_pages(part))
-    shown = [without_garbage(page) for page in kept]    # marks read as characters are no text
+    spelled = respell(kept_pages(part))
+    # Marks read as characters are no text; a till receipt printed without Vietnamese marks
+    # keeps none (taken off after the garbage: "ũ" alone is a speck, "u" a word).
+    shown = [as_printed(without_garbage(page)) for page in spelled]
+    kept = [as_printed(page) for page in spelled]
     t_pdf = time.perf_counter()
     pdf = build_pdf(shown, original_pdf)      # text-layer pages are copied by their number in the file
     t_fields = time.perf_counter()

@@ -2,6 +2,9 @@
 pipeline (../shared/realworld/ has real ones; these are invented, with ground truth).
 
     receipt        a narrow thermal-paper receipt, PNG without a resolution
+    till_receipt   a shop's till receipt printed without Vietnamese marks, in a fixed-pitch
+                   font, prices on their items' lines; JPEG saying 72 DPI (a scanning app's
+                   default) of a 200 DPI scan
     card           a cropped card (85.6 x 54 mm), JPEG without a resolution
     signed_scan    a scanned page signed digitally after scanning: a visible stamp of text
                    (signer, agency, time) over the scan, and a real signature (pyHanko,
@@ -33,7 +36,8 @@ from .degrade import Scan, noise, rotate
 from .encode import scanned_pdf
 from .layout import font_path, pil_font
 
-CASES = ["receipt", "card", "signed_scan", "seal_note", "bilevel_tail", "fee_table"]
+CASES = ["receipt", "till_receipt", "card", "signed_scan", "seal_note", "bilevel_tail", "fee_table"]
+TILL_FONT = "/usr/share/fonts/truetype/croscore/Cousine-{}.ttf"     # fixed pitch, as a till prints
 GIVEN = ["Văn An", "Thị Hường", "Minh Đức", "Thị Lan", "Quốc Việt", "Thị Mai", "Hữu Phước", "Ngọc Ánh"]
 
 
@@ -41,12 +45,14 @@ def _person(rng: random.Random) -> str:
     return nfc(f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}")
 
 
-def draw(lines: list[tuple[str, float, float, float, str]], size_px: tuple[int, int], dpi: int) -> np.ndarray:
+def draw(lines: list[tuple[str, float, float, float, str]], size_px: tuple[int, int], dpi: int,
+         fixed_pitch: bool = False) -> np.ndarray:
     """Grey page of `size_px` with (text, x_pt, baseline_pt, size_pt, style) runs drawn in black."""
     image = Image.new("L", size_px, 255)
     pen = ImageDraw.Draw(image)
     for text, x, y, size, style in lines:
-        font = pil_font(font_path("tinos", style), round(size * dpi / 72))
+        path = TILL_FONT.format(style.capitalize()) if fixed_pitch else font_path("tinos", style)
+        font = pil_font(path, round(size * dpi / 72))
         pen.text((x * dpi / 72, y * dpi / 72), text, font=font, fill=0, anchor="ls")
     return np.asarray(image)
 
@@ -97,6 +103,43 @@ def receipt(rng: random.Random) -> tuple[bytes, list[str], dict]:
     image = draw(runs, (round(width_pt * dpi / 72), round(height_pt * dpi / 72)), dpi)
     image = noise(image, 6, np.random.default_rng(rng.randrange(2**32)))
     return _png(image), lines, {"width_pt": width_pt, "height_pt": height_pt}
+
+
+def _money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def till_receipt(rng: random.Random) -> tuple[bytes, list[str], dict]:
+    """A shop's receipt as many tills print it: Vietnamese without its marks ("Tong cong")."""
+    items = rng.sample([("Ca phe sua da", 29_000), ("Tra dao cam sa", 45_000), ("Banh mi thit", 25_000),
+                        ("Nuoc khoang", 15_000), ("Bac xiu nong", 40_000), ("Sua chua nep cam", 30_000)], 3)
+    total = sum(price for _, price in items)
+    head = ["CUA HANG TIEN LOI MINH CHAU", f"{rng.randrange(10, 300)} Nguyen Trai, Thanh Xuan, Ha Noi",
+            "HOA DON BAN LE", f"So HD: {rng.randrange(1000, 99999)}  Ngay: {rng.randrange(1, 28):02d}/"
+            f"{rng.randrange(1, 12):02d}/2025"]
+    rows = [(name, _money(price)) for name, price in items]
+    rows += [("Tong cong:", _money(total)), ("Tien mat:", _money(total)), ("Tien thua:", "0")]
+    tail = ["Cam on quy khach va hen gap lai!"]
+    dpi, width_pt, size = 200, 80 / 25.4 * 72, 8.5
+    runs, lines, y = [], [], 24.0
+    for text in head:
+        y += size * 1.7
+        runs.append((text, 8.0, y, size, "bold" if text == head[2] else "regular"))
+        lines.append(text)
+    for name, amount in rows:
+        y += size * 1.7
+        runs += [(name, 8.0, y, size, "regular"), (amount, width_pt - 8 - 0.6 * size * len(amount), y, size, "regular")]
+        lines.append(f"{name} {amount}")
+    for text in tail:
+        y += size * 2.2
+        runs.append((text, 8.0, y, size, "regular"))
+        lines.append(text)
+    height_pt = y + 30
+    image = draw(runs, (round(width_pt * dpi / 72), round(height_pt * dpi / 72)), dpi, fixed_pitch=True)
+    image = noise(image, 5, np.random.default_rng(rng.randrange(2**32)))
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, "JPEG", quality=88, dpi=(72, 72))
+    return out.getvalue(), lines, {"width_pt": width_pt, "height_pt": height_pt}
 
 
 def card(rng: random.Random) -> tuple[bytes, list[str], dict]:
@@ -251,10 +294,10 @@ def fee_table(rng: random.Random) -> tuple[bytes, list[str], dict]:
     return _png(image, dpi), rows, {}
 
 
-EXTENSIONS = {"receipt": "png", "card": "jpg", "signed_scan": "pdf", "seal_note": "jpg", "bilevel_tail": "tif",
-              "fee_table": "png"}
-MAKERS = {"receipt": receipt, "card": card, "signed_scan": signed_scan, "seal_note": seal_note,
-          "bilevel_tail": bilevel_tail, "fee_table": fee_table}
+EXTENSIONS = {"receipt": "png", "till_receipt": "jpg", "card": "jpg", "signed_scan": "pdf", "seal_note": "jpg",
+              "bilevel_tail": "tif", "fee_table": "png"}
+MAKERS = {"receipt": receipt, "till_receipt": till_receipt, "card": card, "signed_scan": signed_scan,
+          "seal_note": seal_note, "bilevel_tail": bilevel_tail, "fee_table": fee_table}
 
 
 def intake_case(case: str, seed: int) -> tuple[str, bytes, dict]:

@@ -22,10 +22,12 @@ PAD_IN = 0.04               # around a read word, what its anti-aliased edge may
 Pixels = tuple[int, int, int, int]      # x0, y0, x1, y1
 
 
-def unread_lines(reading: np.ndarray, read: list[Pixels], dpi: float) -> list[Pixels]:
+def unread_lines(reading: np.ndarray, read: list[Pixels], dpi: float,
+                 min_width_in: float = MIN_WIDTH_IN) -> list[Pixels]:
     """Boxes (pixels of `reading`, 8-bit grey ink on white, at `dpi`) of line-shaped ink that
-    none of the `read` boxes covers, top to bottom. A row's printed label and the handwriting
-    beside it, higher up and apart, are one line. Looked for at half resolution."""
+    none of the `read` boxes covers, at least `min_width_in` wide, top to bottom. A row's printed
+    label and the handwriting beside it, higher up and apart, are one line. Looked for at half
+    resolution."""
     half = dpi / 2
     ink = cv2.compare(shrink(reading, 1 / 2), 128, cv2.CMP_LT)
     pad = round(PAD_IN * half)
@@ -44,7 +46,7 @@ def unread_lines(reading: np.ndarray, read: list[Pixels], dpi: float) -> list[Pi
         else:
             x0, y0, x1, y1 = rows[row]
             rows[row] = (min(x0, piece[0]), min(y0, piece[1]), max(x1, piece[2]), max(y1, piece[3]))
-    return sorted((box for box in rows if box[2] - box[0] >= MIN_WIDTH_IN * dpi), key=lambda box: box[1])
+    return sorted((box for box in rows if box[2] - box[0] >= min_width_in * dpi), key=lambda box: box[1])
 
 
 def _same_row(a: Pixels, b: Pixels) -> bool:
