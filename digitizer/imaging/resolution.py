@@ -21,6 +21,8 @@ MIN_LETTERS = 40
 # third of a letter tall. Closed over a pixel's gap they join again; unbroken print grows at
 # most by its accents (1.3-1.6 times on the real pages), dotted print by 3 times or more.
 DOTTED = 2.0
+DOT_PX = 12         # components no taller than this may be dots (a dot-matrix receipt's: 8 px);
+                    # a page's letters measured taller are not looked at again
 # A screen default the text agrees with this closely is kept: a low-resolution letter declared at
 # 96 DPI reads 90 from its letters, and is read as declared.
 AGREES = 1.15
@@ -30,8 +32,8 @@ def letter_height(ink: np.ndarray) -> float | None:
     """Median height in pixels of the letters in a boolean ink image, None when too few;
     letters printed in dots are measured with their dots joined."""
     height = _median_height(ink.astype(np.uint8))
-    if height is None:
-        return None
+    if height is None or height > DOT_PX:
+        return height
     joined = _median_height(cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)))
     return joined if joined is not None and joined >= DOTTED * height else height
 
