@@ -54,6 +54,7 @@ TURN_GAIN = 1.3            # another way up is taken when its reading finds this
 GUARD_CONFIDENCE = 0.80    # below this mean word confidence the plain reading is compared (real scans: 0.90-0.95)
 MIN_WORDS_TO_TURN = 8      # fewer words read than this: a blank or near-blank page, nothing to turn
 PROBE_DPI = 150            # the square read to tell which way is up
+WHOLE_STRIP_IN = 1.0       # a strip shorter than this is read whole to tell which way is up
 MIN_SURE_WORDS = 8         # a way up must read at least this many sure words in the square to be taken
 SURE = 0.85                # a word read with this confidence counts when telling which way is up
 # Read as it stands with this many sure words in the square, a page is the right way up: the
@@ -145,11 +146,15 @@ def mean_confidence(words: list[Word]) -> float:
     return float(np.mean([w.confidence for w in words])) if words else 0.0
 
 
-def inky_square(image: np.ndarray) -> np.ndarray:
+def inky_square(image: np.ndarray, dpi: float) -> np.ndarray:
     """A square of half the page's shorter side around the centre of its ink: enough text to
     tell which way up it reads, at a fraction of the page's reading time (a third of the side
-    was too little for a table of figures)."""
+    was too little for a table of figures). A strip less than an inch tall (a line cropped from
+    an ID card) is read whole: a square of it holds a word's part, which reads as nothing
+    either way up, and the ink's guess then stood (a name's line in capitals, upside down)."""
     h, w = image.shape
+    if min(h, w) < WHOLE_STRIP_IN * dpi:
+        return image
     side = max(64, min(h, w) // 2)
     ys, xs = np.nonzero(image[::8, ::8] < 128)
     cy, cx = (int(np.mean(ys)) * 8, int(np.mean(xs)) * 8) if len(ys) else (h // 2, w // 2)
@@ -190,7 +195,7 @@ def check_turn(page: SourcePage, clean: CleanPage, ocr: OcrSettings,
     (besides upright, always read), which spares the two slowest squares."""
     wanted = clean.proposed if clean.proposed is not None else clean.turn
     # Read at 150 DPI: which way is up needs no fine print, and it costs half as much.
-    square = resample(inky_square(clean.reading), PROBE_DPI / clean.reading_dpi)
+    square = resample(inky_square(clean.reading, clean.reading_dpi), PROBE_DPI / clean.reading_dpi)
     # One block of horizontal lines: Tesseract's own layout would find sideways text and
     # read it in place, so every way up but upside down would look right. Only sure words are
     # counted: the readings Tesseract weighed are not asked for (the words are the same).

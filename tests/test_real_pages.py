@@ -21,6 +21,7 @@ from digitizer.ocr import recognize
 from digitizer.layout import page_layout
 from digitizer.pipeline import process
 from samples.intake_cases import CASES, intake_case
+from samples.kinds import page_kind
 from samples.score import cer
 
 from .conftest import sample
@@ -74,6 +75,17 @@ def test_a_page_without_resolution_is_sized_from_its_text_not_as_a4(case, declar
     # Smaller print than body text reads as a somewhat larger page, never as A4 (595 x 842 pt).
     assert truth["width_pt"] * 0.8 < page["width_pt"] < truth["width_pt"] * 1.6, page
     assert truth["height_pt"] * 0.8 < page["height_pt"] < truth["height_pt"] * 1.6, page
+
+
+@pytest.mark.parametrize("declared", [None, 72, 96])
+def test_a_line_cropped_from_an_id_card_stays_upright_whatever_resolution_it_says(declared, settings):
+    # A name's line in capitals: the ink's test of which way is up takes it for upside down
+    # when it says 72 DPI; a square of it, as of a page, reads nothing either way up.
+    sample = page_kind("id_crop", 5)
+    data = declaring(sample.data, declared) if declared else sample.data
+    record = process(data, sample.name, settings).record
+    assert record.pages[0]["rotated"] == 0, record.text
+    assert cer(sample.truth["pages"][0].splitlines(), record.text) < 0.1, record.text
 
 
 def test_a_scan_signed_after_scanning_is_read_and_its_signature_recorded(settings):
