@@ -1,6 +1,6 @@
 """A receipt's amounts that Tesseract's layout skipped. Printed far right of their items, a
 column of prices can be taken for a picture and left unread whole, by raw Tesseract too (a
-till receipt in a fixed-pitch font: every price, the total and the change). On a narrow page,
+till receipt in a fixed-pitch font: its prices and its total). On a narrow page,
 each line of ink no word was read from is read as one line, and kept when it reads as figures
 with confidence; a logo, a barcode or a signature read so gives letters and symbols, or
 figures Tesseract is not sure of, and stays unread."""
@@ -13,11 +13,11 @@ from .config import OcrSettings
 from .form_rows import read_line
 from .imaging.clean import CleanPage
 from .imaging.unread import unread_lines
-from .layout import NARROW_INCHES
+from .layout import narrow
 from .model import Word
 from .ocr.tesseract import merge_lines
 
-MIN_FIGURES_IN = 0.08      # a lone "0" (the change) at 8 pt is 0.06 in wide
+MIN_FIGURES_IN = 0.08      # narrower ink is a speck or a lone mark; a price ("5.000" at 8 pt) is 0.3 in
 APART_IN = 0.2             # ink this close beside a word read is part of it ("09:00" boxed as "09:0")
 SURE_FIGURES = 0.7         # mean confidence a skipped line's figures must be read with
 
@@ -38,7 +38,7 @@ def _beside(box: tuple[int, int, int, int], word: tuple[int, int, int, int], apa
 
 def read_skipped_figures(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """`words` with the figures of a narrow page's skipped lines; a note of what was added."""
-    if clean.reading.shape[1] >= NARROW_INCHES * clean.reading_dpi:
+    if not narrow(clean.reading.shape[1], clean.reading_dpi):
         return words, []
     found: list[list[Word]] = []
     apart = APART_IN * clean.reading_dpi

@@ -22,6 +22,11 @@ from .segments import segments
 NARROW_INCHES = 5.0
 
 
+def narrow(width: float, dpi: float) -> bool:
+    """A receipt's or a card's width (pixels at `dpi`), not a letter's or a form's."""
+    return width < NARROW_INCHES * dpi
+
+
 @dataclass
 class PageLayout:
     words: list[Word]          # in reading order; a line id per segment
@@ -32,7 +37,7 @@ def page_layout(words: list[Word], width: float, height: float, dpi: float) -> P
     """The layout of a page whose words' boxes are in pixels of a `width` × `height` image at `dpi`."""
     if not words:
         return PageLayout([], [])
-    segs = (ordered if width >= NARROW_INCHES * dpi else across)(segments(words))
+    segs = (across if narrow(width, dpi) else ordered)(segments(words))
     out: list[Word] = []
     for line_id, seg in enumerate(segs):
         out += [replace(w, line=line_id) for w in seg.words]
@@ -45,4 +50,4 @@ def page_layout(words: list[Word], width: float, height: float, dpi: float) -> P
     return PageLayout(out, blocks)
 
 
-__all__ = ["PageLayout", "page_layout"]
+__all__ = ["PageLayout", "narrow", "page_layout"]

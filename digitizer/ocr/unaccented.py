@@ -2,9 +2,9 @@
 keeps none. Tesseract's Vietnamese model reads marks into such print ("Tiên", "HÀ DŨNG"),
 which are errors however they are weighed: the page as a whole says it was printed plain.
 
-Vietnamese in its own letters marks a quarter to a third of its letters (25-31 % on the
-letters of ../shared/realworld/, 11-27 % on accented receipts, read 18-32 %); a receipt printed
-plain is read with 0-17 % (viText's labelled receipts, bench/vitext_receipts.py)."""
+Vietnamese in its own letters marks over a quarter of them (28-29 % on the letters of
+../shared/realworld/; 11-27 % on accented receipts, which read 18-32 %); a receipt printed plain
+reads 0-17 % (viText's labelled receipts, bench/vitext_receipts.py)."""
 
 from __future__ import annotations
 
