@@ -225,3 +225,15 @@ def test_a_syllables_frequency_is_wordfreqs_without_importing_it():
     subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "False"
+
+
+def test_a_syllables_other_readings_are_its_hats_and_look_alike_tones_and_a_long_run_has_none():
+    from digitizer.extract.tones import lexicon, readings
+
+    syllables, _ = lexicon()
+    assert [spell(k) for k in readings(key("phô"), syllables)] == ["pho", "phò", "phó", "phồ", "phố", "phổ", "phơ",
+                                                                  "phờ", "phớ", "phở"]
+    assert [spell(k) for k in readings(key("tỉnh"), syllables)] == ["tinh", "tình", "tính", "tĩnh", "tịnh"]
+    # A dotted leader read as a run of one vowel: spelled out hat by hat, its readings would
+    # number 3^40 (a page held for over 19 minutes by a shorter run).
+    assert readings(key("o" * 40), syllables) == []

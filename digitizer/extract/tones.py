@@ -21,7 +21,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
-from itertools import product
 from pathlib import Path
 
 from ..text import fold, word_core
@@ -174,17 +173,29 @@ SEEN = 3        # occurrences of a reading beside a neighbour before the documen
 
 
 def readings(k: Key, syllables: frozenset[Key]) -> list[Key]:
-    """Other spellings of a syllable that differ only in tone or a vowel's hat, and are words."""
+    """Other spellings of a syllable that differ only in tone or a vowel's hat, and are words.
+    Looked up by the letters without their hats: spelling out every way of hatting them costs
+    three times more a letter ("oooooooooooooooooooo", a dotted leader as read, held a page
+    for over 19 minutes)."""
     letters, tone = k
-    options = [SHAPES.get(ch, ch) for ch in letters]
-    found = []
-    for shaped in product(*options):
-        base = "".join(shaped)
-        for t in range(len(TONES)):
-            other = (base, t)
-            if other != k and other in syllables and (t == tone or frozenset((t, tone)) in LOOK_ALIKE):
-                found.append(other)
-    return found
+    return [other for other in _by_shape(syllables).get(_hatless(letters), ())
+            if other != k and (other[1] == tone or frozenset((other[1], tone)) in LOOK_ALIKE)]
+
+
+def _hatless(letters: str) -> str:
+    return "".join(SHAPES.get(ch, ch)[0] for ch in letters)
+
+
+@cache
+def _by_shape(syllables: frozenset[Key]) -> dict[str, list[Key]]:
+    """The syllables by their letters without hats, each list in the order of SHAPES's
+    letters, then of TONES (the order readings were once spelled out in)."""
+    index: dict[str, list[Key]] = {}
+    for k in syllables:
+        index.setdefault(_hatless(k[0]), []).append(k)
+    for found in index.values():
+        found.sort(key=lambda k: ([SHAPES.get(ch, ch).index(ch) for ch in k[0]], k[1]))
+    return index
 
 
 def _match_case(word: str, fixed: str) -> str:
