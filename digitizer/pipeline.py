@@ -40,7 +40,7 @@ from .layout.labels import printed_labels, spelled_labels
 from .model import ErrorKind, Outcome, PageResult, PartInfo, Record, SourceInfo, SourcePage, StoredPdf, Word
 from .ocr import recognize
 from .ocr.garbage import without_garbage
-from .ocr.unaccented import as_printed
+from .ocr.unaccented import printed_plain, without_marks
 from .ocr.tesseract import merge_lines
 from .pdf import PdfaMeta, build_pdf, to_pdfa
 from .stack.blank import is_blank
@@ -54,7 +54,10 @@ TURN_GAIN = 1.3            # another way up is taken when its reading finds this
 GUARD_CONFIDENCE = 0.80    # below this mean word confidence the plain reading is compared (real scans: 0.90-0.95)
 MIN_WORDS_TO_TURN = 8      # fewer words read than this: a blank or near-blank page, nothing to turn
 PROBE_DPI = 150            # the square read to tell which way is up
-WHOLE_STRIP_IN = 1.0       # a strip shorter than this is read whole to tell which way is up
+# A strip shorter than this is read whole to tell which way is up: the lines cropped from ID
+# cards of samples/kinds.py measure 0.22-0.72 in tall at the resolution they are read at, a
+# whole card 2.1 in.
+WHOLE_STRIP_IN = 1.0
 MIN_SURE_WORDS = 8         # a way up must read at least this many sure words in the square to be taken
 SURE = 0.85                # a word read with this confidence counts when telling which way is up
 # Read as it stands with this many sure words in the square, a page is the right way up: the
@@ -371,11 +374,13 @@ def _document(record: Record, part: Part, file_pages: int, original_pdf: bytes |
     `started`: when the file's processing began (None: a document of a stack, timed by its steps).
     `pdfa`: the PDF made PDF/A-2, with the key fields in its metadata."""
     t_spelling = time.perf_counter()
-    spelled = respell(kept_pages(part))
-    # Marks read as characters are no text; a till receipt printed without Vietnamese marks
-    # keeps none (taken off after the garbage: "ũ" alone is a speck, "u" a word).
-    shown = [as_printed(without_garbage(page)) for page in spelled]
-    kept = [as_printed(page) for page in spelled]
+    kept = respell(kept_pages(part))
+    shown = [without_garbage(page) for page in kept]    # marks read as characters are no text
+    # A till receipt printed without Vietnamese marks keeps none; told by its text, and taken
+    # off after the garbage is left out ("ũ" alone is a speck, "u" a word).
+    plain = [printed_plain(page) for page in shown]
+    shown = [without_marks(page) if unmarked else page for page, unmarked in zip(shown, plain)]
+    kept = [without_marks(page) if unmarked else page for page, unmarked in zip(kept, plain)]
     t_pdf = time.perf_counter()
     pdf = build_pdf(shown, original_pdf)      # text-layer pages are copied by their number in the file
     t_fields = time.perf_counter()

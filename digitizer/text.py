@@ -21,22 +21,33 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", str(text))
 
 
-def _fold_char(c: str) -> str:
+def _unmarked_char(c: str) -> str:
     if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[0]
+        return "d" if c == "đ" else "D"
+    return unicodedata.normalize("NFD", c)[0]
+
+
+def _fold_char(c: str) -> str:
+    base = _unmarked_char(c)
     return base.lower() if len(base.lower()) == 1 else c
 
 
 # Every Latin letter Vietnamese can use (ASCII, Latin-1, Latin Extended, the Vietnamese
-# block), folded once; str.translate then runs at C speed on whole texts.
-_FOLD_TABLE = {cp: _fold_char(chr(cp)) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00))
-               for cp in range(*r) if _fold_char(chr(cp)) != chr(cp)}
+# block), folded or unmarked once; str.translate then runs at C speed on whole texts.
+_LETTERS = [cp for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00)) for cp in range(*r)]
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in _LETTERS if _fold_char(chr(cp)) != chr(cp)}
+_UNMARK_TABLE = {cp: _unmarked_char(chr(cp)) for cp in _LETTERS
+                 if chr(cp).isalpha() and _unmarked_char(chr(cp)).isascii() and _unmarked_char(chr(cp)) != chr(cp)}
 
 
 def fold(text: str) -> str:
     """'Nguyễn Văn Đức' -> 'nguyen van duc', one output character per NFC input character."""
     return nfc(text).translate(_FOLD_TABLE)
+
+
+def unmarked(text: str) -> str:
+    """'Tiền mặt ĐÃ' -> 'Tien mat DA': the letters without their marks, case kept."""
+    return nfc(text).translate(_UNMARK_TABLE)
 
 
 # The national motto heading a Decree 30 page's right column, folded: "CỘNG HÒA XÃ HỘI CHỦ

@@ -86,6 +86,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def money(amount: int) -> str:
+    """Đồng as Vietnamese print them: 165000 -> "165.000"."""
+    return f"{amount:,}".replace(",", ".")
+
+
 def _person(rng: random.Random) -> tuple[str, bool]:
     female = rng.random() < 0.5
     middle = rng.choice(MIDDLE_F if female else MIDDLE_M)

@@ -31,7 +31,7 @@ import numpy as np
 import pymupdf
 from PIL import Image, ImageDraw
 
-from .content import COMMUNES, FAMILY, nfc
+from .content import COMMUNES, FAMILY, money, nfc
 from .degrade import Scan, noise, rotate
 from .encode import scanned_pdf
 from .layout import font_path, pil_font
@@ -91,7 +91,7 @@ def receipt(rng: random.Random) -> tuple[bytes, list[str], dict]:
     commune = rng.choice(COMMUNES)
     amount = rng.randrange(2, 40) * 10_000
     lines = [f"UBND XÃ {commune.upper()}", "BIÊN LAI THU PHÍ, LỆ PHÍ", f"Số: {rng.randrange(100, 9999):04d}",
-             f"Người nộp: {_person(rng)}", "Nội dung: Lệ phí chứng thực", f"Số tiền: {amount:,} đồng".replace(",", "."),
+             f"Người nộp: {_person(rng)}", "Nội dung: Lệ phí chứng thực", f"Số tiền: {money(amount)} đồng",
              f"Ngày {rng.randrange(1, 28)} tháng {rng.randrange(1, 12)} năm 2025", "Người thu tiền"]
     dpi, width_pt = 203, 80 / 25.4 * 72
     runs, y = [], 22.0
@@ -105,10 +105,6 @@ def receipt(rng: random.Random) -> tuple[bytes, list[str], dict]:
     return _png(image), lines, {"width_pt": width_pt, "height_pt": height_pt}
 
 
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
-
-
 def till_receipt(rng: random.Random) -> tuple[bytes, list[str], dict]:
     """A shop's receipt as many tills print it: Vietnamese without its marks ("Tong cong")."""
     items = rng.sample([("Ca phe sua da", 29_000), ("Tra dao cam sa", 45_000), ("Banh mi thit", 25_000),
@@ -117,8 +113,8 @@ def till_receipt(rng: random.Random) -> tuple[bytes, list[str], dict]:
     head = ["CUA HANG TIEN LOI MINH CHAU", f"{rng.randrange(10, 300)} Nguyen Trai, Thanh Xuan, Ha Noi",
             "HOA DON BAN LE", f"So HD: {rng.randrange(1000, 99999)}  Ngay: {rng.randrange(1, 28):02d}/"
             f"{rng.randrange(1, 12):02d}/2025"]
-    rows = [(name, _money(price)) for name, price in items]
-    rows += [("Tong cong:", _money(total)), ("Tien mat:", _money(total)), ("Tien thua:", "0")]
+    rows = [(name, money(price)) for name, price in items]
+    rows += [("Tong cong:", money(total)), ("Tien mat:", money(total)), ("Tien thua:", "0")]
     tail = ["Cam on quy khach va hen gap lai!"]
     dpi, width_pt, size = 200, 80 / 25.4 * 72, 8.5
     runs, lines, y = [], [], 24.0

@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import Sample
-from .content import COMMUNES, PROVINCES, _citizen, _date
+from .content import COMMUNES, PROVINCES, _citizen, _date, money
 from .degrade import noise, perspective, shading
 from .layout import pil_font
 
@@ -125,10 +125,6 @@ ITEMS = [("Cà phê sữa đá", 25000), ("Trà đào cam sả", 35000), ("Bánh
          ("Mì tôm Hảo Hảo", 4500), ("Dầu ăn Neptune 1L", 52000), ("Phong bì thư", 2000)]
 
 
-def _money(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def receipt_lines(rng: random.Random) -> list[tuple[str, str, str]]:
     """(left, right, align) per printed line of a shop's bill."""
     commune, (province, _) = rng.choice(COMMUNES), rng.choice(PROVINCES)
@@ -142,8 +138,8 @@ def receipt_lines(rng: random.Random) -> list[tuple[str, str, str]]:
     for name, price in rng.sample(ITEMS, rng.randint(3, 6)):
         qty = rng.randint(1, 4)
         total += qty * price
-        lines.append((f"{name} {qty}", _money(qty * price), "left"))
-    lines += [("Tổng cộng:", _money(total), "left"), ("Tiền khách đưa:", _money(-(-total // 50000) * 50000), "left"),
+        lines.append((f"{name} {qty}", money(qty * price), "left"))
+    lines += [("Tổng cộng:", money(total), "left"), ("Tiền khách đưa:", money(-(-total // 50000) * 50000), "left"),
               ("Cảm ơn quý khách, hẹn gặp lại!", "", "center")]
     return lines
 

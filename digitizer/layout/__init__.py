@@ -16,8 +16,9 @@ from .order import across, ordered
 from .segments import segments
 
 
-# Narrower than A5 (5.8 in): a receipt (58 or 80 mm paper; up to 4.5 in at the resolution its
-# letters tell), a card or a line cropped from one. Decree 30's two-column blocks are on A4;
+# Narrower than A5 (5.8 in): a receipt (58 or 80 mm paper; 2.5-4.7 in at the resolution its
+# letters tell, on viText's receipts), a card or a line cropped from one. Decree 30's
+# two-column blocks are on A4 (the letters of ../shared/realworld/ measure 7.2 in and more);
 # on a receipt, an item's price is on its line, not a column to read after the items.
 NARROW_INCHES = 5.0
 
