@@ -14,12 +14,25 @@ from __future__ import annotations
 import ctypes
 import gc
 import logging
+import os
 
 log = logging.getLogger(__name__)
 
 M_TRIM_THRESHOLD = -1      # glibc's mallopt parameters (malloc.h)
 M_MMAP_THRESHOLD = -3
 HEAP_LIMIT = 1 << 30       # blocks up to this come from the heap (an A3 colour page at 400 DPI is 93 MB)
+
+
+def small_pages_environment() -> None:
+    """Before NumPy loads (it reads the setting once): its large arrays on ordinary pages.
+
+    NumPy asks the kernel for transparent huge pages for every array of 4 MB and more. On a
+    virtual machine that hands freed memory back to its host, a huge page's first touch in a
+    new process costs the host's faulting of 2 MB: a worker's first page took 0.25-0.4 s more
+    to clean, and two workers over the 18 generated files took 7.3-7.8 s instead of 6.8-6.9 s
+    (docs/benchmarks.md). Once touched, the heap is reused from page to page (below), so huge
+    pages gained nothing after. A user's own NUMPY_MADVISE_HUGEPAGE is kept."""
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
 def reuse_freed_memory() -> bool:

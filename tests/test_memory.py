@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 # How a 40 MB image (a colour A4 page at 360 DPI) is held: glibc's mallinfo2 counts the bytes
 # in blocks mapped on their own (hblkhd), which are unmapped when freed and mapped afresh,
@@ -55,3 +58,30 @@ def test_forked_page_workers_keep_what_they_loaded_out_of_the_collectors_walks()
         counts = list(pool.imap(_frozen, range(4)))
     assert min(counts) > 10_000                  # the libraries and tables loaded before the fork
     assert gc.get_freeze_count() == 0
+
+
+# A 64 MB image touched, then how much of this process's memory is on transparent huge pages.
+ON_HUGE_PAGES = """
+import sys
+if sys.argv[1] == "digitizer":
+    import digitizer
+import numpy as np
+page = np.ones(64 << 20, np.uint8)
+rollup = open("/proc/self/smaps_rollup").read().splitlines()
+print(next(int(line.split()[1]) for line in rollup if line.startswith("AnonHugePages:")))
+"""
+
+
+def _huge_kb(first_import: str) -> int:
+    env = {"PATH": "/usr/bin:/bin"}          # as a user starts it: no NUMPY_MADVISE_HUGEPAGE of ours
+    out = subprocess.run([sys.executable, "-c", ON_HUGE_PAGES, first_import], capture_output=True, text=True,
+                         check=True, env=env)
+    return int(out.stdout)
+
+
+def test_images_are_not_on_huge_pages_however_digitizer_is_started():
+    policy = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not policy.is_file() or "[madvise]" not in policy.read_text():
+        pytest.skip("huge pages are given only where asked for on this kernel's policy (madvise)")
+    assert _huge_kb("numpy") > 0         # NumPy asks for them by default: the case digitizer turns off
+    assert _huge_kb("digitizer") == 0
