@@ -43,7 +43,8 @@ def _beside(box: tuple[int, int, int, int], word: tuple[int, int, int, int], apa
 
 def read_skipped_figures(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """`words` with the figures of a narrow page's skipped lines; a note of what was added."""
-    if not narrow(clean.reading.shape[1], clean.reading_dpi):
+    height, width = clean.reading.shape[:2]
+    if not narrow(width, height, clean.reading_dpi):
         return words, []
     found: list[list[Word]] = []
     apart = APART_IN * clean.reading_dpi

@@ -171,6 +171,10 @@ def test_a_narrow_page_is_read_row_by_row_and_an_a4_page_by_column():
     letter = page_layout(words, 8.27 * 200, 2339, 200)
     assert page_text(letter.words).splitlines() == ["Ngày: 19.01.2021", "Giờ vào: 19.48", "TN: Thu Ngân",
                                                     "Giờ ra: 20.20"]
+    # Faint dot-matrix print whose small letters make the strip measure 6 inches wide: its
+    # shape, 2.6 times taller than wide, is a receipt's.
+    strip = page_layout(words, 6 * 200, 15.7 * 200, 200)
+    assert page_text(strip.words).splitlines() == page_text(receipt.words).splitlines()
 
 
 def test_a_subject_whose_slash_was_read_as_a_letter():

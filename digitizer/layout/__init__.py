@@ -21,11 +21,15 @@ from .segments import segments
 # two-column blocks are on A4 (the letters of ../shared/realworld/ measure 7.2 in and more);
 # on a receipt, an item's price is on its line, not a column to read after the items.
 NARROW_INCHES = 5.0
+# A strip at least twice as tall as it is wide is a receipt whatever its letters say of its
+# resolution: faint dot-matrix print measures small letters, so too wide a page in inches
+# (viText's no_0256: 5.9 in by 15.7). A sheet of paper is 1.41 (A4) to 1.65 (legal).
+STRIP = 2.0
 
 
-def narrow(width: float, dpi: float) -> bool:
-    """A receipt's or a card's width (pixels at `dpi`), not a letter's or a form's."""
-    return width < NARROW_INCHES * dpi
+def narrow(width: float, height: float, dpi: float) -> bool:
+    """A receipt's or a card's shape (pixels at `dpi`), not a letter's or a form's."""
+    return width < NARROW_INCHES * dpi or height >= STRIP * width
 
 
 @dataclass
@@ -38,7 +42,7 @@ def page_layout(words: list[Word], width: float, height: float, dpi: float) -> P
     """The layout of a page whose words' boxes are in pixels of a `width` × `height` image at `dpi`."""
     if not words:
         return PageLayout([], [])
-    segs = (across if narrow(width, dpi) else ordered)(segments(words))
+    segs = (across if narrow(width, height, dpi) else ordered)(segments(words))
     out: list[Word] = []
     for line_id, seg in enumerate(segs):
         out += [replace(w, line=line_id) for w in seg.words]
