@@ -269,14 +269,16 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
     """`<Place>, ngày dd tháng mm năm yyyy`: the header's, else the first one (the date under
     an application); dates inside sentences have no place and comma before them. A date
     with its day left blank (filled in by hand: OCR reads nothing or junk such as "3|" there)
-    gives the place and no date."""
+    gives the place, and the date as a handwritten value: no value, the box of the date, for a
+    person to type it from its crop, as a form's value written by hand."""
     for line in _first(lines, BlockKind.DATE):
         for m in PLACE_DATE.finditer(line.folded):
             date = parse_date(line, m.start(), len(line.text))
             place_words = _place_before(line, m.start())
             if date is None and not place_words:
                 continue
-            date_field = _field(date[0], line, date[1], date[2], date[3]) if date else None
+            date_field = _field(date[0], line, date[1], date[2], date[3]) if date else \
+                Field("", 0.0, line.page, line.bbox(m.start() + 1, len(line.text)), line.block, hand=True)
             if not place_words:
                 return date_field, None
             place = " ".join(place_words)
