@@ -8,8 +8,8 @@ reads 0-17 % (viText's labelled receipts, bench/vitext_receipts.py).
 
 Faint dot-matrix print misreads into marks of its own: four of viText's 16 plain receipts read
 15-17 % marked. Those marks come at little confidence; the words Tesseract is sure of show
-the print: 4-13 % marked on those four, 20 % and more on every accented receipt and letter
-(the lowest, no_0213, whose labels mark 11 % of letters, 19.5 %)."""
+the print: 4-13 % marked on those four, 19.5 % and more on every accented receipt and letter
+(the lowest is no_0213, whose labels mark 11 % of its letters)."""
 
 from __future__ import annotations
 
