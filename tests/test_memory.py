@@ -83,5 +83,6 @@ def test_images_are_not_on_huge_pages_however_digitizer_is_started():
     policy = Path("/sys/kernel/mm/transparent_hugepage/enabled")
     if not policy.is_file() or "[madvise]" not in policy.read_text():
         pytest.skip("huge pages are given only where asked for on this kernel's policy (madvise)")
-    assert _huge_kb("numpy") > 0         # NumPy asks for them by default: the case digitizer turns off
+    if _huge_kb("numpy") == 0:           # NumPy asks for them by default, but the kernel may have none free
+        pytest.skip("the kernel gave plain NumPy no huge pages either: nothing to tell apart")
     assert _huge_kb("digitizer") == 0
