@@ -219,6 +219,19 @@ def test_a_handwritten_day_read_as_junk_is_not_a_date(line, place, date):
     assert got["place"] == place and got.get("issue_date") == date
 
 
+def test_a_day_written_in_pen_and_read_as_a_figure_at_hardly_any_confidence_is_for_a_person_to_type():
+    # A real letter (dng-1595): its day, 31 in pen, read as "4" at 0.26, beside print read at 0.8-0.97.
+    lines = lines_of("ỦY BAN NHÂN DÂN", ("Đà Nẵng, ngày 4 tháng 5 năm 2019", 300))
+    day = next(w for line in lines for w in line.words if w.text == "4")
+    day.confidence = 0.26
+    _, fields = extract_from_lines(lines)
+    assert fields["place"].value == "Đà Nẵng"
+    assert fields["issue_date"].hand and fields["issue_date"].value == ""
+    day.confidence = 0.9                # the same figure read as print reads: the date
+    _, fields = extract_from_lines(lines)
+    assert fields["issue_date"].value == "2019-05-04" and not fields["issue_date"].hand
+
+
 # Documents the rules were not written on (issue 14): labels, layout and vocabularies.
 
 def test_a_label_inside_a_sentence_is_no_label():

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 from ..layout.blocks import ABOUT, OFFICE_HOLDER, PLACE_DATE
 from ..layout.doctypes import CONG_VAN, DOC_TYPES, title_type
 from ..layout.labels import ANY_LABEL, LABELS, SEP
-from ..layout.measures import CAPITALS, HEADER, PLACE_GAP, TITLE_WORDS
+from ..layout.measures import CAPITALS, HEADER, PLACE_GAP, SCRAWL_DOUBT, TITLE_WORDS
 from ..layout.segments import upper_ratio
 from ..model import BlockKind, Field, Word
 from .checks import DIGIT_LOOKALIKES, calendar_date, digits_only
@@ -270,13 +270,16 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
     an application); dates inside sentences have no place and comma before them. A date
     with its day left blank (filled in by hand: OCR reads nothing or junk such as "3|" there)
     gives the place, and the date as a handwritten value: no value, the box of the date, for a
-    person to type it from its crop, as a form's value written by hand."""
+    person to type it from its crop, as a form's value written by hand. So does a date whose
+    day reads as a figure with hardly any confidence, as handwritten digits read."""
     for line in _first(lines, BlockKind.DATE):
         for m in PLACE_DATE.finditer(line.folded):
             date = parse_date(line, m.start(), len(line.text))
             place_words = _place_before(line, m.start())
             if date is None and not place_words:
                 continue
+            if date is not None and min(w.confidence for w in line.words_in(date[1], date[2])) < SCRAWL_DOUBT:
+                date = None       # a day written in pen, read as a figure at hardly any confidence ("4" for 31)
             date_field = _field(date[0], line, date[1], date[2], date[3]) if date else \
                 Field("", 0.0, line.page, line.bbox(m.start() + 1, len(line.text)), line.block, hand=True)
             if not place_words:
