@@ -278,7 +278,8 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
             place_words = _place_before(line, m.start())
             if date is None and not place_words:
                 continue
-            if date is not None and min(w.confidence for w in line.words_in(date[1], date[2])) < SCRAWL_DOUBT:
+            least_sure = min((w.confidence for w in line.words_in(date[1], date[2])), default=1.0) if date else 1.0
+            if least_sure < SCRAWL_DOUBT:
                 date = None       # a day written in pen, read as a figure at hardly any confidence ("4" for 31)
             date_field = _field(date[0], line, date[1], date[2], date[3]) if date else \
                 Field("", 0.0, line.page, line.bbox(m.start() + 1, len(line.text)), line.block, hand=True)
