@@ -115,8 +115,18 @@ def handwritten(lines: list[TextLine], name: str) -> Field | None:
         if after:
             box = [min(b[0] for b in after), min(b[1] for b in after),
                    max(b[2] for b in after), max(b[3] for b in after)]
-            return Field("", 0.0, line.page, box, line.block, hand=True)
+            return _to_type(line, box)
     return None
+
+
+def _to_type(line: TextLine, box: list[float]) -> Field:
+    """A value written by hand on `line`: none read, its box (points) for a person to type it from."""
+    return Field("", 0.0, line.page, box, line.block, hand=True)
+
+
+def _unsure(line: TextLine, start: int, end: int) -> bool:
+    """A word of the span read at hardly any confidence, as digits written in pen are read."""
+    return min((w.confidence for w in line.words_in(start, end)), default=1.0) < SCRAWL_DOUBT
 
 
 # Value parsers: (line, start, end) of the raw value -> (normalized value, start, end, base confidence) or None.
@@ -278,11 +288,10 @@ def issue_date_and_place(lines: list[TextLine]) -> tuple[Field | None, Field | N
             place_words = _place_before(line, m.start())
             if date is None and not place_words:
                 continue
-            least_sure = min((w.confidence for w in line.words_in(date[1], date[2])), default=1.0) if date else 1.0
-            if least_sure < SCRAWL_DOUBT:
-                date = None       # a day written in pen, read as a figure at hardly any confidence ("4" for 31)
+            if date is not None and _unsure(line, date[1], date[2]):
+                date = None       # a day written in pen, read as a figure ("4" for 31)
             date_field = _field(date[0], line, date[1], date[2], date[3]) if date else \
-                Field("", 0.0, line.page, line.bbox(m.start() + 1, len(line.text)), line.block, hand=True)
+                _to_type(line, line.bbox(m.start() + 1, len(line.text)))
             if not place_words:
                 return date_field, None
             place = " ".join(place_words)
