@@ -29,18 +29,20 @@ from .storage.keys import valid_id
 log = logging.getLogger(__name__)
 
 
-def _emit(record: Record, as_json: bool, note: str = "") -> None:
+def _emit(record: Record, as_json: bool, note: str = "", name: str | None = None) -> None:
+    """A document's line; `name`: the file it came from in this run, where the record (stored
+    before, from another file of the same content) names another."""
     if as_json:
         print(json.dumps(record.to_dict(), ensure_ascii=False), flush=True)
     elif record.status == "done":
         secs = record.pipeline.get("seconds", 0)
         where = f" (file pages {page_ranges(record.source.pages)})" if record.source.pages else ""
         dossier = f"  dossier {record.source.dossier}" if record.source.dossier else ""
-        print(f"done    {record.source.name}  {record.id[:12]}  {len(record.pages)} page(s){where}{dossier}"
+        print(f"done    {name or record.source.name}  {record.id[:12]}  {len(record.pages)} page(s){where}{dossier}"
               f"  {secs:.1f}s{note}")
     else:
         assert record.error is not None
-        print(f"failed  {record.source.name}  {record.error.message}", flush=True)
+        print(f"failed  {name or record.source.name}  {record.error.message}", flush=True)
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,13 +51,24 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
         from .pipeline import failed_record
 
     failures = 0
+    first_of: dict[str, str] = {}        # a document's id: the file of this run it came from first
     for path, result in ingested(args.files, settings, args.force):
         record = result.record or failed_record(path.name, DigitizerError(ErrorKind.TRUNCATED, f"no such file: {path}"))
         failures += record.status != "done"
         # One line per document found: a stack gives several, each in its dossier.
         for document in result.documents or [record]:
-            _emit(document, args.json, "  (already stored)" if result.outcome == "duplicate" else "")
+            _emit(document, args.json, _same_content(path, document, result.outcome, first_of), path.name)
     return 1 if failures else 0
+
+
+def _same_content(path: Path, record: Record, outcome: str, first_of: dict[str, str]) -> str:
+    """What the line of a file says when its content is a document stored before, under another
+    name or from another file of this run (the store keeps one document per content)."""
+    first = first_of.setdefault(record.id, path.name) if record.status == "done" else path.name
+    if outcome == "duplicate":
+        stored = record.source.name
+        return "  (already stored)" if stored == path.name else f"  (already stored, as {stored})"
+    return f"  (the same content as {first})" if first != path.name else ""
 
 
 def _stored(doc_id: str, settings: Settings) -> tuple[ObjectStore, Record] | int:

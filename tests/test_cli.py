@@ -54,6 +54,10 @@ def test_export_and_second_run_is_not_processed_again(tmp_path):
     record = json.loads(first.stdout)
     second = run(["process", str(path)], data, workers=1)
     assert second.returncode == 0 and "already stored" in second.stdout
+    # A copy under another name is the same document: its line names the copy, and the original.
+    copy = write(tmp_path, "copy" + path.suffix, s.data)
+    again = run(["process", str(copy)], data, workers=1)
+    assert again.stdout.startswith(f"done    {copy.name}  ") and f"(already stored, as {path.name})" in again.stdout
     out = tmp_path / "export"
     exported = run(["export", record["id"], str(out)], data)
     assert exported.returncode == 0, exported.stderr
@@ -62,6 +66,20 @@ def test_export_and_second_run_is_not_processed_again(tmp_path):
     assert pymupdf.open(out / f"{record['id']}.pdf").page_count == 1
     assert run(["export", "../../etc/passwd", str(out)], data).returncode == 2
     assert run(["export", "0" * 64, str(out)], data).returncode == 1
+
+
+def test_two_files_of_the_same_content_in_one_run_are_each_named(tmp_path):
+    """Read in parallel, both are one document (the store is content-addressed): each line names
+    its own file, and the second says whose content it has."""
+    scan = sample("quyet_dinh", "lowres", seed=32)
+    suffix = Path(scan.name).suffix
+    first, second = write(tmp_path, "first" + suffix, scan.data), write(tmp_path, "second" + suffix, scan.data)
+    proc = run(["process", str(first), str(second)], tmp_path / "data")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"done    {first.name}  ") and "same content" not in lines[0]
+    assert lines[1].startswith(f"done    {second.name}  ") and lines[1].endswith(f"(the same content as {first.name})")
+    assert lines[0].split()[2] == lines[1].split()[2]          # one document id
 
 
 def test_a_data_folder_that_cannot_be_used_is_told_in_one_line(tmp_path):
