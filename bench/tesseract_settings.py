@@ -54,7 +54,7 @@ def read_all(api: tesserocr.PyTessBaseAPI, images: list[Image],
     for name, value in variables.items():
         if not api.SetVariable(name, value):
             raise SystemExit(f"Tesseract has no setting {name!r}")
-    seconds, tsv = 0.0, {}
+    seconds, read = 0.0, {}
     for name, image, dpi in images:
         height, width = image.shape
         api.SetImageBytes(image.tobytes(), width, height, 1, width)
@@ -62,9 +62,9 @@ def read_all(api: tesserocr.PyTessBaseAPI, images: list[Image],
         start = time.perf_counter()
         api.Recognize()
         seconds += time.perf_counter() - start
-        tsv[name] = what_was_read(api)
+        read[name] = what_was_read(api)
         api.Clear()
-    return seconds, tsv
+    return seconds, read
 
 
 def what_was_read(api: tesserocr.PyTessBaseAPI) -> str:
@@ -102,9 +102,9 @@ def main() -> None:
         took, base = read_all(api, images, defaults)
         base_seconds.append(took)
         for i, config in enumerate(configs):
-            took, tsv = read_all(api, images, config)
+            took, read = read_all(api, images, config)
             seconds[i].append(took)
-            changed[i] = [name for name in tsv if tsv[name] != base[name]]
+            changed[i] = [name for name in read if read[name] != base[name]]
             read_all(api, [], defaults)
     best = min(base_seconds)
     print(f"{len(images)} pages, Recognize best of {args.runs}: Tesseract's defaults {best:.2f} s\n")
@@ -114,6 +114,7 @@ def main() -> None:
         spec = ", ".join(f"{k}={v}" for k, v in config.items())
         more = " …" if len(names) > 4 else ""
         print(f"| {spec} | {min(took_each):.2f} | {min(took_each) / best - 1:+.1%} | {len(names)} {names[:4]}{more} |")
+
 
 if __name__ == "__main__":
     main()
