@@ -46,6 +46,12 @@ def scanned_pages(count: int, first_seed: int) -> list[Sample]:
             for i, d in enumerate((DEGRADATIONS * count)[:count])]
 
 
+def real_files(folder: Path) -> list[Path]:
+    """The files a transcribed set's `truth.jsonl` names, in its order."""
+    rows = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return [folder / row["file"] for row in rows]
+
+
 def write_samples(samples: list[Sample], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

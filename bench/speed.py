@@ -25,7 +25,8 @@ from typing import Callable
 
 import pymupdf
 
-from common import DIGITIZER, ROOT, median, run_ocrmypdf, run_tesseract, scanned_pages, user_env, write_samples
+from common import (DIGITIZER, ROOT, median, real_files, run_ocrmypdf, run_tesseract, scanned_pages, user_env,
+                    write_samples)
 
 MEASURE = """
 import resource, subprocess, sys, time
@@ -51,11 +52,6 @@ def page_count(path: Path) -> int:
         with pymupdf.open(path) as doc:
             return doc.page_count
     return 1
-
-
-def real_files(folder: Path) -> list[Path]:
-    rows = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    return [folder / row["file"] for row in rows]
 
 
 def measure(files: list[Path], runs: int, jobs: int, work: Path,

@@ -15,11 +15,10 @@ changes what digitizer keeps.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
-from common import ROOT, scanned_pages
+from common import ROOT, real_files, scanned_pages
 
 import digitizer  # noqa: F401  (first: one OpenMP thread for Tesseract, set before it loads)
 import numpy as np
@@ -37,8 +36,7 @@ def reading_images(folder: Path) -> list[Image]:
     settings = Settings()
     scans = [(s.name, s.data) for s in scanned_pages(18, first_seed=500)]
     if (folder / "truth.jsonl").is_file():
-        rows = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
-        scans += [(row["file"], (folder / row["file"]).read_bytes()) for row in rows]
+        scans += [(path.relative_to(folder).as_posix(), path.read_bytes()) for path in real_files(folder)]
     images = []
     for name, data in scans:
         for page in load_pages(data, settings.limits).pages:
@@ -50,10 +48,9 @@ def reading_images(folder: Path) -> list[Image]:
 
 def read_all(api: tesserocr.PyTessBaseAPI, images: list[Image],
              variables: dict[str, str]) -> tuple[float, dict[str, str]]:
-    """Seconds of `Recognize` over all images, and what each page read (what_was_read)."""
-    for name, value in variables.items():
-        if not api.SetVariable(name, value):
-            raise SystemExit(f"Tesseract has no setting {name!r}")
+    """Seconds of `Recognize` over all images with `variables` set, and what each page read
+    (what_was_read)."""
+    set_variables(api, variables)
     seconds, read = 0.0, {}
     for name, image, dpi in images:
         height, width = image.shape
@@ -65,6 +62,12 @@ def read_all(api: tesserocr.PyTessBaseAPI, images: list[Image],
         read[name] = what_was_read(api)
         api.Clear()
     return seconds, read
+
+
+def set_variables(api: tesserocr.PyTessBaseAPI, variables: dict[str, str]) -> None:
+    for name, value in variables.items():
+        if not api.SetVariable(name, value):
+            raise SystemExit(f"Tesseract has no setting {name!r}")
 
 
 def what_was_read(api: tesserocr.PyTessBaseAPI) -> str:
@@ -105,7 +108,7 @@ def main() -> None:
             took, read = read_all(api, images, config)
             seconds[i].append(took)
             changed[i] = [name for name in read if read[name] != base[name]]
-            read_all(api, [], defaults)
+            set_variables(api, defaults)
     best = min(base_seconds)
     print(f"{len(images)} pages, Recognize best of {args.runs}: Tesseract's defaults {best:.2f} s\n")
     print("| setting | seconds | against the defaults | pages read otherwise |")

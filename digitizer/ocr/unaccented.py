@@ -36,9 +36,10 @@ def printed_plain(page: PageResult) -> bool:
     letters = [c for c in page.text if c.isalpha()]
     if page.ocr != "tesseract" or len(letters) < MIN_LETTERS:
         return False
+    if _marked(letters) < PLAIN_SHARE * len(letters):
+        return True
     sure = [c for word in page.words if word.confidence >= SURE_WORD for c in word.text if c.isalpha()]
-    return _marked(letters) < PLAIN_SHARE * len(letters) or \
-        (len(sure) >= MIN_SURE_LETTERS and _marked(sure) < SURE_PLAIN_SHARE * len(sure))
+    return len(sure) >= MIN_SURE_LETTERS and _marked(sure) < SURE_PLAIN_SHARE * len(sure)
 
 
 def _marked(letters: list[str]) -> int:
