@@ -33,7 +33,8 @@ from digitizer.storage.index import LOW_CONFIDENCE
 from rapidfuzz.distance import Levenshtein
 
 DEFAULT_SET = ROOT.parent / "shared" / "realworld"
-FIELDS = ["doc_type", "doc_number", "issue_date", "place", "issuer", "subject", "signer"]
+FIELDS = ["doc_type", "doc_number", "issue_date", "place", "issuer", "subject", "signer", "person_name", "birth_date",
+          "id_number"]
 
 
 def normalize(text: str) -> str:

@@ -122,6 +122,16 @@ def is_wordlike(text: str) -> bool:
     return any(ch.isdigit() for ch in core) and not any(ch.isalpha() for ch in core)
 
 
+# A Vietnamese syllable's spelling, marks folded away: an onset, one to three vowels, a final.
+VIETNAMESE_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
+                                 r"(?:ch|ng|nh|[cmnpt])?")
+
+
+def is_vietnamese_spelled(text: str) -> bool:
+    """Spelled as a Vietnamese syllable can be ("nghiêng", "quyết"); not "Citizen" or "Card"."""
+    return bool(VIETNAMESE_SYLLABLE.fullmatch(fold(word_core(text))))
+
+
 def mostly_junk(texts: list[str], is_word: Callable[[str], bool] = is_wordlike) -> bool:
     """Half the characters or more are in words that are not words (`is_word`): specks, a scrawl."""
     chars = sum(len(t) for t in texts)

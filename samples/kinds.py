@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -24,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import Sample
-from .content import COMMUNES, PROVINCES, _citizen, _date, money
+from .content import COMMUNES, PROVINCES, _citizen, _date, _person, money
 from .degrade import noise, perspective, shading
 from .layout import pil_font
 
@@ -266,9 +267,218 @@ def hand_filled_form(rng: random.Random) -> tuple[bytes, list[str], dict]:
                                                   "hand_boxes": boxes, "grey": grey}
 
 
+# ---------------------------------------------------------------- ID-card copies
+
+CARD_DPI = 600                       # drawn at this, then photocopied at the scan's resolution
+CARD_MM = (85.6, 54.0)               # ISO/IEC 7810 ID-1
+MRZ_WEIGHTS = (7, 3, 1)
+
+
+def _mrz_check(field: str) -> str:
+    """ICAO 9303's check digit: digits as themselves, letters from 10, filler 0."""
+    values = [int(c) if c.isdigit() else (ord(c) - 55 if c.isalpha() else 0) for c in field]
+    return str(sum(v * MRZ_WEIGHTS[i % 3] for i, v in enumerate(values)) % 10)
+
+
+def _mrz(c: dict[str, str], female: bool, expiry: str) -> list[str]:
+    """The back's machine-readable zone (TD1: three lines of 30), from the invented citizen."""
+    number = c["id_number"]
+    line1 = f"IDVNM{number[3:]}{_mrz_check(number[3:])}{number}<<"
+    line1 += _mrz_check(line1[5:])
+    born = c["birth_text"][8:10] + c["birth_text"][3:5] + c["birth_text"][:2]
+    ends = expiry[8:10] + expiry[3:5] + expiry[:2] if expiry[0].isdigit() else "<" * 6     # no end
+    line2 = f"{born}{_mrz_check(born)}{'F' if female else 'M'}{ends}{_mrz_check(ends)}VNM".ljust(29, "<")
+    line2 += _mrz_check(line1[5:30] + line2[:7] + line2[8:15] + line2[18:29])
+    family, *rest = fold_ascii(c["person_name"]).upper().split()
+    line3 = (family + "<<" + "<".join(rest)).ljust(30, "<")[:30]
+    return [line1, line2, line3]
+
+
+def fold_ascii(text: str) -> str:
+    """Vietnamese letters without their marks (the MRZ's alphabet)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+                   if not unicodedata.combining(ch))
+
+
+def _expiry(born: tuple[int, int, int], issued_year: int) -> str:
+    """A card is renewed at 25, 40 and 60 (one issued within two years of an age lasts to the
+    next); from 58 it has no end."""
+    y, m, d = born
+    for age in (25, 40, 60):
+        if issued_year - y < age - 2:
+            return f"{d:02d}/{m:02d}/{y + age}"
+    return "Không thời hạn"
+
+
+def _pt(points: float) -> int:
+    return round(points * CARD_DPI / 72)
+
+
+def _emblem(image: Image.Image, box: tuple[int, int, int, int]) -> None:
+    """The state emblem as a photocopier sees it: a red disc with a gold star and a rim."""
+    draw = ImageDraw.Draw(image)
+    x0, y0, x1, y1 = box
+    draw.ellipse(box, fill=(200, 45, 40), outline=(200, 160, 40), width=12)
+    cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * 0.3
+    star = [(cx + (r if i % 2 == 0 else r * 0.4) * math.sin(i * math.pi / 5),
+             cy - (r if i % 2 == 0 else r * 0.4) * math.cos(i * math.pi / 5)) for i in range(10)]
+    draw.polygon(star, fill=(245, 200, 50))
+
+
+def _portrait(height: int, width: int, rng: random.Random) -> np.ndarray:
+    """No one's photo: a head-and-shoulders silhouette on the card's pale blue."""
+    image = np.empty((height, width, 3), np.uint8)
+    image[:] = (205, 225, 245)
+    tone = tuple(rng.randint(60, 140) for _ in range(3))
+    cv2.ellipse(image, (width // 2, int(height * 0.38)), (int(width * 0.26), int(height * 0.22)), 0, 0, 360, tone, -1)
+    cv2.ellipse(image, (width // 2, height), (int(width * 0.48), int(height * 0.3)), 0, 180, 360,
+                (rng.randint(20, 60),) * 3, -1)
+    return cv2.GaussianBlur(image, (0, 0), 6)
+
+
+def _modules(size: int, cells: int, rng: random.Random) -> np.ndarray:
+    """A square code's look (random modules inside three finder squares); it encodes nothing."""
+    grid = np.array([[rng.random() < 0.5 for _ in range(cells)] for _ in range(cells)])
+    for y, x in ((0, 0), (0, cells - 7), (cells - 7, 0)):
+        grid[y:y + 7, x:x + 7] = False
+        grid[y:y + 7, x] = grid[y:y + 7, x + 6] = grid[y, x:x + 7] = grid[y + 6, x:x + 7] = True
+        grid[y + 2:y + 5, x + 2:x + 5] = True
+    image = np.where(grid, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(cv2.resize(image, (size, size), interpolation=cv2.INTER_NEAREST), cv2.COLOR_GRAY2RGB)
+
+
+def _fingerprint(height: int, width: int, rng: random.Random) -> np.ndarray:
+    """Ridges round a core, as an inked finger leaves them."""
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    cx, cy = width * rng.uniform(0.4, 0.6), height * rng.uniform(0.4, 0.6)
+    r = np.hypot((xx - cx) / 0.8, yy - cy)
+    ridges = np.sin(r / rng.uniform(9, 12) * 2 * math.pi + np.arctan2(yy - cy, xx - cx) * 0.5)
+    inside = ((xx - cx) / (width * 0.42)) ** 2 + ((yy - cy) / (height * 0.46)) ** 2 < 1
+    grey = np.where(inside & (ridges > 0.2), 40, 250).astype(np.uint8)
+    return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
+
+
+def _card(rng: random.Random) -> Image.Image:
+    width, height = (round(mm / 25.4 * CARD_DPI) for mm in CARD_MM)
+    return Image.fromarray(guilloche(height, width, rng))
+
+
+def card_front(c: dict[str, str], female: bool, expiry: str, rng: random.Random) -> tuple[Image.Image, list[str]]:
+    """A citizen identity card's front, and its printed lines in reading order."""
+    card = _card(rng)
+    width = card.width
+    regular, bold = FONTS.format("Arimo-Regular"), FONTS.format("Arimo-Bold")
+    _emblem(card, (70, 60, 330, 320))
+    card.paste(Image.fromarray(_modules(250, 29, rng)), (width - 320, 60))
+    header = [Printed("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 0, 115, _pt(6.5), bold),
+              Printed("SOCIALIST REPUBLIC OF VIET NAM", 0, 175, _pt(5), regular),
+              Printed("Độc lập - Tự do - Hạnh phúc", 0, 240, _pt(6.5), bold),
+              Printed("Independence - Freedom - Happiness", 0, 295, _pt(5), regular)]
+    title = [Printed("CĂN CƯỚC CÔNG DÂN", 0, 400, _pt(10), bold),
+             Printed("Citizen Identity Card", 0, 460, _pt(6), regular)]
+    for line in header + title:
+        line.x = round((width - pil_font(line.font, line.size).getlength(line.text)) / 2)
+    _draw(card, header, (20, 20, 20))
+    _draw(card, title, (190, 30, 30))
+    card.paste(Image.fromarray(_portrait(560, 420, rng)), (90, 540))
+    street, rest = c["address"].split(", ", 1)
+    origin = f"xã {rng.choice(COMMUNES)}, tỉnh {rng.choice(PROVINCES)[0]}".replace("tỉnh Thành phố", "thành phố")
+    label, value = _pt(5.5), _pt(7.5)
+    x, lines = 600, [("Số / No.: ", c["id_number"], 560)]
+    rows = [("Họ và tên / Full name:", "", 650), ("", c["person_name"].upper(), 740),
+            ("Ngày sinh / Date of birth: ", c["birth_text"], 830),
+            ("Giới tính / Sex: ", ("Nữ" if female else "Nam") + "   Quốc tịch / Nationality: Việt Nam", 910),
+            ("Quê quán / Place of origin: ", "", 990), ("", origin, 1070),
+            ("Nơi thường trú / Place of residence: ", street, 1150), ("", rest, 1225)]
+    printed = []
+    for text, val, baseline in lines + rows:
+        printed.append(Printed(text, x, baseline, label, regular))
+        printed.append(Printed(val, x + int(pil_font(regular, label).getlength(text)), baseline, value, bold))
+    under_photo = [Printed("Có giá trị đến: " + expiry, 70, 1170, _pt(5), regular),
+                   Printed("Date of expiry", 70, 1225, _pt(5), regular)]
+    _draw(card, printed + under_photo, (25, 25, 25))
+    text = [line.text for line in header + title] + [(a + b).strip() for a, b, _ in lines + rows]
+    return card, text + [line.text for line in under_photo]
+
+
+def card_back(c: dict[str, str], female: bool, expiry: str, issued: str,
+              rng: random.Random) -> tuple[Image.Image, list[str]]:
+    """The back: marks, the date of issue, the issuing officer, two fingerprints and the MRZ."""
+    card = _card(rng)
+    regular, bold, mono = FONTS.format("Arimo-Regular"), FONTS.format("Arimo-Bold"), FONTS.format("Cousine-Bold")
+    officer, _ = _person(rng)
+    mark = rng.choice(["Nốt ruồi cách 2 cm trên sau đuôi mắt trái", "Sẹo chấm cách 1 cm dưới trước cánh mũi phải",
+                       "Nốt ruồi cách 3 cm dưới trước dái tai trái"])
+    label = _pt(5.5)
+    left = [Printed("Đặc điểm nhân dạng / Personal identification:", 70, 120, label, regular),
+            Printed(mark, 70, 195, label, regular),
+            Printed(f"Ngày, tháng, năm / Date, month, year: {issued}", 70, 300, label, regular),
+            Printed("CỤC TRƯỞNG CỤC CẢNH SÁT", 70, 390, label, bold),
+            Printed("QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 70, 460, label, bold),
+            Printed("DIRECTOR GENERAL OF THE POLICE DEPARTMENT", 70, 520, _pt(4.5), regular),
+            Printed("FOR ADMINISTRATIVE MANAGEMENT OF SOCIAL ORDER", 70, 570, _pt(4.5), regular),
+            Printed(officer, 300, 830, _pt(6.5), bold)]
+    _draw(card, left, (25, 25, 25))
+    draw = ImageDraw.Draw(card)
+    draw.ellipse((120, 590, 400, 870), outline=(200, 40, 40), width=14)       # the seal's ring
+    sign = handwriting(officer.split()[-1], _pt(9), rng)
+    card.paste(Image.new("RGB", sign.shape[::-1], (30, 30, 90)), (380, 600), Image.fromarray(sign))
+    fingers = [("Ngón trỏ trái", "Left index finger"), ("Ngón trỏ phải", "Right index finger")]
+    boxes = []
+    for i, (vi, en) in enumerate(fingers):
+        x0 = 1180 + i * 420
+        card.paste(Image.fromarray(_fingerprint(440, 360, rng)), (x0, 80))
+        boxes += [Printed(vi, x0, 580, _pt(4.5), regular), Printed(en, x0, 630, _pt(4.5), regular)]
+    _draw(card, boxes, (25, 25, 25))
+    mrz = _mrz(c, female, expiry)
+    _draw(card, [Printed(line, 70, 1010 + 100 * i, _pt(9), mono) for i, line in enumerate(mrz)], (15, 15, 15))
+    return card, [line.text for line in left[:3]] + [f"{vi} {en}" for vi, en in fingers] + \
+        [line.text for line in left[3:]] + mrz
+
+
+def photocopy(cards: list[Image.Image], dpi: int, rng: random.Random) -> np.ndarray:
+    """Both sides laid on an A4 copier glass, a little askew, copied in grey and scanned."""
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    page = np.full((height, width), 255, np.uint8)
+    top = round(1.0 * dpi)
+    for card in cards:
+        grey = cv2.cvtColor(np.asarray(card), cv2.COLOR_RGB2GRAY)
+        small = cv2.resize(grey, None, fx=dpi / CARD_DPI, fy=dpi / CARD_DPI, interpolation=cv2.INTER_AREA)
+        h, w = small.shape
+        angle = rng.uniform(-1.5, 1.5)
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        small = cv2.warpAffine(small, turn, (w, h), borderValue=255)
+        x = (width - w) // 2 + rng.randint(-dpi // 4, dpi // 4)
+        page[top:top + h, x:x + w] = np.minimum(page[top:top + h, x:x + w], small)
+        top += h + round(rng.uniform(0.6, 1.2) * dpi)
+    g = np.random.default_rng(rng.randrange(2**32))
+    # The copier's curve: pale print goes grey, dark goes black; then toner specks.
+    toned = 255 * (page.astype(np.float32) / 255) ** rng.uniform(1.3, 1.9)
+    toned[g.random(page.shape) < 0.0005] = 30
+    return noise(cv2.GaussianBlur(toned, (0, 0), 0.7), 5, g)
+
+
+def id_card_copy(rng: random.Random) -> tuple[bytes, list[str], dict]:
+    """A photocopy of a citizen identity card, front above back, as a dossier holds it."""
+    c = _citizen(rng)
+    female = int(c["id_number"][3]) % 2 == 1
+    y, m, d = (int(v) for v in reversed(c["birth_text"].split("/")))
+    issued_year = rng.randint(2021, 2024)
+    issued = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{issued_year}"
+    expiry = _expiry((y, m, d), issued_year)
+    front, front_text = card_front(c, female, expiry, rng)
+    back, back_text = card_back(c, female, expiry, issued, rng)
+    dpi = rng.choice([200, 300])
+    fields = {"doc_type": "Căn cước công dân", "id_number": c["id_number"], "person_name": c["person_name"],
+              "birth_date": c["birth_date"]}
+    return _encode(photocopy([front, back], dpi, rng), "JPEG", dpi=dpi, quality=rng.randint(75, 90)), \
+        front_text + back_text, {"fields": fields}
+
+
 KINDS = {"id_crop": (id_crop, "jpg", "ID-card line, phone photo, guilloche"),
          "receipt": (thermal_receipt, "jpg", "thermal print, faded dots, phone photo"),
-         "form": (hand_filled_form, "jpg", "printed form filled in by hand (blue pen), 200 DPI scan")}
+         "form": (hand_filled_form, "jpg", "printed form filled in by hand (blue pen), 200 DPI scan"),
+         "id_copy": (id_card_copy, "jpg", "photocopy of an ID card's two sides on A4, grey, 200-300 DPI")}
 
 
 def page_kind(kind: str, seed: int) -> Sample:

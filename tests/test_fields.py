@@ -122,6 +122,24 @@ def test_id_number_lookalikes_and_labels():
     assert fields_of("Số CMND: 123456789")["id_number"] == "123456789"
 
 
+def test_an_id_cards_front_as_its_photocopy_reads():
+    # Its labels glossed in English; a photo's edge read as a line of its own between a label
+    # and its value on the next line.
+    f = fields_of("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "CĂN CƯỚC CÔNG DÂN",
+                  "Citizen Identity Card", "Số / No.: 036090012345", "Họ và tên / Full name:", ("Ạ :", 40),
+                  "NGUYỄN VĂN AN", "Ngày sinh / Date of birth: 12/03/1990", "Quê quán / Place of origin:")
+    assert f == {"doc_type": "Căn cước công dân", "id_number": "036090012345", "person_name": "Nguyễn Văn An",
+                 "birth_date": "1990-03-12"}          # no subject: the title's translation is not one
+    assert "id_number" not in fields_of("Số: 036090012345")          # a letter's number is not a citizen's
+
+
+@pytest.mark.parametrize("read, expected", [("19I07I1955", "1955-07-19"), ("2412/1964", "1964-12-24"),
+                                            ("02/0211970)", "1970-02-02"), ("24/10/1989.", "1989-10-24")])
+def test_a_labelled_date_whose_slashes_were_misread(read, expected):
+    # As read on ID-card photocopies: a photo's edge before the label, the slashes as strokes.
+    assert fields_of(f"` r Ngày sinh / Date of birth: {read}")["birth_date"] == expected
+
+
 def test_id_number_that_disagrees_with_birth_year_is_not_trusted():
     _, fields = extract_from_lines(lines_of("Số CCCD: 001090012345", "Ngày sinh: 01/05/1985"))
     assert fields["id_number"].confidence <= 0.3

@@ -62,3 +62,13 @@ def test_specks_are_no_text_but_doubtful_printed_words_stay():
     page = PageResult(1, 100, 100, 300, 0, 0.0, "tesseract", 0.2, "", words)
     kept = [w.text for w in without_garbage(page).words]
     assert kept == ["Tôi", "xin", "cam", "đoan", "lacebook.conV/NliHEaneComE23", "x", "Số:", "Tên"]
+
+
+def test_a_line_of_one_letter_or_symbol_is_no_text_however_sure():
+    from digitizer.ocr.garbage import noise
+
+    # The edges of an ID card's photo, fingerprints and guilloche, as read on its photocopy.
+    words = [lined("Ạ", 0.91, 0), lined(":", 0.5, 0), lined("£", 0.75, 1), lined(".—", 0.39, 2),
+             # A page number keeps its figure; a line of two letters is text ("Số").
+             lined("2", 0.9, 3), lined("Số", 0.9, 4), lined("r", 0.71, 5), lined("PHAN", 0.97, 6)]
+    assert noise(words) == {0, 1, 2, 3, 6}

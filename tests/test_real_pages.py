@@ -88,6 +88,20 @@ def test_a_line_cropped_from_an_id_card_stays_upright_whatever_resolution_it_say
     assert cer(sample.truth["pages"][0].splitlines(), record.text) < 0.1, record.text
 
 
+def test_a_photocopied_id_card_gives_the_citizens_fields_and_no_marks_as_text(settings):
+    # Both sides on A4 in grey: the photo, the code, the fingerprints and the guilloche are
+    # not text; the bilingual labels give the card's number, the name and the birth date.
+    sample = page_kind("id_copy", 111)
+    record = process(sample.data, sample.name, settings).record
+    truth = sample.truth["fields"]
+    assert record.doc_type is not None and record.doc_type.value == truth["doc_type"]
+    assert {name: record.fields[name].value for name in ("id_number", "person_name", "birth_date")} == \
+        {name: truth[name] for name in ("id_number", "person_name", "birth_date")}
+    assert "subject" not in record.fields                    # "Citizen Identity Card" is the title's gloss
+    assert all(sum(ch.isalnum() for ch in line) >= 2 for line in record.text.splitlines()), record.text
+    assert cer(sample.truth["pages"][0].splitlines(), record.text) < 0.3, record.text
+
+
 def test_a_scan_signed_after_scanning_is_read_and_its_signature_recorded(settings):
     name, data, truth = intake_case("signed_scan", seed=5)
     outcome = process(data, name, settings)

@@ -42,3 +42,11 @@ def test_page_kinds_are_reproducible_and_carry_their_truth():
         "person_name", "birth_date", "id_number", "address", "phone"}
     assert all(v not in form.truth["pages"][0] for v in form.truth["hand"].values())   # the truth is the print
     assert all(0 < x0 < x1 < 595 and 0 < y0 < y1 < 842 for x0, y0, x1, y1 in form.truth["hand_boxes"].values())
+
+    card = page_kind("id_copy", 3)
+    text, fields = card.truth["pages"][0], card.truth["fields"]
+    assert fields["doc_type"] == "Căn cước công dân" and f"Số / No.: {fields['id_number']}" in text
+    assert fields["person_name"].upper() in text
+    *_, mrz1, mrz2, mrz3 = text.splitlines()            # the back's machine-readable zone, ICAO 9303 TD1
+    assert [len(line) for line in (mrz1, mrz2, mrz3)] == [30, 30, 30] and fields["id_number"] in mrz1
+    assert mrz2[:6] == fields["birth_date"][2:].replace("-", "")

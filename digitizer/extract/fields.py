@@ -68,9 +68,9 @@ def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int
     # Only a label that ends its line takes the next one; a stop or dash after it ends a sentence.
     trailing = rest.strip()
     ends_as_label = not trailing or trailing == ":" and line.text[:end].rstrip().endswith(":")
-    if ends_as_label and i + 1 < len(lines) and lines[i + 1].page == line.page and \
-            not ANY_LABEL.match(lines[i + 1].folded):
-        nxt = lines[i + 1]
+    # Marks between (a photo's or a seal's specks read as a line) are no value.
+    nxt = next((other for other in lines[i + 1:] if other.block != BlockKind.MARKS), None)
+    if ends_as_label and nxt is not None and nxt.page == line.page and not ANY_LABEL.match(nxt.folded):
         return nxt, 0, len(nxt.text)
     return None
 
@@ -80,7 +80,8 @@ def _acts_as_label(line: TextLine, start: int, end: int) -> bool:
     a sentence is not one, nor "họ tên" in "(Ký, ghi rõ họ tên)"."""
     before = line.folded[:start].rstrip()
     after = line.folded[end:].lstrip(" ")
-    return not before or before[-1] in ";:.-" or after.startswith(":") or bool(QUALIFIED.match(after))
+    return not before or before[-1] in ";:.-" or after.startswith(":") or bool(QUALIFIED.match(after)) or \
+        bool(GLOSS.match(after))         # glossed in English ("Ngày sinh / Date of birth:"), after specks
 
 
 def _labels(lines: list[TextLine], name: str) -> Iterator[tuple[int, re.Match[str]]]:
@@ -153,6 +154,8 @@ def parse_name(line: TextLine, start: int, end: int) -> Span | None:
 
 DATE_TEXT = re.compile(r"ngay\s*([0-9olis]{1,2})\s*thang\s*([0-9olis]{1,2})\s*nam\s*([0-9olis]{4})")
 DATE_NUM = re.compile(r"\b([0-9olis]{1,2})\s*[/.-]\s*([0-9olis]{1,2})\s*[/.-]\s*([0-9olis]{4})\b")
+# A labelled date in figures whose slashes were read as strokes or lost ("19I07I1955", "2412/1964").
+DATE_LOOSE = re.compile(r"\b([0-9olis]{2})[/.|il1-]?([0-9olis]{2})[/.|il1-]?([0-9olis]{4})\b")
 
 
 def _date_from(match: re.Match[str]) -> str | None:
@@ -162,11 +165,11 @@ def _date_from(match: re.Match[str]) -> str | None:
 
 def parse_date(line: TextLine, start: int, end: int) -> Span | None:
     folded = line.folded[start:end]
-    for regex in (DATE_NUM, DATE_TEXT):
+    for regex in (DATE_NUM, DATE_TEXT, DATE_LOOSE):
         m = regex.search(folded)
         if m:
             iso = _date_from(m)
-            return (iso, start + m.start(), start + m.end(), 0.95) if iso else None
+            return (iso, start + m.start(), start + m.end(), 0.8 if regex is DATE_LOOSE else 0.95) if iso else None
     return None
 
 

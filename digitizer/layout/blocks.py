@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 
 from ..model import BlockKind
-from ..text import motto_in
+from ..text import is_vietnamese_spelled, motto_in
 from .doctypes import title_type
 from .labels import ADDRESSED, ANY_LABEL, RECIPIENTS, ROW_LABEL
 from .measures import (ABOUT_TOP, CAPITALS, HEADER, HEADER_SPLIT, MOTTO_MARGIN_PT, MOTTO_SEGMENTS, RIGHT_HALF,
-                       SAME_COLUMN, SAME_COLUMN_MIN_PT, SAME_LINE, SAME_SIZE, SUBJECT_LINE_GAP, SUBJECT_UNDER_TITLE)
+                       GLOSS_WORDS, SAME_COLUMN, SAME_COLUMN_MIN_PT, SAME_LINE, SAME_SIZE, SUBJECT_LINE_GAP,
+                       SUBJECT_UNDER_TITLE)
 from .segments import Segment, upper_ratio
 
 # "V/v", as printed and as OCR reads it ("Vv", "V.v", "V\\v", "VỊv": the slash read as a
@@ -110,7 +111,14 @@ def _same_column(seg: Segment, first: Segment, page: PageSize) -> bool:
 
 
 def _not_subject(seg: Segment) -> bool:
-    return bool(NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded))
+    return bool(NOT_SUBJECT.match(seg.folded) or ANY_LABEL.match(seg.folded)) or _gloss(seg)
+
+
+def _gloss(seg: Segment) -> bool:
+    """A title's translation set under it ("Citizen Identity Card" on an ID card), not a
+    subject: of GLOSS_WORDS words or more, at most one is spelled as a Vietnamese syllable."""
+    words = seg.text.split()
+    return len(words) >= GLOSS_WORDS and sum(map(is_vietnamese_spelled, words)) <= 1
 
 
 def _printed(segs: list[Segment]) -> list[int]:

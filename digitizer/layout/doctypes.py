@@ -59,6 +59,9 @@ DOC_TYPES = [
     DocType("Tờ khai", None, ("to khai",)),
     # Decree 61/2018's form is "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"; centres print either.
     DocType("Phiếu tiếp nhận hồ sơ", None, ("phieu tiep nhan ho so", "giay tiep nhan ho so")),
+    # The citizen's card, photocopied into nearly every dossier: "CĂN CƯỚC CÔNG DÂN" (2016-2024),
+    # "CĂN CƯỚC" since the 2023 law (July 2024).
+    DocType("Căn cước công dân", None, ("can cuoc cong dan", "can cuoc")),
 ]
 
 # Công văn has no title: its number reads like 125/UBND-VP (issuer and unit, no kind).

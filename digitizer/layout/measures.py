@@ -50,6 +50,9 @@ SAME_COLUMN_MIN_PT = 8.0
 SUBJECT_UNDER_TITLE = 2.6
 SUBJECT_LINE_GAP = 2.4
 SAME_SIZE = 0.3
+# A line of this many words or more, at most one of them spelled as Vietnamese, is a translation,
+# not a subject: an ID card prints its title's under it ("Citizen Identity Card").
+GLOSS_WORDS = 3
 # A "V/v" subject without a title (a công văn's) is in this top share of the page.
 ABOUT_TOP = 0.4
 # The signature block and the recipients sit below the body, each on its side: a text line

@@ -42,15 +42,24 @@ def _specks(run: list[Word]) -> bool:
     return sum(len(t) for t in texts) <= SPECK_CHARS * len(run) and mostly_junk(texts)
 
 
+def _lone_mark(line: str) -> bool:
+    """A line of one letter at most and no figure: the edge of a photo, a fingerprint or a
+    guilloche read however surely ("Ạ :", "£", ")"). A page number has its figure."""
+    return sum(ch.isalpha() for ch in line) <= 1 and not any(ch.isdigit() for ch in line)
+
+
 def noise(words: list[Word]) -> set[int]:
-    """Indices of the words that are specks read as text: a whole line of them, or a run of
-    two or more on a line, each read with little confidence, short and mostly no word. A
-    sheet's grain reads as 150 such lines of single characters; handwriting after a form's
-    label as "Tên ti 2Á. z2 TM". No printed line reads so. A long misread word (a URL at no
-    confidence) is kept: most of its characters are still right."""
+    """Indices of the words that are specks read as text: a line with one letter at most, a
+    whole line of them, or a run of two or more on a line, each read with little confidence,
+    short and mostly no word. A sheet's grain reads as 150 such lines of single characters;
+    handwriting after a form's label as "Tên ti 2Á. z2 TM". No printed line reads so. A long
+    misread word (a URL at no confidence) is kept: most of its characters are still right."""
     found: set[int] = set()
     for _, group in groupby(range(len(words)), key=lambda i: words[i].line):
         line = list(group)
+        if _lone_mark("".join(words[i].text for i in line)):
+            found.update(line)
+            continue
         run: list[int] = []
         for i in [*line, -1]:       # -1 closes the last run
             if i >= 0 and words[i].confidence < UNSURE:
