@@ -16,13 +16,14 @@ from __future__ import annotations
 import io
 import math
 import random
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
+
+from digitizer.text import unmarked
 
 from . import Sample
 from .content import COMMUNES, PROVINCES, _citizen, _date, _person, money
@@ -289,15 +290,9 @@ def _mrz(c: dict[str, str], female: bool, expiry: str) -> list[str]:
     ends = expiry[8:10] + expiry[3:5] + expiry[:2] if expiry[0].isdigit() else "<" * 6     # no end
     line2 = f"{born}{_mrz_check(born)}{'F' if female else 'M'}{ends}{_mrz_check(ends)}VNM".ljust(29, "<")
     line2 += _mrz_check(line1[5:30] + line2[:7] + line2[8:15] + line2[18:29])
-    family, *rest = fold_ascii(c["person_name"]).upper().split()
+    family, *rest = unmarked(c["person_name"]).upper().split()
     line3 = (family + "<<" + "<".join(rest)).ljust(30, "<")[:30]
     return [line1, line2, line3]
-
-
-def fold_ascii(text: str) -> str:
-    """Vietnamese letters without their marks (the MRZ's alphabet)."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-                   if not unicodedata.combining(ch))
 
 
 def _expiry(born: tuple[int, int, int], issued_year: int) -> str:
