@@ -42,7 +42,7 @@ def write_kinds(out: Path, count: int, seed: int, kinds: list[str]) -> None:
             truth = sample.truth
             rows.append({"file": sample.name, "pages": 1, "text": truth["pages"], "kind": kind,
                          "conditions": truth["conditions"], "fields": truth["fields"],
-                         **{k: truth[k] for k in ("hand", "hand_boxes", "grey") if k in truth}})
+                         **{k: truth[k] for k in ("hand", "hand_boxes", "grey", "colour") if k in truth}})
             print(sample.name)
     (out / "truth.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 

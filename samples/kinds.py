@@ -431,30 +431,32 @@ def card_back(c: dict[str, str], female: bool, expiry: str, issued: str,
         [line.text for line in left[3:]] + mrz
 
 
-def photocopy(cards: list[Image.Image], dpi: int, rng: random.Random) -> np.ndarray:
-    """Both sides laid on an A4 copier glass, a little askew, copied in grey and scanned."""
+def copied(cards: list[Image.Image], dpi: int, colour: bool, rng: random.Random) -> np.ndarray:
+    """Both sides laid on an A4 glass, a little askew: copied in grey (the copier's curve
+    darkens pale print, toner specks), or scanned in colour (the title's red kept)."""
     width, height = round(8.27 * dpi), round(11.69 * dpi)
-    page = np.full((height, width), 255, np.uint8)
+    page = np.full((height, width, 3) if colour else (height, width), 255, np.uint8)
     top = round(1.0 * dpi)
     for card in cards:
-        grey = cv2.cvtColor(np.asarray(card), cv2.COLOR_RGB2GRAY)
-        small = cv2.resize(grey, None, fx=dpi / CARD_DPI, fy=dpi / CARD_DPI, interpolation=cv2.INTER_AREA)
-        h, w = small.shape
-        angle = rng.uniform(-1.5, 1.5)
-        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        small = cv2.warpAffine(small, turn, (w, h), borderValue=255)
+        image = np.asarray(card) if colour else cv2.cvtColor(np.asarray(card), cv2.COLOR_RGB2GRAY)
+        small = cv2.resize(image, None, fx=dpi / CARD_DPI, fy=dpi / CARD_DPI, interpolation=cv2.INTER_AREA)
+        h, w = small.shape[:2]
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-1.5, 1.5), 1.0)
+        small = cv2.warpAffine(small, turn, (w, h), borderValue=(255, 255, 255))
         x = (width - w) // 2 + rng.randint(-dpi // 4, dpi // 4)
         page[top:top + h, x:x + w] = np.minimum(page[top:top + h, x:x + w], small)
         top += h + round(rng.uniform(0.6, 1.2) * dpi)
     g = np.random.default_rng(rng.randrange(2**32))
-    # The copier's curve: pale print goes grey, dark goes black; then toner specks.
+    if colour:
+        return noise(cv2.GaussianBlur(page, (0, 0), 0.6), 3, g)
     toned = 255 * (page.astype(np.float32) / 255) ** rng.uniform(1.3, 1.9)
     toned[g.random(page.shape) < 0.0005] = 30
     return noise(cv2.GaussianBlur(toned, (0, 0), 0.7), 5, g)
 
 
 def id_card_copy(rng: random.Random) -> tuple[bytes, list[str], dict]:
-    """A photocopy of a citizen identity card, front above back, as a dossier holds it."""
+    """A copy of a citizen identity card, front above back, as a dossier holds it: a grey
+    photocopy, or (two in five) a colour scan."""
     c = _citizen(rng)
     female = int(c["id_number"][3]) % 2 == 1
     y, m, d = (int(v) for v in reversed(c["birth_text"].split("/")))
@@ -463,11 +465,12 @@ def id_card_copy(rng: random.Random) -> tuple[bytes, list[str], dict]:
     expiry = _expiry((y, m, d), issued_year)
     front, front_text = card_front(c, female, expiry, rng)
     back, back_text = card_back(c, female, expiry, issued, rng)
-    dpi = rng.choice([200, 300])
+    dpi, colour = rng.choice([200, 300]), rng.random() < 0.4
     fields = {"doc_type": "Căn cước công dân", "id_number": c["id_number"], "person_name": c["person_name"],
               "birth_date": c["birth_date"]}
-    return _encode(photocopy([front, back], dpi, rng), "JPEG", dpi=dpi, quality=rng.randint(75, 90)), \
-        front_text + back_text, {"fields": fields}
+    page = copied([front, back], dpi, colour, rng)
+    return _encode(page, "JPEG", dpi=dpi, quality=rng.randint(75, 90)), front_text + back_text, \
+        {"fields": fields, "colour": colour}
 
 
 KINDS = {"id_crop": (id_crop, "jpg", "ID-card line, phone photo, guilloche"),

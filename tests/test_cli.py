@@ -68,6 +68,38 @@ def test_export_and_second_run_is_not_processed_again(tmp_path):
     assert run(["export", "0" * 64, str(out)], data).returncode == 1
 
 
+def test_force_replaces_the_stored_reading_and_keeps_what_clerks_did(tmp_path):
+    from digitizer.config import Settings
+    from digitizer.storage import load_record, open_index, open_store, revise
+    from digitizer.storage.archive import put_record
+
+    s = sample("giay_xac_nhan", "clean", seed=33)
+    path = write(tmp_path, s.name, s.data)
+    data = tmp_path / "data"
+    assert run(["process", str(path)], data, workers=1).returncode == 0
+    settings = Settings(data_dir=data)
+    store = open_store(settings)
+    doc_id = next((data / "store" / "records").rglob("*.json")).stem
+    record = load_record(store, doc_id)
+    read = {name: field.value for name, field in record.fields.items()}
+    # As an older version left it: another text, a number misread; then a clerk's correction.
+    record.text, record.fields["doc_number"].value = "ĐỌC CŨ", "1/XX"
+    put_record(store, record)
+    revise(store, record, {"person_name": "Trần Thị Hường"}, "clerk", verified=True)
+    forced = run(["process", "--force", "--json", str(path)], data, workers=1)
+    assert forced.returncode == 0, forced.stderr
+    again = load_record(store, doc_id)
+    assert json.loads(forced.stdout) == again.to_dict()                   # the line shows what is stored
+    assert "ĐỌC CŨ" not in again.text and again.fields["doc_number"].value == read["doc_number"]
+    assert again.fields["person_name"].value == "Trần Thị Hường"          # the clerk's value stays
+    assert again.original == {"person_name": read["person_name"]}       # beside what OCR reads now
+    assert again.verified is None          # the clerk checked "1/XX": the number now read is not checked
+    assert (data / "store" / again.objects["text"]).read_text(encoding="utf-8") == again.text
+    index = open_index(settings)
+    assert [hit.id for hit in index.search("tran thi huong").hits] == [doc_id]
+    index.close()
+
+
 def test_two_files_of_the_same_content_in_one_run_are_each_named(tmp_path):
     """Read in parallel, both are one document (the store is content-addressed): each line names
     its own file, and the second says whose content it has."""

@@ -42,7 +42,7 @@ def test_red_and_blue_ink_fade_but_black_stays():
     rgb[:, :10] = (210, 40, 50)        # seal red
     rgb[:, 10:20] = (40, 60, 190)      # signature blue
     rgb[:, 20:] = (20, 20, 20)         # printed black
-    grey = reading_grey(rgb)
+    grey = reading_grey(rgb, 300)
     assert grey[0, 5] > 200 and grey[0, 15] > 180 and grey[0, 25] < 40
 
 
@@ -50,9 +50,23 @@ def test_a_seal_ring_blurred_dark_over_a_letter_fades_but_black_under_it_stays()
     # A 100-DPI JPEG halves colour: where a seal's ring crosses a letter it turns dark red,
     # which the brightest channel alone would leave as a grey stroke through the letter.
     rgb = np.array([[(150, 60, 60), (70, 40, 40), (60, 55, 55)]], np.uint8)
-    grey = reading_grey(rgb)
+    grey = reading_grey(rgb, 100)
     assert grey[0, 0] >= 190                       # the ring's dark red: paper, near enough
     assert grey[0, 1] < 100 and grey[0, 2] < 100   # the letter under the seal, and beside it
+
+
+def test_a_line_printed_in_red_is_read_but_a_seal_and_its_centre_line_fade():
+    # At 300 DPI: an ID card's title in red capitals (0.14 in tall); a seal's ring 1.5 in
+    # across, with its commune's name printed straight across its centre.
+    rgb = np.full((900, 1200, 3), 255, np.uint8)
+    red = (200, 40, 40)
+    cv2.putText(rgb, "CAN CUOC CONG DAN", (50, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.4, red, 4)
+    cv2.circle(rgb, (600, 550), 225, red, 8)
+    cv2.putText(rgb, "XA SON DONG", (470, 565), cv2.FONT_HERSHEY_SIMPLEX, 1.0, red, 3)
+    grey = reading_grey(rgb, 300)
+    title, seal = rgb[60:105, 50:700].min(axis=2) < 100, rgb[300:800, 370:830].min(axis=2) < 100
+    assert np.percentile(grey[60:105, 50:700][title], 95) < 140    # read by its lightness, as print
+    assert grey[300:800, 370:830][seal].min() > 180               # faded, ring and centre line
 
 
 def test_dark_scanner_border_is_cropped_from_both_images():
@@ -179,7 +193,7 @@ def test_components_are_labelled_as_opencvs_default_labels_them():
     import cv2
     from digitizer.imaging.binarize import binarize, components
 
-    ink = cv2.compare(binarize(reading_grey(rotate(CLEAN, 1.5))), 128, cv2.CMP_LT)
+    ink = cv2.compare(binarize(reading_grey(rotate(CLEAN, 1.5), 300)), 128, cv2.CMP_LT)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     fast_labels, fast_stats = components(ink)
     assert count > 300 and np.array_equal(fast_labels, labels) and np.array_equal(fast_stats, stats)

@@ -88,10 +88,12 @@ def test_a_line_cropped_from_an_id_card_stays_upright_whatever_resolution_it_say
     assert cer(sample.truth["pages"][0].splitlines(), record.text) < 0.1, record.text
 
 
-def test_a_photocopied_id_card_gives_the_citizens_fields_and_no_marks_as_text(settings):
-    # Both sides on A4 in grey: the photo, the code, the fingerprints and the guilloche are
-    # not text; the bilingual labels give the card's number, the name and the birth date.
-    sample = page_kind("id_copy", 111)
+@pytest.mark.parametrize("seed", [111, 905])       # a grey photocopy; a colour scan, its title printed in red
+def test_a_copied_id_card_gives_the_citizens_fields_and_no_marks_as_text(seed, settings):
+    # Both sides on A4: the photo, the code, the fingerprints and the guilloche are not text;
+    # the title gives the type, and the bilingual labels the number, the name and the birth date.
+    sample = page_kind("id_copy", seed)
+    assert sample.truth["colour"] == (seed == 905)
     record = process(sample.data, sample.name, settings).record
     truth = sample.truth["fields"]
     assert record.doc_type is not None and record.doc_type.value == truth["doc_type"]

@@ -58,7 +58,7 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     bilevel = is_bilevel(image)
     pen = pen_ink(image)
     # A seal or a signature in colour is not text; on a card or a receipt, colour may be print.
-    grey = hide(reading_grey(image, fade_colours=form_sized(image, dpi)), page.hidden, dpi / 72)
+    grey = hide(reading_grey(image, dpi, fade_colours=form_sized(image, dpi)), page.hidden, dpi / 72)
     corners = find_paper(grey)
     if corners is not None:
         image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)

@@ -26,11 +26,12 @@ from typing import Callable
 
 from ..config import Settings
 from ..errors import DigitizerError
-from ..model import ErrorKind, Record
+from ..model import ErrorKind, Outcome, Record
 from ..pipeline import PageMap, document_id, failed_record, process
 from ..storage import ObjectStore, StoreUnavailable, documents_of, load_record, save_outcome
 from ..signing.sign import CentreSigner
 from ..storage.index import SearchIndex
+from ..storage.revisions import carry_corrections
 from .crash import crash_point
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def read_input(path: Path) -> bytes | DigitizerError:
 def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchIndex, dossier: str | None = None,
            page_map: PageMap = map, force: bool = False, signer: CentreSigner | None = None,
            interruptible: Callable[[], AbstractContextManager[None]] = nullcontext) -> Ingested:
-    """Read, process unless already stored (or `force`), sign (with a `signer`), store, index.
+    """Read, process unless already stored (with `force`, read again: the new reading replaces
+    the stored one, keeping its clerks' corrections), sign (with a `signer`), store, index.
     Never raises for bad input, a store that is down or a signing token that is out: the
     record says what happened. `interruptible`: the context in which a Ctrl-C may abandon the
     work (the pipeline and the signature); storing and indexing, once begun, are finished, so a
@@ -67,26 +69,28 @@ def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchInde
         return Ingested(failed_record(path.name, data))
     doc_id = document_id(data)
     try:
-        existing = None if force else load_record(store, doc_id)
+        existing = load_record(store, doc_id)
+        stored = documents_of(store, existing) if existing is not None and existing.status == "done" else []
     except StoreUnavailable as exc:    # the store is down: the file stays where it is, tried later
         record = failed_record(path.name, DigitizerError(ErrorKind.STORAGE_UNAVAILABLE, str(exc)[:300]))
         record.id = doc_id
         return Ingested(record)
-    if existing is not None and existing.status == "done":
+    if existing is not None and existing.status == "done" and not force:
         log.info("%s is already stored as %s", path.name, existing.id[:12])
-        documents = documents_of(store, existing)
-        for document in documents:   # it may have been stored by a run that died before indexing
+        for document in stored:   # it may have been stored by a run that died before indexing
             index.add(document)
-        return Ingested(existing, "duplicate", documents)
+        return Ingested(existing, "duplicate", stored)
     with interruptible():
         outcome = process(data, path.name, settings, page_map=page_map, dossier=dossier)
+        if stored and outcome.record.status == "done":
+            _keep_corrections(stored, outcome)
         if signer is not None and outcome.record.status == "done":
             try:
                 signer.sign(outcome)
             except DigitizerError as exc:    # nothing unsigned is stored: the file waits for the key
                 outcome.record.status, outcome.record.error = "failed", exc.info()
                 return Ingested(outcome.record)
-    record = save_outcome(store, outcome, data)
+    record = save_outcome(store, outcome, data, again=bool(stored))
     if record.status != "done":
         return Ingested(record, "stored", [record])
     crash_point("stored")
@@ -94,6 +98,15 @@ def ingest(path: Path, settings: Settings, store: ObjectStore, index: SearchInde
     for document in documents:
         index.add(document)
     return Ingested(record, "stored", documents)
+
+
+def _keep_corrections(stored: list[Record], outcome: Outcome) -> None:
+    """A document read again keeps its clerks' corrections and check (a stack's, each of its
+    documents that the new split gives again)."""
+    before = {document.id: document for document in stored}
+    for document in [part.record for part in outcome.parts] or [outcome.record]:
+        if document.id in before:
+            carry_corrections(before[document.id], document)
 
 
 def _unique(target: Path) -> Path:

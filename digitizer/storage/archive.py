@@ -30,9 +30,10 @@ def ascii_metadata(record: Record) -> dict[str, str]:
     return {"sha256": record.id, "schema": str(record.schema), "pipeline-version": __version__, "doc-type": slug}
 
 
-def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Record:
+def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes, again: bool = False) -> Record:
     """Original, PDF, text, then the record last, each verified after writing. A document
-    already complete in the store is not written again. Failed outcomes write nothing;
+    already complete in the store is not written again, unless read `again` (its PDF, text
+    and record then replace the old ones, the record last). Failed outcomes write nothing;
     a store that stays unreachable turns the record into a transient failure.
 
     A stack: the original once, then each document's PDF, text and record (its original is
@@ -44,7 +45,7 @@ def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes) -> Recor
     keys = object_keys(record.id, ext)
     try:
         existing = load_record(store, record.id)
-        if existing is not None and existing.status == "done":
+        if existing is not None and existing.status == "done" and not again:
             return existing
         _put_verified(store, keys["original"], original, record.source.media_type, ascii_metadata(record))
         for part in outcome.parts:

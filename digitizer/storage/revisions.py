@@ -76,6 +76,27 @@ def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], u
     return made
 
 
+def carry_corrections(old: Record, new: Record) -> None:
+    """A document read again (`process --force`) keeps what people did to it: each value a
+    clerk set stays as they set it, with what OCR reads now as its `original` (none where OCR
+    now reads it so); the person's check stays only where every value is still what they
+    checked. The revisions, objects of their own, are untouched."""
+    for name, _ in old.original.items():
+        kept, read_now = _field(old, name), current(new, name)
+        new.original.pop(name, None)
+        if (kept.value if kept else None) != read_now:
+            new.original[name] = read_now
+        if name == DOC_TYPE:
+            new.doc_type = kept
+        elif kept is None:
+            new.fields.pop(name, None)
+        else:
+            new.fields[name] = kept
+    names = {DOC_TYPE, *old.fields, *new.fields}
+    if old.verified and all(current(old, name) == current(new, name) for name in names):
+        new.verified = old.verified
+
+
 def revisions_of(store: ObjectStore, doc_id: str) -> list[Revision]:
     """The document's whole history of corrections, oldest first."""
     keys = sorted(store.keys(_prefix(doc_id)))
