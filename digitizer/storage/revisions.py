@@ -36,6 +36,15 @@ def _field(record: Record, name: str) -> Field | None:
     return record.doc_type if name == DOC_TYPE else record.fields.get(name)
 
 
+def _set_field(record: Record, name: str, value: Field | None) -> None:
+    if name == DOC_TYPE:
+        record.doc_type = value
+    elif value is None:
+        record.fields.pop(name, None)
+    else:
+        record.fields[name] = value
+
+
 def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], user: str,
            verified: bool = False) -> list[Revision]:
     """Apply `changes` (None or "" removes a value) to the stored record, as `user`; mark it
@@ -52,13 +61,8 @@ def revise(store: ObjectStore, record: Record, changes: dict[str, str | None], u
         record.original.setdefault(name, old)
         before = _field(record, name)
         # Where it was read (page, box, block, handwritten) stays: the crop a person typed it from.
-        value = None if new is None else replace(before, value=new, confidence=1.0) if before else Field(new, 1.0)
-        if name == DOC_TYPE:
-            record.doc_type = value
-        elif value is None:
-            record.fields.pop(name, None)
-        else:
-            record.fields[name] = value
+        _set_field(record, name, None if new is None else replace(before, value=new, confidence=1.0) if before
+                   else Field(new, 1.0))
     if verified:
         made.append(Revision(at, user, "verified", None, user))
         record.verified = {"by": user, "at": at}
@@ -81,17 +85,12 @@ def carry_corrections(old: Record, new: Record) -> None:
     clerk set stays as they set it, with what OCR reads now as its `original` (none where OCR
     now reads it so); the person's check stays only where every value is still what they
     checked. The revisions, objects of their own, are untouched."""
-    for name, _ in old.original.items():
+    for name in old.original:
         kept, read_now = _field(old, name), current(new, name)
         new.original.pop(name, None)
         if (kept.value if kept else None) != read_now:
             new.original[name] = read_now
-        if name == DOC_TYPE:
-            new.doc_type = kept
-        elif kept is None:
-            new.fields.pop(name, None)
-        else:
-            new.fields[name] = kept
+        _set_field(new, name, kept)
     names = {DOC_TYPE, *old.fields, *new.fields}
     if old.verified and all(current(old, name) == current(new, name) for name in names):
         new.verified = old.verified
