@@ -131,6 +131,9 @@ def test_an_id_cards_front_as_its_photocopy_reads():
     assert f == {"doc_type": "Căn cước công dân", "id_number": "036090012345", "person_name": "Nguyễn Văn An",
                  "birth_date": "1990-03-12"}          # no subject: the title's translation is not one
     assert "id_number" not in fields_of("Số: 036090012345")          # a letter's number is not a citizen's
+    assert fields_of("Số No: 036090012345")["id_number"] == "036090012345"   # the slash lost
+    assert fields_of("Số rNo: 036090012345")["id_number"] == "036090012345"  # ... or misread
+    assert "id_number" not in fields_of("Số nợ: 150.000.000")               # a debt
 
 
 @pytest.mark.parametrize("read, expected", [("19I07I1955", "1955-07-19"), ("2412/1964", "1964-12-24"),

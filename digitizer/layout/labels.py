@@ -24,8 +24,10 @@ LABELS: dict[str, list[str]] = {
                     r"\bong\s*[/(]\s*ba\s*\)?"],
     "birth_date": [r"\bngay\s*,?\s*thang\s*,?\s*nam\s*sinh", r"\bngay\s*sinh", r"\bsinh\s*ngay"],
     "id_number": [r"\bso\s*dinh\s*danh(?:\s*ca\s*nhan)?", r"\b(?:so\s*)?cmnd\s*/\s*cccd",
-                  # an ID card's number, glossed in English ("Số / No.:"); a letter's number is "Số:"
-                  r"\bso\s*/\s*no\b",
+                  # an ID card's number, glossed in English ("Số / No.:"); a letter's number is "Số:".
+                  # Its slash lost or misread ("Số No:", "Số rNo:"), it is told from "số nợ" (a
+                  # debt: "150.000.000") by the twelve figures that follow.
+                  r"\bso\s*/\s*no\b", r"\bso\s*[|!ilr]?\s*no\b(?=\W{0,3}[0-9olis]{12})",
                   # CCCD as OCR reads it: CCCTD, CCD, C CCD...
                   r"\b(?:so\s*)?(?:c\s*){2,3}[a-z]?\s*d\b", r"\b(?:so\s*)?cmnd", r"\bcan\s*cuoc(?:\s*cong\s*dan)?"],
     "address": [r"\bnoi\s*thuong\s*tru", r"\bnoi\s*cu\s*tru", r"\bcho\s*o\s*hien\s*(?:tai|nay)",
