@@ -69,7 +69,7 @@ def _value_after(lines: list[TextLine], i: int, end: int) -> tuple[TextLine, int
     trailing = rest.strip()
     ends_as_label = not trailing or trailing == ":" and line.text[:end].rstrip().endswith(":")
     # Marks between (a photo's or a seal's specks read as a line) are no value.
-    nxt = next((other for other in lines[i + 1:] if other.block != BlockKind.MARKS), None)
+    nxt = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].block != BlockKind.MARKS), None)
     if ends_as_label and nxt is not None and nxt.page == line.page and not ANY_LABEL.match(nxt.folded):
         return nxt, 0, len(nxt.text)
     return None
@@ -154,8 +154,10 @@ def parse_name(line: TextLine, start: int, end: int) -> Span | None:
 
 DATE_TEXT = re.compile(r"ngay\s*([0-9olis]{1,2})\s*thang\s*([0-9olis]{1,2})\s*nam\s*([0-9olis]{4})")
 DATE_NUM = re.compile(r"\b([0-9olis]{1,2})\s*[/.-]\s*([0-9olis]{1,2})\s*[/.-]\s*([0-9olis]{4})\b")
-# A labelled date in figures whose slashes were read as strokes or lost ("19I07I1955", "2412/1964").
+# A labelled date in figures whose slashes were read as strokes or lost ("19I07I1955", "2412/1964",
+# on the generated ID-card copies), taken with less confidence than one read as printed.
 DATE_LOOSE = re.compile(r"\b([0-9olis]{2})[/.|il1-]?([0-9olis]{2})[/.|il1-]?([0-9olis]{4})\b")
+LOOSE_DATE_BASE = 0.8
 
 
 def _date_from(match: re.Match[str]) -> str | None:
@@ -169,7 +171,8 @@ def parse_date(line: TextLine, start: int, end: int) -> Span | None:
         m = regex.search(folded)
         if m:
             iso = _date_from(m)
-            return (iso, start + m.start(), start + m.end(), 0.8 if regex is DATE_LOOSE else 0.95) if iso else None
+            base = LOOSE_DATE_BASE if regex is DATE_LOOSE else 0.95
+            return (iso, start + m.start(), start + m.end(), base) if iso else None
     return None
 
 

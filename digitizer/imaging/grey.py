@@ -12,23 +12,30 @@ from .geometry import shrink
 # resolution and with JPEG's halved colour, a seal's ring crossing a letter blurs into a dark
 # red that the brightest channel alone leaves grey: a stroke through the letter ("Ħạ").
 RED_LIFT = 0.5
-# Red print is told from a seal by its shape. At RED_DPI, red ink (red above the larger of green
-# and blue by RED_INK, its red above RED_BRIGHT) is joined along its lines (letters RED_JOIN_IN
-# apart). A line of print is at most PRINT_LINE_IN tall and PRINT_ASPECT times as wide as tall:
-# a card's title in capitals is 0.14 in, a party committee's header 0.2 in. A seal's ring is
-# 1.3-1.8 in across, its text inside (a faint ring breaks into pieces beside it); a received
-# stamp's box holds three lines.
+# Red print is told from a seal by its shape, not its colour: the seals of the real letters
+# (qng-575, qng-24) are as red as a card's title (redness 169-179 at their median against
+# 104-129). Red ink is red above the larger of green and blue by RED_INK, below the titles'
+# median and above paper's JPEG tint; and bright: its red channel over RED_BRIGHT (the titles'
+# ink reads 173 and more; black print under a seal, tinted red, 93-105 at its median). The
+# ink, told on a SAMPLE_DPI copy, is joined along its lines at RED_DPI, letters up to
+# RED_JOIN_IN apart. A line of print is at most PRINT_LINE_IN tall, PRINT_ASPECT times as
+# wide as tall and PRINT_WORD_IN wide: a card's title in capitals is 0.14 in tall, a party
+# committee's header 0.2 in; "MẬT" in 14 pt capitals is 0.45 in wide. A seal's ring is
+# 1.3-1.8 in across with its text inside; a faint ring breaks into pieces within
+# SEAL_MARGIN_IN of the rest; a received stamp's box holds three lines. Set on the generated ID
+# cards (samples/kinds.py, seeds 100 and 900), 72 generated sealed, photographed and mild
+# letters (seeds 700-705) and the colour pages of ../shared/realworld/: print found on every
+# colour card, on none of the letters.
 SAMPLE_DPI = 100
 RED_DPI = 50
 RED_INK = 60
-RED_BRIGHT = 120        # red print's red channel (200-230 on the cards); black tinted red, under 100
+RED_BRIGHT = 120
 RED_JOIN_IN = 0.12
 PRINT_LINE_IN = 0.45
 PRINT_ASPECT = 2.5
-PRINT_WORD_IN = 0.4     # and at least this wide: "MẬT" in 14 pt capitals is 0.45 in
-SEAL_MARGIN_IN = 0.1    # a piece of a faint ring lies this near the rest of it
-LETTER_SPAN = 0.5       # letters in capitals span 0.6-0.8 of their line's box (its marks above)
-
+PRINT_WORD_IN = 0.4
+SEAL_MARGIN_IN = 0.1
+LETTER_SPAN = 0.5       # of a line's box: letters in capitals span 0.6-0.8 of it (marks above); an arc less
 
 def reading_grey(image: np.ndarray, dpi: float, fade_colours: bool = True) -> np.ndarray:
     """The brightest channel of each pixel, lifted further by its redness: red and blue ink
@@ -92,8 +99,8 @@ def red_print(redness: np.ndarray, brightest: np.ndarray, dpi: float) -> np.ndar
     # faint ring are within its ring's box, or just beside it.
     x0, y0 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     near = round(SEAL_MARGIN_IN * inch)
-    rings = np.flatnonzero(height > PRINT_LINE_IN * inch)
-    for ring in rings[rings > 0]:           # label 0 is the paper
+    tall = np.flatnonzero(height > PRINT_LINE_IN * inch)
+    for ring in tall[tall > 0]:           # label 0 is the paper
         inside = (x0 >= x0[ring] - near) & (y0 >= y0[ring] - near) & \
             (x0 + width <= x0[ring] + width[ring] + near) & (y0 + height <= y0[ring] + height[ring] + near)
         keep &= ~inside

@@ -44,8 +44,8 @@ def save_outcome(store: ObjectStore, outcome: Outcome, original: bytes, again: b
     ext = EXTENSIONS.get(record.source.media_type, "bin")
     keys = object_keys(record.id, ext)
     try:
-        existing = load_record(store, record.id)
-        if existing is not None and existing.status == "done" and not again:
+        existing = None if again else load_record(store, record.id)     # read again: it is there
+        if existing is not None and existing.status == "done":
             return existing
         _put_verified(store, keys["original"], original, record.source.media_type, ascii_metadata(record))
         for part in outcome.parts:

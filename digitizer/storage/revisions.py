@@ -86,11 +86,10 @@ def carry_corrections(old: Record, new: Record) -> None:
     now reads it so); the person's check stays only where every value is still what they
     checked. The revisions, objects of their own, are untouched."""
     for name in old.original:
-        kept, read_now = _field(old, name), current(new, name)
-        new.original.pop(name, None)
-        if (kept.value if kept else None) != read_now:
+        read_now = current(new, name)
+        if current(old, name) != read_now:
             new.original[name] = read_now
-        _set_field(new, name, kept)
+        _set_field(new, name, _field(old, name))
     names = {DOC_TYPE, *old.fields, *new.fields}
     if old.verified and all(current(old, name) == current(new, name) for name in names):
         new.verified = old.verified
