@@ -111,6 +111,20 @@ def ocrmypdf(entries: list[Entry], jobs: int, work: Path) -> tuple[dict[str, lis
     return out, run.seconds
 
 
+def stored_pdf(data: Path, record: dict) -> Path:
+    return data / "store" / record["objects"]["pdf"]
+
+
+WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def layer_words(pdf: Path, page: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The words of a page of the PDF's text layer, with their boxes in points from the top left."""
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True).stdout
+    return [(m[5], (float(m[1]), float(m[2]), float(m[3]), float(m[4]))) for m in WORD_BOX.finditer(html)]
+
+
 def digitizer(entries: list[Entry], jobs: int, work: Path, settings: dict[str, str]) -> tuple[
         dict[str, list[str]], dict[str, list[str]], dict[str, dict], float]:
     """(record text per page, pdftotext per page, records, seconds)."""
@@ -124,7 +138,7 @@ def digitizer(entries: list[Entry], jobs: int, work: Path, settings: dict[str, s
             texts[entry.file.name] = pdf_texts[entry.file.name] = [""] * n
             continue
         texts[entry.file.name] = (record["text"].split("\f") + [""] * n)[:n]
-        pdf_texts[entry.file.name] = pdf_pages_text(work / "data" / "store" / record["objects"]["pdf"], n)
+        pdf_texts[entry.file.name] = pdf_pages_text(stored_pdf(work / "data", record), n)
     return texts, pdf_texts, by_name, run.seconds
 
 
@@ -147,11 +161,13 @@ def overlap(a: list[float], b: list[float]) -> float:
     return width * height / max(1e-6, (b[2] - b[0]) * (b[3] - b[1]))
 
 
-def handwritten_report(entries: list[Entry], records: dict[str, dict], layers: dict[str, list[str]]) -> None:
+def handwritten_report(entries: list[Entry], records: dict[str, dict], layers: dict[str, list[str]],
+                       data: Path) -> None:
     """Each value written by hand: read right, or handed to a person with the crop of its
     writing (a `hand` field whose box covers most of it); and whether any of it reached the
     text (its words of three letters or more found in the record's text or the PDF layer,
-    `layers` per file, more often than in the truth)."""
+    `layers` per file, more often than in the truth), or anything read from it (the characters
+    of the PDF layer's words whose middle lies in the writing's box; `data`: digitizer's)."""
     values = [(e, name, value) for e in entries for name, value in e.hand.items()]
     if not values:
         return
@@ -172,8 +188,18 @@ def handwritten_report(entries: list[Entry], records: dict[str, dict], layers: d
         # more often than the truth has it: a place name may share a word with a person's
         if any(layer.count(w) > truth.count(w) for layer in layers[entry.file.name] for w in words):
             leaks.append(f"{entry.file.name}:{name}")
+    over: dict[str, int] = {}
+    for entry in entries:
+        record = records.get(entry.file.name, {})
+        if not entry.hand_boxes or record.get("status") != "done":
+            continue
+        for text, (x0, y0, x1, y1) in layer_words(stored_pdf(data, record), 1):
+            x, y = (x0 + x1) / 2, (y0 + y1) / 2
+            if any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in entry.hand_boxes.values()):
+                over[entry.file.name] = over.get(entry.file.name, 0) + len(text)
     print(f"\nhandwritten values: {len(values)}; read right {right}, on the review queue with their crop {cropped}, "
-          f"neither {len(misses)} {misses}; reaching the text or the PDF layer {len(leaks)} {leaks}")
+          f"neither {len(misses)} {misses}; reaching the text or the PDF layer {len(leaks)} {leaks}; "
+          f"characters of the PDF layer over the writing {sum(over.values())} {over}")
 
 
 def printed(name: str, conditions: str) -> bool:
@@ -262,7 +288,7 @@ def main() -> None:
     print(f"upright pages turned by digitizer: {len(turned)} {turned}")
     layers = ("digitizer", "digitizer (pdftotext)")
     handwritten_report(entries, records, {name: [" ".join(engines[layer][name]) for layer in layers]
-                                          for name in engines["digitizer"]})
+                                          for name in engines["digitizer"]}, work / f"d{args.runs - 1}" / "data")
     print("characters output on blank pages: " + ", ".join(f"{n} {blank_chars[n]}" for n in names))
 
     print("\n| field | right where printed | right of all |")

@@ -9,9 +9,10 @@ from dataclasses import replace
 from itertools import groupby
 
 import cv2
+import numpy as np
 
 from .config import OcrSettings
-from .imaging.binarize import components
+from .form_writing import DOTS_HEIGHT, inside, strokes_over
 from .imaging.clean import CleanPage
 from .imaging.unread import unread_lines
 from .layout.labels import PERSONAL_LABEL, row_label_length, spelled_labels
@@ -22,18 +23,11 @@ from .ocr.tesseract import merge_lines
 
 SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width): cropped to the ink's
                                # edge, the grey forms' skipped rows (samples/kinds.py) lost their first letters
+SAME_BASELINE_IN = 0.05    # pieces of leader this close in height are on one row's baseline
+ROW_IN = 0.3               # a row's label stands this high over its leader at most (13 pt capitals: 0.13 in)
+DESCENT_IN = 0.05          # a printed label's descenders under its baseline (13 pt: 0.04 in)
 ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
 MIN_LABEL_IN = 0.4         # the shortest row label ("Số:" in 13 pt is 0.35 in); less before a leader is none
-# Of a label's height: a "word" this low is a leader's dots read as letters ("z4", "án" 5 px tall
-# beside labels of 30-39 px on the grey forms of samples/kinds.py), and a stroke this tall or
-# more over a blank is writing, not a dot (a colon's upper dot, the leader's own).
-DOTS_HEIGHT = 0.3
-# Of a label's height: how far above its leader a value may be written (the grey forms' writing
-# stands 1-1.6 label heights tall, from a little under the dots).
-WRITING_HEIGHTS = 2.0
-# Of a label's height squared: less ink over a blank is a speck, not writing. Over the 72 forms
-# of six generated seeds, blanks whose pen ink was lifted hold 0.0, writing left unread 2.2-10.2.
-MIN_WRITING = 0.1
 
 
 def read_line(clean: CleanPage, box: Box, ocr: OcrSettings) -> list[Word]:
@@ -80,28 +74,70 @@ def _label_before(clean: CleanPage, line: Box, end: float | None, ocr: OcrSettin
 
 def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """A form's row that Tesseract's layout skipped whole, label and all (taken for a picture):
-    on a page with rows about a person, each line of ink no word was read from is read as one
-    line, and kept when it opens with a row's label too; or, when the writing on its leader
-    spoiled that reading, its label is read left of the leader (what is written on the leader
-    is read with the other blanks' writing, read_blank_values). What else lies there unread
+    on a page with rows about a person or with dotted leaders, each line of ink no word was
+    read from is read as one line, and so is each leader's row where no label was read, and
+    kept when it opens with a row's label too; or, when the writing on its leader spoiled that
+    reading, its label is read left of the leader (what is written on the leader is read with
+    the other blanks' writing, read_blank_values). A leader's row so read takes the place of
+    what was read there (junk of the writing, a label lost in it). What else lies there unread
     (a signature, a stamp) is no row and stays unread."""
-    if not _has_personal_rows(words):
+    if not clean.leaders and not _has_personal_rows(words):
         return words, []
-    boxes = [w.box for w in words]
     rows: list[Word] = []
     notes: list[str] = []
-    for box in unread_lines(clean.reading, boxes, clean.reading_dpi):
+
+    def read_row(box: Box) -> bool:
         read = read_line(clean, box, ocr)
         label = row_label_length([w.text for w in read])
         if not label:
             read = _label_before(clean, box, label_end(clean.leaders, box), ocr)
             label = row_label_length([w.text for w in read])
         if label:
-            rows += [replace(w, line=len(notes)) for w in read]
+            rows.extend(replace(w, line=len(notes)) for w in read)
             notes.append(" ".join(w.text for w in read[:label]))
+        return bool(label)
+
+    for box in unread_lines(clean.reading, [w.box for w in words], clean.reading_dpi):
+        read_row(box)
+    replaced = [box for box in unlabelled_leaders(clean, [*words, *rows]) if read_row(box)]
     if not notes:
         return words, []
-    return merge_lines(words, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
+    kept = [w for w in words if not inside(w, replaced)]
+    return merge_lines(kept, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
+
+
+def unlabelled_leaders(clean: CleanPage, words: list[Word]) -> list[Box]:
+    """The rows of the form's leaders that no label was read on (pixels): from the ink's left
+    edge to the leader's end, from the row above's leader, or a row's height, to under the
+    baseline. A real hand's writing, taller than the print, runs into the rows above and
+    below: Tesseract reads the rows joined as junk, or the ink of rows joined is too tall for
+    a line (imaging/unread.py)."""
+    dpi = clean.reading_dpi
+    lines = [list(group) for _, group in groupby(words, key=lambda w: w.line)]
+    labels = [words_box(line[:n]) for line in lines if (n := row_label_length([w.text for w in line]))]
+    boxes: list[Box] = []
+    above = 0.0
+    for y, end in _baselines(clean.leaders, dpi):
+        top = max(above, y - ROW_IN * dpi)
+        above = y
+        if any(top < (box[1] + box[3]) / 2 < y for box in labels):
+            continue
+        columns = np.nonzero((clean.reading[round(top):round(y), :round(end)] < 128).any(axis=0))[0]
+        if len(columns):
+            boxes.append((int(columns[0]), round(top), round(end), round(y + DESCENT_IN * dpi)))
+    return boxes
+
+
+def _baselines(leaders: list[Box], dpi: float) -> list[tuple[float, float]]:
+    """The rows' baselines the leaders' pieces lie on, top to bottom, and where each row's leader ends."""
+    rows: list[list[float]] = []
+    for _, y0, x1, y1 in sorted(leaders, key=lambda b: b[1] + b[3]):
+        y = (y0 + y1) / 2
+        if rows and y - rows[-1][0] <= SAME_BASELINE_IN * dpi:
+            rows[-1][1] = max(rows[-1][1], x1)
+        else:
+            rows.append([y, x1])
+    return [(y, end) for y, end in rows]
 
 
 def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
@@ -134,19 +170,9 @@ def _written_on_blank(clean: CleanPage, label: list[Word], above: int, ocr: OcrS
     line; none where the leader is bare or the line has none. `above`: where the line before
     ends, below which the writing starts."""
     found = blank(clean.leaders, label)
-    if found is None:
+    box = strokes_over(clean, found, max(w.height for w in label), above) if found is not None else None
+    if box is None:
         return []
-    height = max(w.height for w in label)
-    x0, y0, x1, y1 = (round(v) for v in found)
-    top = max(above, round(y0 - WRITING_HEIGHTS * height))
-    # Over the dots, not the dots, nor a colon's upper dot: strokes at least a tall dot's height.
-    _, stats = components(cv2.compare(clean.reading[top:y0, x0:x1], 128, cv2.CMP_LT))
-    strokes = stats[1:][stats[1:, cv2.CC_STAT_HEIGHT] >= DOTS_HEIGHT * height]
-    if strokes[:, cv2.CC_STAT_AREA].sum() < MIN_WRITING * height * height:
-        return []
-    left, up = strokes[:, cv2.CC_STAT_LEFT].min(), strokes[:, cv2.CC_STAT_TOP].min()
-    right = (strokes[:, cv2.CC_STAT_LEFT] + strokes[:, cv2.CC_STAT_WIDTH]).max()
-    box = (x0 + int(left), top + int(up), x0 + int(right), y1)
     return [replace(w, line=label[0].line) for w in read_line(clean, box, ocr) if any(ch.isalnum() for ch in w.text)]
 
 

@@ -28,6 +28,7 @@ from .errors import DigitizerError
 from .extract import extract_fields, respell
 from .extract.tones import known, known_words
 from .form_rows import read_form_rows
+from .form_writing import blank_writing, inside
 from .skipped_figures import read_skipped_figures
 from .text import nfc, page_text
 from .imaging.clean import CleanPage, clean_page, plain_reading
@@ -306,6 +307,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
         checked += repaired + skipped
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
     words, scrawls = handwritten_values(layout.words, layout.blocks, clean.leaders)
+    written = blank_writing(clean, layout.words) if clean.leaders else []
+    words = [w for w in words if not inside(w, written)]     # what was read of the writing is no text
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()
@@ -322,7 +325,7 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
                       {"split": t_split, "clean": t1 - t0, "ocr": t2 - t1, "encode": t3 - t2},
                       overlay=page.stamp if unturned else [], layer_text=page_text(page.overlay + page.stamp),
                       checked="; ".join(checked), codes=codes, blank=blank, blocks=layout.blocks,
-                      hand=clean.hand + scrawls)
+                      hand=clean.hand + scrawls + written)
 
 
 def process(data: bytes, name: str, settings: Settings, page_map: PageMap = map,

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from . import DEGRADATIONS, corpus
-from .kinds import KINDS, page_kind
+from .kinds import KINDS, page_kind, truth_row
 
 
 def main() -> None:
@@ -39,10 +39,7 @@ def write_kinds(out: Path, count: int, seed: int, kinds: list[str]) -> None:
         for i in range(count):
             sample = page_kind(kind, seed + i)
             (out / sample.name).write_bytes(sample.data)
-            truth = sample.truth
-            rows.append({"file": sample.name, "pages": 1, "text": truth["pages"], "kind": kind,
-                         "conditions": truth["conditions"], "fields": truth["fields"],
-                         **{k: truth[k] for k in ("hand", "hand_boxes", "grey", "colour") if k in truth}})
+            rows.append(truth_row(sample))
             print(sample.name)
     (out / "truth.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -217,9 +218,65 @@ def handwriting(text: str, size: int, rng: random.Random) -> np.ndarray:
     return mask
 
 
-def hand_filled_form(rng: random.Random) -> tuple[bytes, list[str], dict]:
+ASCENDING = set("bdfhklt")
+DESCENDING = set("gjpqy")
+
+
+def joined_hand(text: str, size: int, rng: random.Random) -> np.ndarray:
+    """An ink mask (0..255) of `text` in a joined hand, as no font writes it: each word one
+    stroke looping through its letters (up to the ascenders, down to the descenders), its tone
+    and vowel marks strokes over it, slanted and bent, the letters half again as tall as the
+    print beside them. Tesseract reads it as a real hand's writing is read: as junk, in pieces,
+    or not at all (bench/real_handwriting.py)."""
+    g = np.random.default_rng(rng.randrange(2**32))
+    pad, baseline = size, size * 2
+    x_height = size * rng.uniform(0.55, 0.75)
+    canvas = np.zeros((size * 3, int(len(text) * size * 0.9) + 2 * pad), np.uint8)
+    thickness = max(2, size // 12)
+    x = float(pad)
+    for word in text.split():
+        points = [(x, baseline - x_height * 0.3)]
+        for letter in unicodedata.normalize("NFD", word):
+            if unicodedata.combining(letter):       # a mark over the letter just written
+                mx, my = points[-2][0], baseline - x_height - size * 0.3
+                cv2.line(canvas, (int(mx - size * 0.15), int(my + size * 0.05)),
+                         (int(mx + size * 0.12), int(my - size * 0.1)), 255, thickness, cv2.LINE_AA)
+                continue
+            step = size * rng.uniform(0.5, 0.75)
+            tall = letter.lower() in ASCENDING or letter.isupper() or letter.isdigit()
+            top = baseline - (x_height * rng.uniform(1.6, 2.0) if tall else x_height * rng.uniform(0.85, 1.1))
+            bottom = baseline + (x_height * rng.uniform(0.6, 0.9) if letter.lower() in DESCENDING else 0)
+            points += [(x + step * 0.55, top), (x + step * 0.35, bottom), (x + step, baseline - x_height * 0.35)]
+            x += step
+        # a pen's curve through the points, not a zigzag
+        line = np.array(points, np.float32)
+        t = np.linspace(0, len(line) - 1, len(line) * 12)
+        curve = np.stack([np.interp(t, np.arange(len(line)), line[:, k]) for k in (0, 1)], axis=1)
+        curve = cv2.GaussianBlur(curve.reshape(-1, 1, 2), (1, 15), 0).reshape(-1, 2)
+        cv2.polylines(canvas, [np.round(curve).astype(np.int32)], False, 255, thickness, cv2.LINE_AA)
+        x += size * rng.uniform(0.5, 0.8)
+    mask = canvas[:, : int(x) + pad]
+    shear = np.float32([[1, rng.uniform(-0.35, -0.1), size * 0.4], [0, 1, 0]])
+    mask = cv2.warpAffine(mask, shear, (mask.shape[1] + size, mask.shape[0]))
+    return elastic(mask, g, alpha=size * 0.15, sigma=size * 0.4)
+
+
+def joined_writing(value: str, size: int, rng: random.Random) -> tuple[np.ndarray, str]:
+    return joined_hand(value, size, rng), value
+
+
+# What fills a blank: (the value meant, the pen's size in pixels) -> (ink mask, the text written)
+Writer = Callable[[str, int, random.Random], tuple[np.ndarray, str]]
+
+
+def pen_writing(value: str, size: int, rng: random.Random) -> tuple[np.ndarray, str]:
+    return handwriting(value, size, rng), value
+
+
+def hand_filled_form(rng: random.Random, write: Writer = pen_writing) -> tuple[bytes, list[str], dict]:
     """An application form printed with dotted blanks, filled in with a blue pen, scanned at
-    200 DPI in colour or in grey."""
+    200 DPI in colour or in grey. `write` fills each blank (bench/real_handwriting.py: with a
+    real hand's writing)."""
     dpi, width, height = 200, 1654, 2339
     c = _citizen(rng)
     commune = rng.choice(COMMUNES)
@@ -241,13 +298,12 @@ def hand_filled_form(rng: random.Random) -> tuple[bytes, list[str], dict]:
         start = 200 + int(pil_font(serif, size).getlength(label)) + 12
         dots = "." * int((width - 180 - start) / pil_font(serif, size).getlength("."))
         draw.text((start, y), dots, font=pil_font(serif, size), fill=(0, 0, 0), anchor="ls")
-        value = c[key]
-        mask = handwriting(value, int(size * rng.uniform(1.0, 1.25)), rng)
+        mask, written = write(c[key], int(size * rng.uniform(1.0, 1.25)), rng)
         mask = mask[:, : width - start - 20] if mask.shape[1] > width - start - 20 else mask
         top = y - int(mask.shape[0] * 0.72)
         ink = Image.new("RGB", (mask.shape[1], mask.shape[0]), INK_BLUE)
         page.paste(ink, (start, top), Image.fromarray(mask))
-        hand[name] = c[name]
+        hand[name] = c[name] if written == c[key] else written     # the field's value, or what another hand wrote
         ys, xs = np.nonzero(mask > 64)
         corners = (start + xs.min(), top + ys.min(), start + xs.max(), top + ys.max())
         boxes[name] = [round(float(v) * 72 / dpi, 1) for v in corners]
@@ -481,6 +537,22 @@ KINDS = {"id_crop": (id_crop, "jpg", "ID-card line, phone photo, guilloche"),
 
 def page_kind(kind: str, seed: int) -> Sample:
     make, ext, conditions = KINDS[kind]
-    data, lines, extra = make(random.Random(f"{kind}/{seed}"))
+    return _sample(f"{kind}-{seed:04d}.{ext}", kind, conditions, *make(random.Random(f"{kind}/{seed}")))
+
+
+def form_written_by(write: Writer, seed: int, name: str, conditions: str) -> Sample:
+    """A form whose blanks `write` fills: the kind "form" with another hand."""
+    return _sample(name, "form", conditions, *hand_filled_form(random.Random(f"form/{seed}"), write))
+
+
+def _sample(name: str, kind: str, conditions: str, data: bytes, lines: list[str], extra: dict) -> Sample:
     truth = {"kind": kind, "conditions": conditions, "pages": ["\n".join(lines)], "fields": {}, **extra}
-    return Sample(f"{kind}-{seed:04d}.{ext}", data, truth)
+    return Sample(name, data, truth)
+
+
+def truth_row(sample: Sample) -> dict:
+    """The sample's line of a transcribed set's `truth.jsonl` (the layout of ../shared/realworld/)."""
+    truth = sample.truth
+    return {"file": sample.name, "pages": 1, "text": truth["pages"], "kind": truth["kind"],
+            "conditions": truth["conditions"], "fields": truth["fields"],
+            **{k: truth[k] for k in ("hand", "hand_boxes", "grey", "colour") if k in truth}}

@@ -142,6 +142,32 @@ def test_a_form_filled_in_by_hand_gives_its_print_and_a_crop_per_handwritten_val
     assert len(hand) >= 3 and f"viết tay, cần nhập: {', '.join(hand)}" in review_reason(record)
 
 
+# A joined hand, as a real one is read (bench/real_handwriting.py): in grey, rows skipped label and
+# all, their writing's loops running into the rows above and below; a label misread in the writing
+# ("tên-..", "2) 0n"); junk read from the writing on lines of its own; in colour, the same hand.
+@pytest.mark.parametrize("seed", [2, 7, 8, 9])
+def test_a_form_in_a_joined_hand_gives_every_label_once_no_writing_as_text_and_a_crop_per_value(seed, settings):
+    from samples.kinds import FORM_ROWS, form_written_by, joined_writing
+
+    form = form_written_by(joined_writing, seed, f"joined-{seed}.jpg", "a joined hand")
+    outcome = process(form.data, form.name, settings)
+    record = outcome.record
+    assert cer(form.truth["pages"][0], record.text) < 0.03
+    assert all(record.text.count(label) == 1 for label, _, _ in FORM_ROWS)
+    # Nothing of the PDF's text layer stands over the writing.
+    words = pymupdf.open(stream=outcome.pdf, filetype="pdf")[0].get_text("words")
+    boxes = form.truth["hand_boxes"].values()
+    over = [w[4] for w in words if any(b[0] <= (w[0] + w[2]) / 2 <= b[2] and b[1] <= (w[1] + w[3]) / 2 <= b[3]
+                                       for b in boxes)]
+    assert over == []
+    for name, box in form.truth["hand_boxes"].items():
+        field = record.fields[name]
+        assert field.hand and field.value == "", name
+        x0, y0, x1, y1 = field.bbox
+        overlap = max(0, min(x1, box[2]) - max(x0, box[0])) * max(0, min(y1, box[3]) - max(y0, box[1]))
+        assert overlap >= 0.7 * (box[2] - box[0]) * (box[3] - box[1]), name
+
+
 def test_a_page_is_never_turned_on_a_tie(monkeypatch):
     """An ID card's line, read no better at any angle, stays as it came: the ink's guess of a
     half turn is not taken without a reading to back it."""

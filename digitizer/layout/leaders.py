@@ -70,3 +70,11 @@ def blank(leaders: Sequence[Box], line: list[Word]) -> Box | None:
     early = right - EARLY_HEIGHTS * line[-1].height
     pieces = [box for box in _under(leaders, words_box(line), right) if box[0] >= early]
     return union(pieces) if pieces else None
+
+
+def leader_after(leaders: Sequence[Box], label: list[Word]) -> Box | None:
+    """The leader on the baseline of a row's `label`, right of it, wherever it starts: the dots
+    a pen crossed are not among the leader's pieces, so a short value written close after the
+    label hides where its leader starts. None: no leader on the line."""
+    pieces = _under(leaders, words_box(label), max(w.left + w.width for w in label))
+    return union(pieces) if pieces else None
