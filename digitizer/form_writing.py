@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 
 import cv2
+import numpy as np
 
 from .imaging.binarize import components
 from .imaging.clean import CleanPage
@@ -65,7 +66,9 @@ def _blank(leaders: list[Box], line: list[Word], label: int) -> Box | None:
 
 def blank_writing(clean: CleanPage, words: list[Word]) -> list[Box]:
     """The regions written by hand over the blanks of the page's labelled rows (pixels of the
-    reading image), their descenders under the leader included."""
+    reading image): the strokes, the marks over them, the descenders under the leader, and the
+    writing run on past the leader's end. Each reaches up to the printed line above it: what
+    Tesseract read of the writing itself, on lines of its own, does not bound it."""
     regions: list[Box] = []
     above = 0
     for _, group in groupby(words, key=lambda w: w.line):
@@ -76,9 +79,39 @@ def blank_writing(clean: CleanPage, words: list[Word]) -> list[Box]:
             height = max(w.height for w in line[:label])
             region = strokes_over(clean, found, height, above)
             if region is not None:
-                regions.append((region[0], region[1], region[2], region[3] + round(DESCENT_HEIGHTS * height)))
-        above = max(w.top + w.height for w in line)
+                top = max(above, round(found[1] - WRITING_HEIGHTS * height))
+                # The next column's label, printed after the leader, is no writing run on.
+                printed_after = [w.left for w in line[label:] if w.left >= found[2] and _printed([w])]
+                end = min(printed_after, default=clean.reading.shape[1])
+                regions.append(_whole(clean.reading[:, :end], region, found, height, top))
+        if _printed(line):
+            above = max(w.top + w.height for w in line)
     return regions
+
+
+def _printed(line: list[Word]) -> bool:
+    """A line of print: read with a printed line's confidence, two letters or figures at least
+    (a tone mark of the writing alone reads as a sure "“")."""
+    sure = sum(w.confidence for w in line) >= PRINTED * len(line)
+    return sure and sum(ch.isalnum() for w in line for ch in w.text) >= 2
+
+
+def _whole(reading: np.ndarray, strokes: Box, found: Box, height: float, top: int) -> Box:
+    """The region of the writing whose strokes over the leader `found` are `strokes`: its tones
+    and dots, too small for strokes, up to `top`; its descenders under the leader; and, where
+    the strokes reach the leader's end, the writing run on past it in `reading`, up to a gap
+    of a label's height."""
+    x0, y0, x1, y1 = strokes
+    inked = np.nonzero((reading[top:y0, x0:x1] < 128).any(axis=1))[0]
+    y0 = top + int(inked[0]) if len(inked) else y0
+    if x1 >= found[2] - height:
+        end = 0
+        for x in np.nonzero((reading[y0:y1, x1:] < 128).any(axis=0))[0]:
+            if x - end > height:
+                break
+            end = int(x)
+        x1 += end
+    return x0, y0, x1, y1 + round(DESCENT_HEIGHTS * height)
 
 
 def inside(word: Word, regions: list[Box]) -> bool:

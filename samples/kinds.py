@@ -529,9 +529,14 @@ def id_card_copy(rng: random.Random) -> tuple[bytes, list[str], dict]:
         {"fields": fields, "colour": colour}
 
 
+def joined_form(rng: random.Random) -> tuple[bytes, list[str], dict]:
+    return hand_filled_form(rng, joined_writing)
+
+
 KINDS = {"id_crop": (id_crop, "jpg", "ID-card line, phone photo, guilloche"),
          "receipt": (thermal_receipt, "jpg", "thermal print, faded dots, phone photo"),
          "form": (hand_filled_form, "jpg", "printed form filled in by hand (blue pen), 200 DPI scan"),
+         "form_joined": (joined_form, "jpg", "printed form filled in a joined hand (blue pen), 200 DPI scan"),
          "id_copy": (id_card_copy, "jpg", "photocopy of an ID card's two sides on A4, grey, 200-300 DPI")}
 
 

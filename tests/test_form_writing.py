@@ -72,3 +72,22 @@ def test_a_leaders_row_with_no_label_read_is_found_from_its_ink_to_its_leaders_e
     assert len(boxes) == 1
     x0, y0, x1, y1 = boxes[0]
     assert x0 == 104 and x1 == 1500 and baselines[0] <= y0 < baselines[1] - 28 and baselines[1] < y1 < baselines[2] - 30
+
+
+def test_a_values_region_holds_its_tone_marks_and_the_writing_run_on_past_its_leader():
+    reading = np.full((400, 1800), 255, np.uint8)
+    xs = np.arange(330, 1100, 3)
+    ys = LEADER_Y - 20 + 14 * np.sin(xs / 9.0)
+    cv2.polylines(reading, [np.stack([xs, ys], axis=1).astype(np.int32)], False, 0, 3)
+    cv2.line(reading, (500, 150), (512, 144), 0, 2)                  # a tone mark over a letter
+    reading[LEADER_Y - 20:LEADER_Y, 1400:1500] = 0                   # print in the next column, past a gap
+    leaders = [(330.0, LEADER_Y - 3.0, 900.0, LEADER_Y + 3.0)]       # the writing runs on past the dots' end
+    regions = blank_writing(_page(reading, leaders), _label("Nơi cư trú:", LEADER_Y, 0))
+    assert len(regions) == 1
+    x0, y0, x1, y1 = regions[0]
+    assert y0 <= 145 and 1095 <= x1 < 1400
+    # The next column's printed label, close after the leader's end, stops it.
+    next_label = Word("Giới", 1120, LEADER_Y - 30, 80, 30, 0.95, 0)
+    reading[LEADER_Y - 28:LEADER_Y, 1120:1200] = 0
+    regions = blank_writing(_page(reading, leaders), [*_label("Nơi cư trú:", LEADER_Y, 0), next_label])
+    assert regions[0][2] < 1120 and not inside(next_label, regions)
