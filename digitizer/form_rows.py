@@ -26,6 +26,8 @@ SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's
 SAME_BASELINE_IN = 0.05    # pieces of leader this close in height are on one row's baseline
 ROW_IN = 0.3               # a row's label stands this high over its leader at most (13 pt capitals: 0.13 in)
 DESCENT_IN = 0.05          # a printed label's descenders under its baseline (13 pt: 0.04 in)
+BODY_IN, DOT_IN = 0.07, 0.03   # 13 pt print's letters stand 0.07 in over the baseline, a leader's dots 0.02 in
+LABEL_GAP_IN = 0.1         # wider than a space between a label's words (0.04 in at 13 pt)
 ONE_LINE_PSM = 7           # Tesseract's layout mode for an image that holds one line
 MIN_LABEL_IN = 0.4         # the shortest row label ("Số:" in 13 pt is 0.35 in); less before a leader is none
 
@@ -89,9 +91,10 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     def read_row(box: Box) -> bool:
         read = read_line(clean, box, ocr)
         label = row_label_length([w.text for w in read])
-        if not label:
-            read = _label_before(clean, box, label_end(clean.leaders, box), ocr)
-            label = row_label_length([w.text for w in read])
+        for end in (label_end(clean.leaders, box), print_end(clean, box)):
+            if not label:
+                read = _label_before(clean, box, end, ocr)
+                label = row_label_length([w.text for w in read])
         if label:
             rows.extend(replace(w, line=len(notes)) for w in read)
             notes.append(" ".join(w.text for w in read[:label]))
@@ -104,6 +107,19 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
         return words, []
     kept = [w for w in words if not inside(w, replaced)]
     return merge_lines(kept, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
+
+
+def print_end(clean: CleanPage, line: Box) -> int | None:
+    """Where the print that opens a line (its box, pixels) ends: at the first gap in the ink
+    wider than a space between words, in the band of its letters' bodies over the baseline (the
+    line's bottom less a descender), where a leader's dots do not stand. A hand's writing close
+    after a label, over the dots, hides where the leader starts."""
+    dpi = clean.reading_dpi
+    base = line[3] - round(DESCENT_IN * dpi)
+    body = clean.reading[base - round(BODY_IN * dpi):base - round(DOT_IN * dpi), line[0]:line[2]] < 128
+    columns = np.nonzero(body.any(axis=0))[0]
+    gaps = np.nonzero(np.diff(columns) > LABEL_GAP_IN * dpi)[0]
+    return line[0] + int(columns[gaps[0]]) + 1 if len(gaps) else None
 
 
 def unlabelled_leaders(clean: CleanPage, words: list[Word]) -> list[Box]:

@@ -91,3 +91,17 @@ def test_a_values_region_holds_its_tone_marks_and_the_writing_run_on_past_its_le
     reading[LEADER_Y - 28:LEADER_Y, 1120:1200] = 0
     regions = blank_writing(_page(reading, leaders), [*_label("Nơi cư trú:", LEADER_Y, 0), next_label])
     assert regions[0][2] < 1120 and not inside(next_label, regions)
+
+
+def test_a_rows_printed_label_ends_at_the_first_gap_wider_than_a_space():
+    """A hand's writing close after the label hides where the leader starts: the label is read
+    up to the gap before the writing, not through it."""
+    from digitizer.form_rows import print_end
+
+    reading = np.full((300, 1600), 255, np.uint8)
+    for left, right in ((100, 150), (160, 210), (220, 290)):         # "Nơi cư trú:", a space apart
+        reading[LEADER_Y - 16:LEADER_Y, left:right] = 0
+    reading[LEADER_Y - 5:LEADER_Y, 292:330:8] = 0                    # the leader's dots, kept by the pen
+    _scrawl(reading, 340, 1200, LEADER_Y)
+    end = print_end(_page(reading, []), (100, LEADER_Y - 67, 1500, LEADER_Y + 11))
+    assert end is not None and 290 <= end <= 300
