@@ -109,7 +109,7 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     return merge_lines(kept, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
 
 
-def print_end(clean: CleanPage, line: Box) -> int | None:
+def print_end(clean: CleanPage, line: Box) -> float | None:
     """Where the print that opens a line (its box, pixels) ends: at the first gap in the ink
     wider than a space between words, in the band of its letters' bodies over the baseline (the
     line's bottom less a descender), where a leader's dots do not stand. A hand's writing close
