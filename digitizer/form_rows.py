@@ -12,14 +12,15 @@ import cv2
 import numpy as np
 
 from .config import OcrSettings
-from .form_writing import DOTS_HEIGHT, inside, strokes_over
+from .form_writing import DOTS_HEIGHT, inside, printed, strokes_over
 from .imaging.clean import CleanPage
 from .imaging.unread import unread_lines
-from .layout.labels import PERSONAL_LABEL, row_label_length, spelled_labels
+from .layout.labels import PERSONAL_LABEL, ROW_LABEL, row_label_length, spelled_labels
 from .layout.leaders import blank, label_end, words_box
 from .model import Box, Word
 from .ocr import recognize
 from .ocr.tesseract import merge_lines
+from .text import fold
 
 SKIPPED_ROW_MARGIN_IN = 0.1    # white around a line read on its own (a letter's width): cropped to the ink's
                                # edge, the grey forms' skipped rows (samples/kinds.py) lost their first letters
@@ -76,14 +77,15 @@ def _label_before(clean: CleanPage, line: Box, end: float | None, ocr: OcrSettin
 
 def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:
     """A form's row that Tesseract's layout skipped whole, label and all (taken for a picture):
-    on a page with rows about a person or with dotted leaders, each line of ink no word was
-    read from is read as one line, and so is each leader's row where no label was read, and
+    on a page with rows about a person, each line of ink no word was read from is read as one
+    line, and on a page with dotted leaders each leader's row where no print was read, and
     kept when it opens with a row's label too; or, when the writing on its leader spoiled that
     reading, its label is read left of the leader (what is written on the leader is read with
     the other blanks' writing, read_blank_values). A leader's row so read takes the place of
     what was read there (junk of the writing, a label lost in it). What else lies there unread
     (a signature, a stamp) is no row and stays unread."""
-    if not clean.leaders and not _has_personal_rows(words):
+    personal = _has_personal_rows(words)
+    if not clean.leaders and not personal:
         return words, []
     rows: list[Word] = []
     notes: list[str] = []
@@ -100,7 +102,7 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
             notes.append(" ".join(w.text for w in read[:label]))
         return bool(label)
 
-    for box in unread_lines(clean.reading, [w.box for w in words], clean.reading_dpi):
+    for box in unread_lines(clean.reading, [w.box for w in words], clean.reading_dpi) if personal else []:
         read_row(box)
     replaced = [box for box in unlabelled_leaders(clean, [*words, *rows]) if read_row(box)]
     if not notes:
@@ -123,20 +125,29 @@ def print_end(clean: CleanPage, line: Box) -> float | None:
 
 
 def unlabelled_leaders(clean: CleanPage, words: list[Word]) -> list[Box]:
-    """The rows of the form's leaders that no label was read on (pixels): from the ink's left
-    edge to the leader's end, from the row above's leader, or a row's height, to under the
-    baseline. A real hand's writing, taller than the print, runs into the rows above and
-    below: Tesseract reads the rows joined as junk, or the ink of rows joined is too tall for
-    a line (imaging/unread.py)."""
+    """The rows of the form's leaders that neither a label nor other print was read on
+    (pixels): from the ink's left edge to the leader's end, from the row above's leader, or a
+    row's height, to under the baseline. A real hand's writing, taller than the print, runs
+    into the rows above and below: Tesseract reads the rows joined as junk, or the ink of rows
+    joined is too tall for a line (imaging/unread.py). A label read without its colon is read
+    again; one misread otherwise is read_lost_labels' to put right; a letter's dotted line
+    after its print is no row, and is not read again."""
     dpi = clean.reading_dpi
-    lines = [list(group) for _, group in groupby(words, key=lambda w: w.line)]
-    labels = [words_box(line[:n]) for line in lines if (n := row_label_length([w.text for w in line]))]
+    middles: list[float] = []
+    for _, group in groupby(words, key=lambda w: w.line):
+        line = list(group)
+        label = row_label_length([w.text for w in line])
+        if label:
+            box = words_box(line[:label])
+            middles.append((box[1] + box[3]) / 2)
+        elif not ROW_LABEL.match(fold(" ".join(w.text for w in line))):    # a label without its colon: read again
+            middles += [w.top + w.height / 2 for w in line if printed([w])]
     boxes: list[Box] = []
     above = 0.0
     for y, end in _baselines(clean.leaders, dpi):
         top = max(above, y - ROW_IN * dpi)
         above = y
-        if any(top < (box[1] + box[3]) / 2 < y for box in labels):
+        if any(top < middle < y for middle in middles):
             continue
         columns = np.nonzero((clean.reading[round(top):round(y), :round(end)] < 128).any(axis=0))[0]
         if len(columns):

@@ -81,17 +81,17 @@ def blank_writing(clean: CleanPage, words: list[Word]) -> list[Box]:
             if region is not None:
                 top = max(above, round(found[1] - WRITING_HEIGHTS * height))
                 # The next column's label, printed after the leader, is no writing run on.
-                printed_after = [w.left for w in line[label:] if w.left >= found[2] and _printed([w])]
+                printed_after = [w.left for w in line[label:] if w.left >= found[2] and printed([w])]
                 end = min(printed_after, default=clean.reading.shape[1])
                 regions.append(_whole(clean.reading[:, :end], region, found, height, top))
-        if _printed(line):
+        if printed(line):
             above = max(w.top + w.height for w in line)
     return regions
 
 
-def _printed(line: list[Word]) -> bool:
-    """A line of print: read with a printed line's confidence, two letters or figures at least
-    (a tone mark of the writing alone reads as a sure "“")."""
+def printed(line: list[Word]) -> bool:
+    """Print (a line's words, or one): read with a printed line's confidence, two letters or
+    figures at least (a tone mark of the writing alone reads as a sure "“")."""
     sure = sum(w.confidence for w in line) >= PRINTED * len(line)
     return sure and sum(ch.isalnum() for w in line for ch in w.text) >= 2
 

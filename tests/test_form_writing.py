@@ -72,6 +72,10 @@ def test_a_leaders_row_with_no_label_read_is_found_from_its_ink_to_its_leaders_e
     assert len(boxes) == 1
     x0, y0, x1, y1 = boxes[0]
     assert x0 == 104 and x1 == 1500 and baselines[0] <= y0 < baselines[1] - 28 and baselines[1] < y1 < baselines[2] - 30
+    # A letter's print before a dotted line is no row to read again; a label read without its colon is.
+    for text, again in (("Ủy ban nhân dân xã", False), ("Nơi cư trú", True)):
+        row = [*words, *_label(text, baselines[1], 2)]
+        assert bool(unlabelled_leaders(_page(reading, leaders), row)) == again, text
 
 
 def test_a_values_region_holds_its_tone_marks_and_the_writing_run_on_past_its_leader():
