@@ -144,27 +144,29 @@ def unlabelled_leaders(clean: CleanPage, words: list[Word]) -> list[Box]:
             middles += [w.top + w.height / 2 for w in line if printed([w])]
     boxes: list[Box] = []
     above = 0.0
-    for y, end in _baselines(clean.leaders, dpi):
+    for y, start, end in _baselines(clean.leaders, dpi):
         top = max(above, y - ROW_IN * dpi)
         above = y
         if any(top < middle < y for middle in middles):
             continue
         columns = np.nonzero((clean.reading[round(top):round(y), :round(end)] < 128).any(axis=0))[0]
-        if len(columns):
+        # A row's label stands before its leader; a receipt's dotted rule has nothing before it.
+        if len(columns) and start - columns[0] >= MIN_LABEL_IN * dpi:
             boxes.append((int(columns[0]), round(top), round(end), round(y + DESCENT_IN * dpi)))
     return boxes
 
 
-def _baselines(leaders: list[Box], dpi: float) -> list[tuple[float, float]]:
-    """The rows' baselines the leaders' pieces lie on, top to bottom, and where each row's leader ends."""
+def _baselines(leaders: list[Box], dpi: float) -> list[tuple[float, float, float]]:
+    """The rows' baselines the leaders' pieces lie on, top to bottom, with where each row's
+    leader starts and ends."""
     rows: list[list[float]] = []
-    for _, y0, x1, y1 in sorted(leaders, key=lambda b: b[1] + b[3]):
+    for x0, y0, x1, y1 in sorted(leaders, key=lambda b: b[1] + b[3]):
         y = (y0 + y1) / 2
         if rows and y - rows[-1][0] <= SAME_BASELINE_IN * dpi:
-            rows[-1][1] = max(rows[-1][1], x1)
+            rows[-1][1], rows[-1][2] = min(rows[-1][1], x0), max(rows[-1][2], x1)
         else:
-            rows.append([y, x1])
-    return [(y, end) for y, end in rows]
+            rows.append([y, x0, x1])
+    return [(y, start, end) for y, start, end in rows]
 
 
 def read_lost_labels(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> tuple[list[Word], list[str]]:

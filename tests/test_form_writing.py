@@ -109,3 +109,11 @@ def test_a_rows_printed_label_ends_at_the_first_gap_wider_than_a_space():
     _scrawl(reading, 340, 1200, LEADER_Y)
     end = print_end(_page(reading, []), (100, LEADER_Y - 67, 1500, LEADER_Y + 11))
     assert end is not None and 290 <= end <= 300
+
+
+def test_a_dotted_rule_with_nothing_printed_before_it_is_no_row():
+    """A receipt's dotted rule across the paper, as a leader with no label before it."""
+    reading = np.full((300, 1600), 255, np.uint8)
+    reading[LEADER_Y - 40:LEADER_Y - 30, 150:400:6] = 0         # a speck or two over it, no label
+    rule = [(104.0, LEADER_Y - 3.0, 1500.0, LEADER_Y + 3.0)]
+    assert unlabelled_leaders(_page(reading, rule), []) == []
