@@ -1,12 +1,12 @@
 """Forms filled in by a real hand: what digitizer does with handwriting it was not made on.
 
-    python bench/real_handwriting.py UIT_HWDB_GIT_DIR OUT [--forms 8] [--asterocr]
+    python bench/real_handwriting.py UIT_HWDB_GIT_DIR OUT [--forms 8] [--seed 0] [--asterocr]
     python bench/realworld.py --set OUT --no-ocrmypdf
 
 The generated forms (`samples/kinds.py`, kind "form") are filled in with a font bent by hand.
 This script fills the same forms with crops of real Vietnamese handwriting: the sample lines
 and words that the UIT-HWDB collection publishes in its repository (github.com/hieunghia-pat/
-UIT-HWDB-dataset, `images/lines`, `images/words`; the full collection is behind a login). Each
+UIT-HWDB-dataset, `images/lines`, `images/words`; the full collection is on Google Drive). Each
 line is cut at the gaps between words into pieces the size of a form's value; `PIECES` holds
 where, and what a person reads there (transcribed for this script: the collection's own labels
 are not published with the samples). The pieces are scaled to the size a hand writes on the
@@ -38,6 +38,7 @@ from pathlib import Path
 import common  # noqa: F401  (puts the repository's samples on the path)
 import numpy as np
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 from samples.kinds import form_written_by, truth_row
 
 COMMIT = "88a38b9"
@@ -118,16 +119,6 @@ class RealHand:
         return ink_mask(grey, scale), text
 
 
-def levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
-
-
 def recognizers(written: list[tuple[np.ndarray, str]]) -> None:
     """Each piece read by AsterOCR and by Tesseract (one line, `--psm 7`), against its text."""
     from asterocr import AsterOCR          # installed by hand: see the docstring
@@ -147,7 +138,7 @@ def recognizers(written: list[tuple[np.ndarray, str]]) -> None:
                                            capture_output=True, check=True).stdout.decode("utf-8").strip()
         for name in read:
             read[name] = unicodedata.normalize("NFC", read[name])
-            errors[name] += levenshtein(read[name], text)
+            errors[name] += Levenshtein.distance(read[name], text)
         print(f"| {text} | {read['asterocr']} | {read['tesseract']} |")
     print(f"\ncharacter error rate over {len(written)} pieces ({total} characters): "
           + ", ".join(f"{name} {e / total:.1%}" for name, e in errors.items())

@@ -80,10 +80,11 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     on a page with rows about a person, each line of ink no word was read from is read as one
     line, and on a page with dotted leaders each leader's row where no print was read, and
     kept when it opens with a row's label too; or, when the writing on its leader spoiled that
-    reading, its label is read left of the leader (what is written on the leader is read with
-    the other blanks' writing, read_blank_values). A leader's row so read takes the place of
-    what was read there (junk of the writing, a label lost in it). What else lies there unread
-    (a signature, a stamp) is no row and stays unread."""
+    reading, its label is read alone: left of the leader, or up to the first gap wider than a
+    space (what is written on the leader is read with the other blanks' writing,
+    read_blank_values). A leader's row so read takes the place of what was read there (junk of
+    the writing, a label lost in it). What else lies there unread (a signature, a stamp) is no
+    row and stays unread."""
     personal = _has_personal_rows(words)
     if not clean.leaders and not personal:
         return words, []
