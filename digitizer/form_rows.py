@@ -108,7 +108,7 @@ def read_skipped_rows(clean: CleanPage, words: list[Word], ocr: OcrSettings) -> 
     replaced = [box for box in unlabelled_leaders(clean, [*words, *rows]) if read_row(box)]
     if not notes:
         return words, []
-    kept = [w for w in words if not inside(w, replaced)]
+    kept = [w for w in words if not inside(w.box, replaced)]
     return merge_lines(kept, rows), [f"rows the layout skipped, read as lines: {', '.join(notes)}"]
 
 

@@ -114,7 +114,7 @@ def _whole(reading: np.ndarray, strokes: Box, found: Box, height: float, top: in
     return x0, y0, x1, y1 + round(DESCENT_HEIGHTS * height)
 
 
-def inside(word: Word, regions: list[Box]) -> bool:
-    """The word's middle lies in one of `regions`."""
-    x, y = word.left + word.width / 2, word.top + word.height / 2
+def inside(box: Box, regions: list[Box]) -> bool:
+    """The box's middle (a word's, a region's) lies in one of `regions`."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for r in regions)

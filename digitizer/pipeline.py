@@ -308,7 +308,8 @@ def page_stage(page: SourcePage, ocr: OcrSettings, jpeg_quality: int, split: Spl
     layout = page_layout(words, clean.reading.shape[1], clean.reading.shape[0], clean.reading_dpi)
     words, scrawls = handwritten_values(layout.words, layout.blocks, clean.leaders)
     written = blank_writing(clean, layout.words) if clean.leaders else []
-    words = [w for w in words if not inside(w, written)]     # what was read of the writing is no text
+    words = [w for w in words if not inside(w.box, written)]     # what was read of the writing is no text
+    scrawls = [box for box in scrawls if not inside(box, written)]   # one region per value written
     t2 = time.perf_counter()
     image = encode_display(clean.display, clean.bilevel, jpeg_quality)
     t3 = time.perf_counter()

@@ -46,7 +46,7 @@ def test_a_value_written_over_its_blank_is_a_region_of_handwriting_and_what_was_
     # From the label's end over the writing, not to the leader's start; its loops under the baseline too.
     assert label[-1].left + label[-1].width <= x0 <= 335 and 680 <= x1 <= 705
     assert y0 < LEADER_Y - 45 and y1 > LEADER_Y + 10
-    assert inside(junk, regions) and not any(inside(w, regions) for w in label)
+    assert inside(junk.box, regions) and not any(inside(w.box, regions) for w in label)
 
 
 def test_a_value_typed_before_its_leader_is_print_and_a_bare_blank_holds_no_writing():
@@ -94,7 +94,7 @@ def test_a_values_region_holds_its_tone_marks_and_the_writing_run_on_past_its_le
     next_label = Word("Giới", 1120, LEADER_Y - 30, 80, 30, 0.95, 0)
     reading[LEADER_Y - 28:LEADER_Y, 1120:1200] = 0
     regions = blank_writing(_page(reading, leaders), [*_label("Nơi cư trú:", LEADER_Y, 0), next_label])
-    assert regions[0][2] < 1120 and not inside(next_label, regions)
+    assert regions[0][2] < 1120 and not inside(next_label.box, regions)
 
 
 def test_a_rows_printed_label_ends_at_the_first_gap_wider_than_a_space():

@@ -161,6 +161,8 @@ def test_a_form_in_a_joined_hand_gives_every_label_once_no_writing_as_text_and_a
     over = [w[4] for w in words if any(b[0] <= (w[0] + w[2]) / 2 <= b[2] and b[1] <= (w[1] + w[3]) / 2 <= b[3]
                                        for b in boxes)]
     assert over == []
+    # One region of handwriting per value, and the name written under the signing line.
+    assert record.pages[0]["handwriting"] == len(form.truth["hand"]) + 1
     for name, box in form.truth["hand_boxes"].items():
         field = record.fields[name]
         assert field.hand and field.value == "", name
