@@ -44,7 +44,7 @@ from samples.kinds import form_written_by, truth_row
 COMMIT = "88a38b9"
 INK = 40                    # this much darker than the paper is ink
 # A hand's letters without ascenders stand this many times the form's type size tall (a printed
-# x-height is 0.45 of it): 2.5-3.5 mm at the form's 36-45 px a line.
+# x-height is 0.45 of it): 2.5-4.3 mm at the form's 36-45 px type, 200 DPI.
 WRITTEN_X_HEIGHT = (0.55, 0.75)
 MAX_HEIGHT = 100            # pixels of the form: a value's writing keeps off the next row but one
 
