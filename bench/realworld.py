@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import pymupdf
 from common import (BASELINE_ENV, ROOT, add_settings_option, median, run_digitizer, run_parallel, settings_of,
                     tesseract_text)
 from digitizer.extract.tones import key
@@ -115,14 +116,10 @@ def stored_pdf(data: Path, record: dict) -> Path:
     return data / "store" / record["objects"]["pdf"]
 
 
-WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
-
-
 def layer_words(pdf: Path, page: int) -> list[tuple[str, tuple[float, float, float, float]]]:
     """The words of a page of the PDF's text layer, with their boxes in points from the top left."""
-    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True).stdout
-    return [(m[5], (float(m[1]), float(m[2]), float(m[3]), float(m[4]))) for m in WORD_BOX.finditer(html)]
+    with pymupdf.open(pdf) as document:
+        return [(w[4], (w[0], w[1], w[2], w[3])) for w in document[page - 1].get_text("words")]
 
 
 def digitizer(entries: list[Entry], jobs: int, work: Path, settings: dict[str, str]) -> tuple[

@@ -27,7 +27,8 @@ DOTS_HEIGHT = 0.3
 # stands 1-1.6 label heights tall, from a little under the dots).
 WRITING_HEIGHTS = 2.0
 # Of a label's height: how far under its leader a region of writing reaches, for its crop to
-# hold the descenders a hand's letters hang under the dots ("g", "y", "ng").
+# hold the descenders a hand's letters hang under the dots ("g", "y", "ng"); set on the real
+# and joined hands of bench/real_handwriting.py and samples/kinds.py (session 36).
 DESCENT_HEIGHTS = 0.8
 # Of a label's height squared: less ink over a blank is a speck, not writing. Over the 72 forms
 # of six generated seeds, blanks whose pen ink was lifted hold 0.0, writing left unread 2.2-10.2.
@@ -39,7 +40,7 @@ def strokes_over(clean: CleanPage, found: Box, height: float, above: int) -> Box
     row whose label is `height` tall: the strokes above the leader, up to `above` (where the line
     before ends); None where it holds too little ink to be writing."""
     x0, y0, x1, _ = (round(v) for v in found)
-    top = max(above, round(y0 - WRITING_HEIGHTS * height))
+    top = _writing_top(found, height, above)
     band = clean.reading[top:y0, x0:x1]
     if band.size == 0:
         return None
@@ -50,6 +51,12 @@ def strokes_over(clean: CleanPage, found: Box, height: float, above: int) -> Box
     left, up = strokes[:, cv2.CC_STAT_LEFT].min(), strokes[:, cv2.CC_STAT_TOP].min()
     right = (strokes[:, cv2.CC_STAT_LEFT] + strokes[:, cv2.CC_STAT_WIDTH]).max()
     return x0 + int(left), top + int(up), x0 + int(right), round(found[3])
+
+
+def _writing_top(found: Box, height: float, above: int) -> int:
+    """How high over the leader `found` a row's writing may stand: WRITING_HEIGHTS label
+    heights, not above the line before (`above`)."""
+    return max(above, round(found[1] - WRITING_HEIGHTS * height))
 
 
 def _blank(leaders: list[Box], line: list[Word], label: int) -> Box | None:
@@ -79,11 +86,11 @@ def blank_writing(clean: CleanPage, words: list[Word]) -> list[Box]:
             height = max(w.height for w in line[:label])
             region = strokes_over(clean, found, height, above)
             if region is not None:
-                top = max(above, round(found[1] - WRITING_HEIGHTS * height))
                 # The next column's label, printed after the leader, is no writing run on.
                 printed_after = [w.left for w in line[label:] if w.left >= found[2] and printed([w])]
                 end = min(printed_after, default=clean.reading.shape[1])
-                regions.append(_whole(clean.reading[:, :end], region, found, height, top))
+                regions.append(_whole(clean.reading[:, :end], region, found, height,
+                                      _writing_top(found, height, above)))
         if printed(line):
             above = max(w.top + w.height for w in line)
     return regions

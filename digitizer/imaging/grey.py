@@ -37,6 +37,7 @@ PRINT_WORD_IN = 0.4
 SEAL_MARGIN_IN = 0.1
 LETTER_SPAN = 0.5       # of a line's box: letters in capitals span 0.6-0.8 of it (marks above); an arc less
 
+
 def reading_grey(image: np.ndarray, dpi: float, fade_colours: bool = True) -> np.ndarray:
     """The brightest channel of each pixel, lifted further by its redness: red and blue ink
     are bright in their own channel, printed black text is dark in all three, and black

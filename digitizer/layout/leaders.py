@@ -78,3 +78,17 @@ def leader_after(leaders: Sequence[Box], label: list[Word]) -> Box | None:
     label hides where its leader starts. None: no leader on the line."""
     pieces = _under(leaders, words_box(label), max(w.left + w.width for w in label))
     return union(pieces) if pieces else None
+
+
+def leader_rows(leaders: Sequence[Box], same: float) -> list[tuple[float, float, float]]:
+    """The rows the leaders' pieces lie on, top to bottom: each row's baseline, and where its
+    leader starts and ends. Pieces whose baselines are `same` pixels apart or less are one
+    row's (a pen crossing a leader parts it)."""
+    rows: list[list[float]] = []
+    for x0, y0, x1, y1 in sorted(leaders, key=lambda b: b[1] + b[3]):
+        y = (y0 + y1) / 2
+        if rows and y - rows[-1][0] <= same:
+            rows[-1][1], rows[-1][2] = min(rows[-1][1], x0), max(rows[-1][2], x1)
+        else:
+            rows.append([y, x0, x1])
+    return [(y, start, end) for y, start, end in rows]
