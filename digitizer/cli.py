@@ -47,8 +47,12 @@ def _emit(record: Record, as_json: bool, note: str = "", name: str | None = None
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     with Interrupts():                        # the pipeline (OpenCV, Tesseract) loads only for the commands that run it
+        from .ocr import load_model
+        loading = load_model(settings.ocr)    # while the rest is imported; the workers fork with it
         from .jobs.batch import ingested
         from .pipeline import failed_record
+    if loading is not None:
+        loading.join()
 
     failures = 0
     first_of: dict[str, str] = {}        # a document's id: the file of this run it came from first

@@ -35,6 +35,11 @@ class OcrSettings(Section):
     page_timeout: float = Field(180.0, gt=0)        # seconds Tesseract may spend on one page
     target_dpi: int = Field(225, ge=100, le=600)    # pages are resampled to this for Tesseract (docs/benchmarks.md)
     doubts: bool = True     # keep the readings Tesseract weighed per character ("api" engine; 13% of OCR time)
+    # Tesseract's test of each row for fixed-pitch print, on pages smaller than a letter:
+    # receipts and card lines printed in a monospace font read better with it. Pages the size
+    # of a letter or a form are read without it (pipeline.reading_settings): there it changed
+    # no reading, monospace letters included, and cost 2-5 % of the OCR (docs/benchmarks.md).
+    pitch_test: bool = True
 
 
 class LimitSettings(Section):

@@ -251,3 +251,28 @@ def test_letters_printed_in_dots_measure_as_tall_as_solid_ones():
     dots[:, ::5] = 255
     tall = letter_height(solid == 0)
     assert tall is not None and abs(letter_height(dots == 0) - tall) <= 0.25 * tall
+
+
+@pytest.mark.parametrize("speckled", [False, True])
+def test_rules_found_in_the_despeckling_labels_are_the_rules_found_afresh(speckled):
+    """Where the despeckling erased nothing, the rules are found in the components it
+    labelled; they must be the rules `find_rules` finds in the despeckled page itself, and
+    where it erased specks, the page is labelled again."""
+    from PIL import Image, ImageDraw
+
+    from digitizer.imaging.binarize import binarize, despeckle, despeckled_rules, find_rules
+    from samples.layout import pil_font
+
+    image = Image.fromarray(CLEAN)          # a decision's ruled header line, and a form's blank
+    ImageDraw.Draw(image).text((250, 3000), "Họ và tên: " + "." * 60, fill=0, anchor="ls",
+                               font=pil_font("/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf", 50))
+    grey = np.asarray(image).copy()
+    if speckled:
+        grey[np.random.default_rng(5).random(grey.shape) < 0.005] = 0
+    binary = binarize(grey)
+    despeckled, ruled = despeckled_rules(binary, 300)
+    assert (despeckled is binary) is not speckled      # each path taken
+    expected = find_rules(despeckle(binary, 300), 300)
+    assert np.array_equal(despeckled, despeckle(binary, 300))
+    assert np.array_equal(ruled.image, expected.image) and ruled.leaders == expected.leaders
+    assert ruled.leaders             # the form's dotted blanks, found either way

@@ -362,3 +362,53 @@ def test_writing_on_a_blank_that_tesseracts_layout_left_out_is_read_and_a_bare_l
     assert abs(value[0].left - x0) < 10 and abs(value[-1].left + value[-1].width - x1) < 10      # the writing's place
     assert all(y0 - 10 < w.top and w.top + w.height < y1 + 10 for w in value)
     assert notes == ["writing over the blanks of Ngày sinh: read as lines"]
+
+
+def test_a_letter_sized_page_is_read_without_the_fixed_pitch_test_and_a_receipt_with_it():
+    """Tesseract's test for fixed-pitch rows changed no reading of a letter or a form, but it
+    does change receipts printed in a monospace font: it is skipped on pages of a letter's
+    size only, and the engine is told so."""
+    from digitizer.config import OcrSettings
+    from digitizer.imaging.clean import clean_page
+    from digitizer.model import SourcePage
+    from digitizer.ocr.api import _api, recognize, tessdata
+    from digitizer.pipeline import reading_settings
+
+    def read_as(width_in: float, height_in: float) -> OcrSettings:
+        image = np.full((round(height_in * 200), round(width_in * 200)), 255, np.uint8)
+        image[100:110, 100:300] = 0
+        page = SourcePage(1, image, 200, width_in * 72, height_in * 72)
+        return reading_settings(clean_page(page, 225), OcrSettings())
+
+    assert not read_as(8.27, 11.69).pitch_test and not read_as(5.83, 8.27).pitch_test    # A4, A5
+    assert read_as(3.15, 9.0).pitch_test                                                  # 80 mm paper
+    for pitch_test in (False, True):
+        recognize(np.full((60, 200), 255, np.uint8), 225, pitch_test=pitch_test)
+        assert _api(tessdata(), "vie").GetVariableAsString("textord_disable_pitch_test") == str(int(not pitch_test))
+
+
+def test_the_model_loaded_beside_the_imports_is_the_one_a_forked_worker_reads_with():
+    """`digitizer process` loads Tesseract's model in a thread while it imports the pipeline,
+    and forks its workers once it is loaded: a worker's first page does not load it again."""
+    import multiprocessing
+
+    from digitizer.config import OcrSettings
+    from digitizer.ocr import load_model
+    from digitizer.ocr.api import _api
+
+    assert load_model(OcrSettings(engine="cli")) is None       # nothing to load for the command-line engine
+    _api.cache_clear()
+    loading = load_model(OcrSettings())
+    assert loading is not None
+    loading.join()
+    assert _api.cache_info().currsize == 1
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        misses = pool.apply(_misses_after_a_page)
+    assert misses == 0
+
+
+def _misses_after_a_page() -> int:
+    from digitizer.ocr.api import _api, recognize
+
+    recognize(np.full((60, 200), 255, np.uint8), 225)
+    return _api.cache_info().misses - 1        # the parent's one load, inherited

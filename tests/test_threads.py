@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from digitizer.ocr import LOADER
 from tests.conftest import sample
 from tests.helpers import write
 
@@ -31,21 +32,36 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _named(pid: int, tid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip() == LOADER
+    except OSError:
+        return False
+
+
 def _peak_threads(files: list[Path], data_dir: Path, workers: int) -> tuple[int, dict[int, int]]:
-    """The command's pid, and the most threads each of its processes had at once, by pid."""
+    """The command's pid, and the most threads each of its processes had at once, by pid; the
+    thread that loads Tesseract's model while the command starts (ocr.load_model), which ends
+    before a page is read, not counted."""
     env = {"PATH": os.environ["PATH"], "HOME": str(data_dir), "DIGITIZER_DATA_DIR": str(data_dir),
            "DIGITIZER_WORKERS": str(workers)}
     proc = subprocess.Popen([str(COMMAND), "process", *map(str, files)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak: dict[int, int] = {}
+    seen: list[tuple[int, set[str]]] = []
+    loaders: set[tuple[int, str]] = set()
     while proc.poll() is None:
         for pid in _descendants(proc.pid):
             try:
-                peak[pid] = max(peak.get(pid, 0), len(os.listdir(f"/proc/{pid}/task")))
+                tids = set(os.listdir(f"/proc/{pid}/task"))
             except OSError:       # ended between the listing and the count
                 continue
+            seen.append((pid, tids))
+            loaders |= {(pid, tid) for tid in tids if _named(pid, tid)}
         time.sleep(0.005)
     assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
+    peak: dict[int, int] = {}
+    for pid, tids in seen:
+        peak[pid] = max(peak.get(pid, 0), len({tid for tid in tids if (pid, tid) not in loaders}))
     return proc.pid, peak
 
 

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from ..model import Box, SourcePage
-from .binarize import binarize, despeckle, find_rules, flatten, keep_ink, near_ink
+from .binarize import binarize, despeckle, despeckled_rules, flatten, keep_ink, near_ink
 from .display import is_bilevel, quiet_paper
 from .geometry import form_sized, resample, shrink, upright
 from .grey import reading_grey
@@ -56,9 +56,10 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     assert page.image is not None, "text-layer pages are not cleaned"
     image, dpi = page.image, page.dpi
     bilevel = is_bilevel(image)
-    pen = pen_ink(image)
+    channels = cv2.split(image) if image.ndim == 3 else None    # once: a colour page's split costs 20 ms
+    pen = pen_ink(channels) if channels else None
     # A seal or a signature in colour is not text; on a card or a receipt, colour may be print.
-    grey = hide(reading_grey(image, dpi, fade_colours=form_sized(image, dpi)), page.hidden, dpi / 72)
+    grey = hide(reading_grey(image, dpi, form_sized(image, dpi), channels), page.hidden, dpi / 72)
     corners = find_paper(grey)
     if corners is not None:
         image, grey = flatten_sheet(image, corners), flatten_sheet(grey, corners)
@@ -73,7 +74,7 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
 
     small = shrink(flat, DETECT_DPI / dpi)
     # Ruled lines (tables, forms) say nothing about which way is up, and fool the profile.
-    ink = find_rules(despeckle(binarize(small), DETECT_DPI), DETECT_DPI).image == 0
+    ink = despeckled_rules(binarize(small), DETECT_DPI)[1].image == 0
     orientation = detect(ink, turn)
     proposed = None
     if not orientation.clear:
@@ -83,8 +84,7 @@ def clean_page(page: SourcePage, target_dpi: int = 225, turn: int | None = None)
     display = upright(image, orientation.turn, orientation.skew)
     reading = upright(flat, orientation.turn, orientation.skew)
     reading = resample(reading, target_dpi / dpi)
-    ink = despeckle(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
-    ruled = find_rules(ink, target_dpi)
+    ink, ruled = despeckled_rules(binarize(cv2.GaussianBlur(reading, (0, 0), 0.6)), target_dpi)
     reading = keep_ink(reading, near_ink(ruled.image))
     # The PDF shows what the paper holds: ruled lines and dotted blanks too, only not read.
     shown = near_ink(ink)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import cv2
 import numpy as np
 
@@ -38,18 +40,19 @@ SEAL_MARGIN_IN = 0.1
 LETTER_SPAN = 0.5       # of a line's box: letters in capitals span 0.6-0.8 of it (marks above); an arc less
 
 
-def reading_grey(image: np.ndarray, dpi: float, fade_colours: bool = True) -> np.ndarray:
+def reading_grey(image: np.ndarray, dpi: float, fade_colours: bool = True,
+                 channels: Sequence[np.ndarray] | None = None) -> np.ndarray:
     """The brightest channel of each pixel, lifted further by its redness: red and blue ink
     are bright in their own channel, printed black text is dark in all three, and black
     under a seal stays dark (it is hardly redder than it is dark). Lines printed in red (an
     ID card's title, a header) are read by their lightness, as black is. Without
     `fade_colours` (a card or a receipt: no seal, no signature, but perhaps a label printed
-    in blue), every colour is read by its lightness."""
+    in blue), every colour is read by its lightness. `channels`: the image's, split already."""
     if image.ndim == 2:
         return image
     if not fade_colours:
         return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    r, g, b = cv2.split(image)
+    r, g, b = channels or cv2.split(image)
     brightest = cv2.max(cv2.max(r, g), b)
     redness = cv2.subtract(r, cv2.max(g, b))
     faded = cv2.addWeighted(brightest, 1.0, redness, RED_LIFT, 0.0)

@@ -10,6 +10,8 @@ scan's cast) has no pen to find: blue is then most of its ink.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import cv2
 import numpy as np
 
@@ -27,12 +29,11 @@ JOIN_ACROSS_IN, JOIN_DOWN_IN = 1 / 5, 1 / 20
 # The thresholds above were set on the generated forms of samples/kinds.py.
 
 
-def pen_ink(image: np.ndarray) -> np.ndarray | None:
-    """uint8 mask, 255 on pen-coloured ink (with its edges), of an RGB page; None where the
-    page has no pen writing, or where blue is the colour of its print."""
-    if image.ndim != 3:
-        return None
-    r, g, b = cv2.split(image)
+def pen_ink(channels: Sequence[np.ndarray]) -> np.ndarray | None:
+    """uint8 mask, 255 on pen-coloured ink (with its edges), of an RGB page given as its
+    channels (cv2.split); None where the page has no pen writing, or where blue is the colour
+    of its print."""
+    r, g, b = channels
     darkest = cv2.min(cv2.min(r, g), b)
     paper = float(np.percentile(darkest[::8, ::8], 90))
     ink = cv2.compare(darkest, INK * paper, cv2.CMP_LT)

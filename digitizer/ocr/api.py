@@ -79,10 +79,24 @@ def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
     is set per page (loading the model again for another mode cost 0.07-0.12 s)."""
     leptonica_to_log()
     try:
-        return tesserocr.PyTessBaseAPI(path=path, lang=lang)
+        api = tesserocr.PyTessBaseAPI(path=path, lang=lang)
     except RuntimeError as exc:
         raise DigitizerError(ErrorKind.OCR_FAILED, f"Tesseract cannot load {lang!r} from {path}: {exc}",
                              transient=False) from exc
+    # Paragraphs, which are not read here, found from the layout rather than again from the
+    # text: 1 % of a page's reading, and every word, box, confidence and weighed reading the
+    # same on the 39 pages of bench/tesseract_settings.py.
+    api.SetVariable("paragraph_text_based", "0")
+    return api
+
+
+def loaded(lang: str) -> bool:
+    """Load the model for `lang` now, if it can be (see ocr.load_model)."""
+    try:
+        _api(tessdata(), lang)
+    except DigitizerError:
+        return False
+    return True
 
 
 # A character's other reading Tesseract gives this much confidence (0..100) is one it weighed:
@@ -91,12 +105,14 @@ WEIGHED_CONFIDENCE = 30.0
 
 
 def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, timeout: float = 180.0,
-              doubts: bool = True) -> list[Word]:
+              doubts: bool = True, pitch_test: bool = True) -> list[Word]:
     """Words in reading order; boxes in pixels of `image` (8-bit grey); confidences in 0..1.
-    With `doubts`, each word keeps the readings Tesseract weighed for a character (Word.doubts)."""
+    With `doubts`, each word keeps the readings Tesseract weighed for a character (Word.doubts);
+    without `pitch_test`, no row is tested for fixed-pitch print."""
     api = _api(tessdata(), lang)
     api.SetPageSegMode(psm)
     api.SetVariable("lstm_choice_mode", "2" if doubts else "0")
+    api.SetVariable("textord_disable_pitch_test", "0" if pitch_test else "1")
     image = np.ascontiguousarray(image)
     height, width = image.shape
     api.SetImageBytes(image.tobytes(), width, height, 1, width)
