@@ -97,6 +97,7 @@ class HalfInk(NamedTuple):
 
 
 def half_ink(binary: np.ndarray) -> np.ndarray:
+    """HalfInk.ink: a 0/255 mask of the binary image's ink, at half its size."""
     return cv2.compare(shrink(cv2.compare(binary, 128, cv2.CMP_LT), 1 / 2), 0, cv2.CMP_GT)
 
 

@@ -40,7 +40,7 @@ def _load(lang: str) -> None:
         Path("/proc/thread-self/comm").write_text(LOADER)
     except OSError:             # not Linux: only the name is lost
         pass
-    api.loaded(lang)
+    api.load(lang)
 
 
 __all__ = ["load_model", "recognize"]

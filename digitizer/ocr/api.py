@@ -90,13 +90,13 @@ def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
     return api
 
 
-def loaded(lang: str) -> bool:
-    """Load the model for `lang` now, if it can be (see ocr.load_model)."""
+def load(lang: str) -> None:
+    """Load the model for `lang` now, if it can be; if not, each page says why (see
+    ocr.load_model)."""
     try:
         _api(tessdata(), lang)
     except DigitizerError:
-        return False
-    return True
+        pass
 
 
 # A character's other reading Tesseract gives this much confidence (0..100) is one it weighed:
