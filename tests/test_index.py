@@ -158,3 +158,39 @@ def test_a_local_store_sweeps_the_half_written_objects_a_kill_left(tmp_path):
     young.write_bytes(b"%PDF")
     assert store.sweep(older_than=3600) == 1
     assert not old.exists() and young.exists() and store.get("pdf/ab/abc.pdf") == b"%PDF-1.7"
+
+
+def test_a_peer_storing_the_same_document_at_once_is_no_failed_write_but_a_lost_write_is(tmp_path):
+    """Two copies of one scan read at once by two workers store under one id: the other's
+    whole write landing between a write and its reading back is no failure, and the last
+    write stands. A write that reads back cut short still fails."""
+    from digitizer.config import Settings
+    from digitizer.pipeline import process
+    from digitizer.storage import LocalStore, save_outcome
+    from tests.conftest import sample
+
+    scan = sample("quyet_dinh", "clean", 31, fmt="png")
+    settings = Settings(data_dir=tmp_path / "data", workers=1)
+    mine, theirs = process(scan.data, "first.png", settings), process(scan.data, "second.png", settings)
+    assert mine.record.id == theirs.record.id
+
+    class PeerWritesAfterMe(LocalStore):
+        def put(self, key, data, content_type, metadata=None):
+            super().put(key, data, content_type, metadata)
+            if not key.startswith("originals/"):         # the peer's own PDF, text and record
+                peer = {"pdf": peer_outcome.pdf, "text": (peer_outcome.text or "").encode()}
+                body = peer.get(key.split("/")[0])
+                if body is None:
+                    body = json.dumps({**peer_outcome.record.to_dict(), "status": "done"}).encode()
+                super().put(key, body + (b"\n" if key.startswith("text/") else b""), content_type, metadata)
+
+    peer_outcome = theirs
+    stored = save_outcome(PeerWritesAfterMe(settings.store_dir), mine, scan.data)
+    assert stored.status == "done", stored.error
+
+    class LosesTheEnd(LocalStore):
+        def put(self, key, data, content_type, metadata=None):
+            super().put(key, data[:-10] if key.startswith("pdf/") else data, content_type, metadata)
+
+    lost = save_outcome(LosesTheEnd(tmp_path / "other"), process(scan.data, "third.png", settings), scan.data)
+    assert lost.status == "failed" and "did not verify" in lost.error.message

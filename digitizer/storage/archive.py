@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .. import __version__
 from ..errors import DigitizerError
@@ -18,10 +18,42 @@ class StorageError(Exception):
     """What was written does not read back as written."""
 
 
-def _put_verified(store: ObjectStore, key: str, data: bytes, content_type: str, metadata: dict[str, str]) -> None:
+def _put_verified(store: ObjectStore, key: str, data: bytes, content_type: str, metadata: dict[str, str],
+                  peers: Callable[[bytes], bool] = lambda stored: False) -> None:
+    """Write, then read back. What reads back otherwise may be a peer's whole write of the same
+    document (`peers` tells it): two copies of a scan read at once by two workers store
+    under one id, each its own record, and the last write stands."""
     store.put(key, data, content_type, metadata)
-    if not store.verify(key, data):
+    if store.verify(key, data):
+        return
+    try:
+        stored = store.get(key)
+    except KeyError:
+        stored = None
+    if stored is None or not peers(stored):
         raise StoreUnavailable(f"{key} did not verify after writing")
+
+
+def _whole_pdf(stored: bytes) -> bool:
+    return stored.startswith(b"%PDF-") and stored.rstrip().endswith(b"%%EOF")
+
+
+def _text(stored: bytes) -> bool:
+    try:
+        stored.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _record_of(doc_id: str) -> Callable[[bytes], bool]:
+    def done(stored: bytes) -> bool:
+        try:
+            found = json.loads(stored)
+        except ValueError:
+            return False
+        return isinstance(found, dict) and found.get("id") == doc_id and found.get("status") == "done"
+    return done
 
 
 def ascii_metadata(record: Record) -> dict[str, str]:
@@ -69,15 +101,16 @@ def _save_document(store: ObjectStore, outcome: Outcome, original_key: str) -> N
     record = outcome.record
     keys = object_keys(record.id, "bin")
     meta = ascii_metadata(record)
-    _put_verified(store, keys["pdf"], outcome.pdf or b"", "application/pdf", meta)
-    _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8", meta)
+    _put_verified(store, keys["pdf"], outcome.pdf or b"", "application/pdf", meta, _whole_pdf)
+    _put_verified(store, keys["text"], (outcome.text or "").encode("utf-8"), "text/plain; charset=utf-8", meta, _text)
     record.objects = {**keys, "original": original_key}
     put_record(store, record)
 
 
 def put_record(store: ObjectStore, record: Record) -> None:
     body = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-    _put_verified(store, record.objects["record"], body, "application/json; charset=utf-8", ascii_metadata(record))
+    _put_verified(store, record.objects["record"], body, "application/json; charset=utf-8", ascii_metadata(record),
+                  _record_of(record.id))
 
 
 def documents_of(store: ObjectStore, record: Record) -> list[Record]:
