@@ -287,7 +287,7 @@ def settle_reading(page: SourcePage, clean: CleanPage, ocr: OcrSettings) -> tupl
 def reading_settings(clean: CleanPage, ocr: OcrSettings) -> OcrSettings:
     """`ocr` for a page's readings: without Tesseract's fixed-pitch test on a page the size of
     a letter or a form (PROPORTIONAL_PAGE_IN)."""
-    if min(clean.grey.shape[:2]) >= PROPORTIONAL_PAGE_IN * clean.display_dpi:
+    if form_sized(clean.grey, clean.display_dpi, PROPORTIONAL_PAGE_IN):
         return ocr.model_copy(update={"pitch_test": False})
     return ocr
 

@@ -122,8 +122,7 @@ def despeckled_rules(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, Ruled]
 def _despeckled(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, HalfInk | None]:
     """`despeckle`, and its half-resolution ink with its components (None below 150 DPI,
     where the ink is labelled at full resolution)."""
-    ink = cv2.compare(binary, 128, cv2.CMP_LT)
-    small = cv2.compare(shrink(ink, 1 / 2), 0, cv2.CMP_GT) if dpi >= 150 else ink
+    small = half_ink(binary) if dpi >= 150 else cv2.compare(binary, 128, cv2.CMP_LT)
     labels, stats = components(small)
     half = HalfInk(small, labels, stats) if dpi >= 150 else None
     h, w = small.shape

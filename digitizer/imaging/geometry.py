@@ -46,7 +46,8 @@ def shrink(image: np.ndarray, factor: float) -> np.ndarray:
 MIN_FORM_INCHES = 3.0   # the shorter side of a form someone fills in (A6 and up)
 
 
-def form_sized(image: np.ndarray, dpi: float) -> bool:
-    """Large enough to be a letter or a form: not an ID card, a line cropped from one, or a
-    receipt, which hold no seal, no pen writing, and are read whole, as they came too."""
-    return min(image.shape[:2]) >= MIN_FORM_INCHES * dpi
+def form_sized(image: np.ndarray, dpi: float, inches: float = MIN_FORM_INCHES) -> bool:
+    """Large enough to be a letter or a form (`inches` or more on its shorter side): not an ID
+    card, a line cropped from one, or a receipt, which hold no seal, no pen writing, and are
+    read whole, as they came too."""
+    return min(image.shape[:2]) >= inches * dpi

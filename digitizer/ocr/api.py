@@ -21,7 +21,7 @@ import tesserocr
 
 from ..errors import DigitizerError
 from ..model import Doubt, ErrorKind, Word
-from .tesseract import LOOKALIKES
+from .tesseract import LOOKALIKES, variables
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +79,10 @@ def _api(path: str, lang: str) -> tesserocr.PyTessBaseAPI:
     is set per page (loading the model again for another mode cost 0.07-0.12 s)."""
     leptonica_to_log()
     try:
-        api = tesserocr.PyTessBaseAPI(path=path, lang=lang)
+        return tesserocr.PyTessBaseAPI(path=path, lang=lang)
     except RuntimeError as exc:
         raise DigitizerError(ErrorKind.OCR_FAILED, f"Tesseract cannot load {lang!r} from {path}: {exc}",
                              transient=False) from exc
-    # Paragraphs, which are not read here, found from the layout rather than again from the
-    # text: 1 % of a page's reading, and every word, box, confidence and weighed reading the
-    # same on the 39 pages of bench/tesseract_settings.py.
-    api.SetVariable("paragraph_text_based", "0")
-    return api
 
 
 def load(lang: str) -> None:
@@ -112,7 +107,8 @@ def recognize(image: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3, ti
     api = _api(tessdata(), lang)
     api.SetPageSegMode(psm)
     api.SetVariable("lstm_choice_mode", "2" if doubts else "0")
-    api.SetVariable("textord_disable_pitch_test", "0" if pitch_test else "1")
+    for name, value in variables(pitch_test).items():
+        api.SetVariable(name, value)
     image = np.ascontiguousarray(image)
     height, width = image.shape
     api.SetImageBytes(image.tobytes(), width, height, 1, width)
